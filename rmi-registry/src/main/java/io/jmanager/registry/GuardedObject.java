@@ -1,0 +1,209 @@
+package io.jmanager.registry;
+
+import io.jmanager.NoSuchSharedObjectException;
+import io.jmanager.ValueTooLargeException;
+import io.jmanager.wire.ObjectSpec;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Base of every server-side state machine. Each object is guarded by one internal {@link ReentrantLock},
+ * {@link #mutex}, held only for the duration of one remote call (or one wait slice, during which it is released
+ * while waiting); no lock is ever held across remote calls. Blocking calls wait on {@link #changed}, which every
+ * state change that might grant something signals.
+ */
+abstract class GuardedObject {
+    final String name;
+    final ObjectSpec spec;
+    final RegistryContext limits;
+    final ReentrantLock mutex;
+    final Condition changed;
+    final Waiters waiters = new Waiters();
+    private boolean destroyed;
+
+    GuardedObject(String name, ObjectSpec spec, RegistryContext limits) {
+        this.name = name;
+        this.spec = spec;
+        this.limits = limits;
+        this.mutex = new ReentrantLock();
+        this.changed = mutex.newCondition();
+    }
+
+    /** For objects that share another object's mutex and change signal (a condition shares its lock's). */
+    GuardedObject(String name, ObjectSpec spec, RegistryContext limits, GuardedObject sharedWith) {
+        this.name = name;
+        this.spec = spec;
+        this.limits = limits;
+        this.mutex = sharedWith.mutex;
+        this.changed = sharedWith.changed;
+    }
+
+    /** Summary of the state for listings, e.g. {@code "3 entries"}. Called with the mutex held. */
+    abstract String summary();
+
+    /** Releases what the ended session held and cancels its waits. Called with the mutex held. */
+    void sessionEnded(long session) {
+        if (waiters.cancelSession(session)) {
+            changed.signalAll();
+        }
+    }
+
+    final String summaryLocked() {
+        mutex.lock();
+        try {
+            return summary();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    final void endSession(long session) {
+        mutex.lock();
+        try {
+            sessionEnded(session);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Marks the object destroyed and wakes its waiters, who fail with {@link NoSuchSharedObjectException}. */
+    final void destroy() {
+        mutex.lock();
+        try {
+            destroyed = true;
+            changed.signalAll();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Throws if the object was destroyed. Call with the mutex held. */
+    void checkAlive() {
+        if (destroyed) {
+            throw new NoSuchSharedObjectException(spec.type() + " '" + name + "' was destroyed;"
+                    + " get it again from the manager to create a new one");
+        }
+    }
+
+    /** Runs {@code action} under the mutex after checking that the object is alive. */
+    final <T> T locked(Supplier<T> action) {
+        mutex.lock();
+        try {
+            checkAlive();
+            return action.get();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Runs {@code action} under the mutex after checking that the object is alive. */
+    final void lockedRun(Runnable action) {
+        mutex.lock();
+        try {
+            checkAlive();
+            action.run();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Wakes all waiters of this object. Call with the mutex held. */
+    final void signalChange() {
+        changed.signalAll();
+    }
+
+    /** The wait slice actually granted: the client's wish capped by the registry's slice. */
+    final long slice(long waitNanos) {
+        return Math.min(waitNanos, limits.waitSliceNanos());
+    }
+
+    /**
+     * The blocking template: tries {@code attempt} at once; if it yields null and {@code waitNanos > 0}, waits for
+     * state changes up to one slice, retrying after each, until it yields non-null, the time is up or the wait is
+     * cancelled. Returns the attempt's result or null. Call with the mutex held.
+     */
+    final <T> T awaitGrant(long session, long waitId, long waitNanos, Supplier<T> attempt) {
+        checkAlive();
+        limits.sessions().check(session);
+        T result = attempt.get();
+        if (result != null || waitNanos <= 0) {
+            return result;
+        }
+        Waiters.Waiter waiter = waiters.register(session, waitId);
+        try {
+            long nanos = slice(waitNanos);
+            while (!waiter.cancelled && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+                checkAlive();
+                if (waiter.cancelled) {
+                    return null;
+                }
+                result = attempt.get();
+                if (result != null) {
+                    return result;
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            waiters.unregister(waiter);
+        }
+    }
+
+    /** Waits for a change up to {@code nanos}; returns the nanos left. Call with the mutex held. */
+    final long awaitChange(long nanos) {
+        try {
+            return changed.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The {@code cancelWait} implementation for {@link io.jmanager.wire.RemoteBlocking} objects. */
+    public final void cancelWait(long session, long waitId) {
+        mutex.lock();
+        try {
+            if (waiters.cancel(session, waitId)) {
+                changed.signalAll();
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Throws {@link ValueTooLargeException} if an encoded value exceeds the limit. */
+    final byte[] checkSize(byte[] value) {
+        if (value == null) {
+            throw new NullPointerException("null encoded value");
+        }
+        if (value.length > limits.maxValueBytes()) {
+            throw new ValueTooLargeException("value of " + value.length + " bytes exceeds the registry's limit of "
+                    + limits.maxValueBytes() + " bytes for " + spec.type() + " '" + name
+                    + "'; nothing was stored. Split the value, or start the registry with a larger --max-value-size");
+        }
+        return value;
+    }
+
+    /** Checks every value of a batch and the batch's total size. */
+    final byte[][] checkSizes(byte[][] values) {
+        long total = 0;
+        for (byte[] v : values) {
+            total += checkSize(v).length;
+        }
+        if (total > limits.maxBatchBytes()) {
+            throw new ValueTooLargeException("batch of " + values.length + " values, " + total + " bytes, exceeds"
+                    + " the registry's batch limit of " + limits.maxBatchBytes() + " bytes; nothing was stored."
+                    + " Send smaller batches");
+        }
+        return values;
+    }
+
+    static long millisToNanos(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}

@@ -1,0 +1,199 @@
+package io.jmanager.registry;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.RemoteList;
+import io.jmanager.wire.ValueCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A list of encoded values. Every method is atomic; indexes are checked here. */
+final class ListObject extends GuardedObject implements RemoteList {
+    private final ArrayList<byte[]> items = new ArrayList<>();
+
+    ListObject(String name, ObjectSpec spec, RegistryContext limits) {
+        super(name, spec, limits);
+    }
+
+    @Override
+    String summary() {
+        return items.size() == 1 ? "1 item" : items.size() + " items";
+    }
+
+    @Override
+    public byte[] get(int index) {
+        return locked(() -> items.get(checkIndex(index)));
+    }
+
+    @Override
+    public byte[] set(int index, byte[] value) {
+        checkSize(value);
+        return locked(() -> items.set(checkIndex(index), value));
+    }
+
+    @Override
+    public void append(byte[] value) {
+        checkSize(value);
+        lockedRun(() -> items.add(value));
+    }
+
+    @Override
+    public void insert(int index, byte[] value) {
+        checkSize(value);
+        lockedRun(() -> items.add(checkPosition(index), value));
+    }
+
+    @Override
+    public void extend(byte[][] values) {
+        checkSizes(values);
+        lockedRun(() -> items.addAll(Arrays.asList(values)));
+    }
+
+    @Override
+    public void insertAll(int index, byte[][] values) {
+        checkSizes(values);
+        lockedRun(() -> items.addAll(checkPosition(index), Arrays.asList(values)));
+    }
+
+    @Override
+    public byte[] pop(int index) {
+        return locked(() -> {
+            if (items.isEmpty()) {
+                throw new IndexOutOfBoundsException("pop from empty list '" + name + "'");
+            }
+            int i = index < 0 ? items.size() + index : index;
+            return items.remove(checkIndex(i, index));
+        });
+    }
+
+    @Override
+    public boolean removeFirst(byte[] value) {
+        return locked(() -> {
+            int i = find(value, 0, items.size());
+            if (i >= 0) {
+                items.remove(i);
+            }
+            return i >= 0;
+        });
+    }
+
+    @Override
+    public int removeMatching(byte[][] values, boolean retain) {
+        Set<Bytes> set = new HashSet<>();
+        for (byte[] v : values) {
+            set.add(new Bytes(v));
+        }
+        return locked(() -> {
+            int before = items.size();
+            items.removeIf(item -> set.contains(new Bytes(item)) != retain);
+            return before - items.size();
+        });
+    }
+
+    @Override
+    public int size() {
+        return locked(items::size);
+    }
+
+    @Override
+    public void clear() {
+        lockedRun(items::clear);
+    }
+
+    @Override
+    public byte[][] snapshot() {
+        return locked(() -> items.toArray(new byte[0][]));
+    }
+
+    @Override
+    public byte[][] slice(int from, int to) {
+        return locked(() -> {
+            checkRange(from, to);
+            return items.subList(from, to).toArray(new byte[0][]);
+        });
+    }
+
+    @Override
+    public void setSlice(int from, int to, byte[][] values) {
+        checkSizes(values);
+        lockedRun(() -> {
+            checkRange(from, to);
+            List<byte[]> range = items.subList(from, to);
+            range.clear();
+            range.addAll(Arrays.asList(values));
+        });
+    }
+
+    @Override
+    public int indexOf(byte[] value, int from, int to) {
+        return locked(() -> find(value, Math.max(0, from), Math.min(to, items.size())));
+    }
+
+    @Override
+    public int lastIndexOf(byte[] value) {
+        return locked(() -> {
+            for (int i = items.size() - 1; i >= 0; i--) {
+                if (Arrays.equals(items.get(i), value)) {
+                    return i;
+                }
+            }
+            return -1;
+        });
+    }
+
+    @Override
+    public int count(byte[] value) {
+        return locked(() -> (int) items.stream().filter(v -> Arrays.equals(v, value)).count());
+    }
+
+    @Override
+    public void sort(boolean reverse) {
+        Comparator<byte[]> order = ValueCodec::compare;
+        lockedRun(() -> {
+            // sort a copy: a comparison that fails (mixed types) must leave the list as it was
+            List<byte[]> sorted = new ArrayList<>(items);
+            sorted.sort(reverse ? order.reversed() : order);
+            items.clear();
+            items.addAll(sorted);
+        });
+    }
+
+    private int find(byte[] value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Arrays.equals(items.get(i), value)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int checkIndex(int index) {
+        return checkIndex(index, index);
+    }
+
+    private int checkIndex(int index, int asGiven) {
+        if (index < 0 || index >= items.size()) {
+            throw new IndexOutOfBoundsException("index " + asGiven + " out of range for list '" + name + "' of size "
+                    + items.size());
+        }
+        return index;
+    }
+
+    private int checkPosition(int index) {
+        if (index < 0 || index > items.size()) {
+            throw new IndexOutOfBoundsException("position " + index + " out of range for list '" + name
+                    + "' of size " + items.size());
+        }
+        return index;
+    }
+
+    private void checkRange(int from, int to) {
+        if (from < 0 || to > items.size() || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for list '" + name
+                    + "' of size " + items.size());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.jmanager.registry;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteLock;
+
+/**
+ * Python's {@code Lock} (non-reentrant: a second acquire by the holder blocks) or {@code RLock} (reentrant per
+ * owner). The owner is {@code (session, thread)}. Each new grant takes the next fencing token; re-entry keeps the
+ * current one.
+ */
+final class LockObject extends GuardedObject implements RemoteLock {
+    private final boolean reentrant;
+    private long holderSession;
+    private long holderThread;
+    private int holds;
+    private long token;
+    private long lastToken;
+    private long sinceMillis;
+
+    LockObject(String name, ObjectSpec spec, RegistryContext limits) {
+        super(name, spec, limits);
+        this.reentrant = spec.type() == ObjectType.RLOCK;
+    }
+
+    @Override
+    String summary() {
+        return holds == 0 ? "unlocked" : "locked by session " + holderSession + " thread " + holderThread
+                + (reentrant ? " (" + holds + " holds)" : "") + ", token " + token + ", " + waiters.size()
+                + " waiting";
+    }
+
+    @Override
+    public long acquire(long session, long thread, long waitId, long waitNanos) {
+        mutex.lock();
+        try {
+            Long granted = awaitGrant(session, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
+            return granted == null ? 0 : granted;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Grants {@code count} holds to the owner if possible; returns the token or null. Call with the mutex held. */
+    Long tryAcquire(long session, long thread, int count) {
+        if (holds == 0) {
+            holderSession = session;
+            holderThread = thread;
+            holds = count;
+            token = ++lastToken;
+            sinceMillis = System.currentTimeMillis();
+            return token;
+        }
+        if (reentrant && isHolder(session, thread)) {
+            holds += count;
+            return token;
+        }
+        return null;
+    }
+
+    @Override
+    public void release(long session, long thread) {
+        lockedRun(() -> {
+            limits.sessions().check(session);
+            checkHolder(session, thread, "unlock");
+            if (--holds == 0) {
+                free();
+            }
+        });
+    }
+
+    /** Releases every hold of the owner and returns how many there were. Call with the mutex held. */
+    int releaseFully(long session, long thread, String operation) {
+        checkHolder(session, thread, operation);
+        int count = holds;
+        free();
+        return count;
+    }
+
+    /** Throws {@link IllegalMonitorStateException} unless the owner holds the lock. Call with the mutex held. */
+    void checkHolder(long session, long thread, String operation) {
+        if (holds == 0) {
+            throw new IllegalMonitorStateException(operation + " of " + spec.type() + " '" + name
+                    + "' by a thread that does not hold it: it is not locked");
+        }
+        if (!isHolder(session, thread)) {
+            throw new IllegalMonitorStateException(operation + " of " + spec.type() + " '" + name
+                    + "' by a thread that does not hold it (session " + session + ", thread " + thread
+                    + "); it is held by session " + holderSession + ", thread " + holderThread);
+        }
+    }
+
+    private boolean isHolder(long session, long thread) {
+        return holds > 0 && holderSession == session && holderThread == thread;
+    }
+
+    private void free() {
+        holds = 0;
+        token = 0;
+        holderSession = 0;
+        holderThread = 0;
+        signalChange();
+    }
+
+    @Override
+    void sessionEnded(long session) {
+        super.sessionEnded(session);
+        if (holds > 0 && holderSession == session) {
+            free();
+        }
+    }
+
+    @Override
+    public int holdCount(long session, long thread) {
+        return locked(() -> isHolder(session, thread) ? holds : 0);
+    }
+
+    @Override
+    public boolean isLocked() {
+        return locked(() -> holds > 0);
+    }
+
+    @Override
+    public long currentToken() {
+        return locked(() -> token);
+    }
+
+    long sinceMillis() {
+        return sinceMillis;
+    }
+}

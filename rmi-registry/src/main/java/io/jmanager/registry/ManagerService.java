@@ -1,0 +1,190 @@
+package io.jmanager.registry;
+
+import io.jmanager.NoSuchSharedObjectException;
+import io.jmanager.wire.ObjectHandle;
+import io.jmanager.wire.ObjectInfo;
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteManager;
+import io.jmanager.wire.SessionGrant;
+import java.rmi.NoSuchObjectException;
+import java.rmi.NotBoundException;
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.rmi.registry.Registry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registry's root object: sessions and the table of named objects. Each object is exported as its own remote
+ * object on the registry's port and bound in the RMI registry under its name, so plain RMI clients can look it up.
+ * Creation and destruction are serialized on the table; object calls never touch it.
+ */
+final class ManagerService implements RemoteManager {
+    private record Entry(ObjectSpec spec, GuardedObject object, Remote stub) {
+    }
+
+    private final Map<String, Entry> objects = new ConcurrentHashMap<>();
+    private final Object tableLock = new Object();
+    private final RegistryContext context;
+    private final Exporter exporter;
+    private final Registry rmiRegistry;
+    private final long epoch;
+    private final long defaultLeaseMillis;
+
+    /** Exports and unexports objects on the registry's port with its socket factories and filter. */
+    interface Exporter {
+        Remote export(Remote object) throws RemoteException;
+
+        void unexport(Remote object);
+    }
+
+    ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
+                   long defaultLeaseMillis) {
+        this.context = context;
+        this.exporter = exporter;
+        this.rmiRegistry = rmiRegistry;
+        this.epoch = epoch;
+        this.defaultLeaseMillis = defaultLeaseMillis;
+    }
+
+    /** Releases what an ended session held in every object. */
+    void sessionEnded(long session) {
+        for (Entry e : objects.values()) {
+            e.object().endSession(session);
+        }
+    }
+
+    @Override
+    public SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) {
+        long lease = requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis;
+        SessionTable.Session s = context.sessions().open(clientHost, clientPid,
+                GuardedObject.millisToNanos(lease));
+        return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get());
+    }
+
+    @Override
+    public long renewSession(long sessionId) {
+        context.sessions().renew(sessionId);
+        return epoch;
+    }
+
+    @Override
+    public void closeSession(long sessionId) {
+        context.sessions().close(sessionId);
+    }
+
+    @Override
+    public ObjectHandle getOrCreate(long sessionId, String name, ObjectSpec spec) throws RemoteException {
+        ObjectFactory.checkName(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("null spec for '" + name + "'");
+        }
+        Entry existing = objects.get(name);
+        if (existing == null) {
+            synchronized (tableLock) {
+                existing = objects.get(name);
+                if (existing == null) {
+                    return handle(name, create(name, spec));
+                }
+            }
+        }
+        ObjectFactory.checkCompatible(name, existing.spec(), spec);
+        return handle(name, existing);
+    }
+
+    private Entry create(String name, ObjectSpec spec) throws RemoteException {
+        LockObject lock = null;
+        if (spec.type() == ObjectType.CONDITION) {
+            String lockName = spec.linkedName();
+            ObjectFactory.checkName(lockName);
+            Entry lockEntry = objects.get(lockName);
+            if (lockEntry == null) {
+                lockEntry = create(lockName, ObjectSpec.of(ObjectType.RLOCK));
+            } else if (!lockEntry.spec().type().isLock()) {
+                throw new io.jmanager.ObjectTypeMismatchException("condition '" + name + "' needs a lock or rlock,"
+                        + " but '" + lockName + "' is a " + lockEntry.spec().type());
+            }
+            lock = (LockObject) lockEntry.object();
+        }
+        GuardedObject object = ObjectFactory.create(name, spec, context, lock);
+        Remote stub = exporter.export((Remote) object);
+        Entry entry = new Entry(spec, object, stub);
+        objects.put(name, entry);
+        try {
+            rmiRegistry.rebind(name, stub);
+        } catch (RemoteException e) {
+            objects.remove(name);
+            exporter.unexport((Remote) object);
+            throw e;
+        }
+        return entry;
+    }
+
+    private static ObjectHandle handle(String name, Entry entry) {
+        return new ObjectHandle(name, entry.spec(), entry.stub());
+    }
+
+    @Override
+    public ObjectHandle lookup(String name) {
+        Entry entry = objects.get(name);
+        if (entry == null) {
+            throw new NoSuchSharedObjectException("no shared object named '" + name + "' in this registry"
+                    + " (never created, or destroyed)");
+        }
+        return handle(name, entry);
+    }
+
+    @Override
+    public ObjectInfo[] list() {
+        List<ObjectInfo> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : objects.entrySet()) {
+            out.add(new ObjectInfo(e.getKey(), e.getValue().spec(), e.getValue().object().summaryLocked()));
+        }
+        out.sort(Comparator.comparing(ObjectInfo::name));
+        return out.toArray(new ObjectInfo[0]);
+    }
+
+    @Override
+    public boolean destroy(String name) {
+        synchronized (tableLock) {
+            Entry entry = objects.remove(name);
+            if (entry == null) {
+                return false;
+            }
+            try {
+                rmiRegistry.unbind(name);
+            } catch (NotBoundException | RemoteException e) {
+                // already unbound: nothing to do
+            }
+            entry.object().destroy();
+            exporter.unexport((Remote) entry.object());
+            return true;
+        }
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Unexports every object (registry shutdown). */
+    void unexportAll() {
+        for (Entry e : objects.values()) {
+            e.object().destroy();
+            exporter.unexport((Remote) e.object());
+        }
+        objects.clear();
+    }
+
+    static void unexportQuietly(Remote object) {
+        try {
+            java.rmi.server.UnicastRemoteObject.unexportObject(object, true);
+        } catch (NoSuchObjectException e) {
+            // not exported: nothing to do
+        }
+    }
+}

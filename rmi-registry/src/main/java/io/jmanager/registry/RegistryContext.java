@@ -1,0 +1,12 @@
+package io.jmanager.registry;
+
+/**
+ * What every object of one registry shares: its limits and the session table.
+ *
+ * @param maxValueBytes  largest encoded value accepted (default 16 MiB)
+ * @param maxBatchBytes  largest total of one batch call
+ * @param waitSliceNanos longest a blocking call waits on the registry before the client must call again
+ * @param sessions       the sessions; grants go only to live ones
+ */
+record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions) {
+}

@@ -1,0 +1,146 @@
+package io.jmanager.registry;
+
+import java.rmi.server.ExportException;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar registry.jar}: starts a registry with working defaults and prints the URL workers use.
+ * Exit codes: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when it cannot start, 2 for bad options.
+ */
+@Command(name = "java -jar registry.jar", mixinStandardHelpOptions = true,
+        versionProvider = RegistryMain.Version.class, sortOptions = false,
+        description = "Starts a jmanager registry: named shared dicts, lists, queues, locks, ... served over Java"
+                + " RMI to worker JVMs that connect with Manager.connect(\"rmi://host:port\").")
+public final class RegistryMain implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--port", paramLabel = "PORT", description = "RMI port for the registry and all objects"
+            + " (default: ${DEFAULT-VALUE})")
+    int port = RegistryConfig.DEFAULT_PORT;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "address to listen on (default: all"
+            + " interfaces)")
+    String bind;
+
+    @Option(names = "--advertise", paramLabel = "HOST", description = "host name workers reach this registry by;"
+            + " put into every stub (default: this host's name). Set it in containers and behind NAT")
+    String advertise;
+
+    @Option(names = "--lease", paramLabel = "MILLIS", description = "default session lease in milliseconds:"
+            + " a worker silent this long loses its locks (default: ${DEFAULT-VALUE})")
+    long leaseMillis = RegistryConfig.defaults().leaseMillis();
+
+    @Option(names = "--max-value-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "largest value accepted, e.g. 16MiB, 512KiB, 1000 (default: 16MiB)")
+    int maxValueBytes = RegistryConfig.defaults().maxValueBytes();
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Parses, starts, and (when started) blocks until the JVM is asked to stop. */
+    static int run(String[] args) {
+        CommandLine cli = new CommandLine(new RegistryMain());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("registry.jar: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0..65535, got " + port);
+        }
+        if (leaseMillis < 100) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--lease must be at least 100 ms, got " + leaseMillis);
+        }
+        long started = System.nanoTime();
+        RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
+                .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes);
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(config);
+        } catch (ExportException e) {
+            System.err.println("registry.jar: cannot listen on port " + port + ": " + rootMessage(e)
+                    + ". Is another registry running? Choose another with --port");
+            return 1;
+        } catch (java.net.UnknownHostException e) {
+            System.err.println("registry.jar: unknown --bind address " + bind);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("jmanager registry stopped");
+            System.out.flush();
+            stopped.countDown();
+        }, "jmanager-shutdown"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("jmanager registry " + RegistryVersion.get() + " listening on "
+                + (bind == null ? "all interfaces" : bind) + ", port " + server.port() + " (started in " + millis
+                + " ms)");
+        System.out.println("state is kept in memory only, as with Python's manager: it is lost when the registry"
+                + " stops");
+        System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")");
+        System.out.println("jmanager registry ready at " + server.url());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+
+    /** The version for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jmanager registry " + RegistryVersion.get(), "Java " + System.getProperty(
+                    "java.version")};
+        }
+    }
+
+    /** Parses sizes such as {@code 16MiB}, {@code 512KiB}, {@code 16m} or a plain byte count. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            long unit = 1;
+            String[][] units = {{"gib", "g", "gb"}, {"mib", "m", "mb"}, {"kib", "k", "kb"}};
+            long[] factors = {1L << 30, 1L << 20, 1L << 10};
+            outer:
+            for (int i = 0; i < units.length; i++) {
+                for (String suffix : units[i]) {
+                    if (v.endsWith(suffix)) {
+                        v = v.substring(0, v.length() - suffix.length()).trim();
+                        unit = factors[i];
+                        break outer;
+                    }
+                }
+            }
+            long bytes;
+            try {
+                bytes = Long.parseLong(v) * unit;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size; use e.g. 16MiB");
+            }
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 1024) {
+                throw new CommandLine.TypeConversionException("size '" + value + "' must be between 1KiB and 2GiB");
+            }
+            return (int) bytes;
+        }
+    }
+}

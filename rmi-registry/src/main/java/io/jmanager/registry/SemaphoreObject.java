@@ -1,0 +1,95 @@
+package io.jmanager.registry;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteSemaphore;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Python's {@code Semaphore} / {@code BoundedSemaphore}. Permits are not owned (anyone may release), but the
+ * registry counts what each session took and has not given back, so that an ended session's permits return.
+ */
+final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
+    private final boolean bounded;
+    private final int initial;
+    private int permits;
+    private final Map<Long, Integer> heldBySession = new HashMap<>();
+
+    SemaphoreObject(String name, ObjectSpec spec, RegistryContext limits) {
+        super(name, spec, limits);
+        this.bounded = spec.type() == ObjectType.BOUNDED_SEMAPHORE;
+        this.initial = (int) spec.size();
+        this.permits = initial;
+    }
+
+    @Override
+    String summary() {
+        return permits + (bounded ? "/" + initial : "") + " permits available, " + waiters.size() + " waiting";
+    }
+
+    @Override
+    public boolean acquire(long session, long waitId, int count, long waitNanos) {
+        checkCount(count);
+        mutex.lock();
+        try {
+            return awaitGrant(session, waitId, waitNanos, () -> {
+                if (permits < count) {
+                    return null;
+                }
+                permits -= count;
+                heldBySession.merge(session, count, Integer::sum);
+                return Boolean.TRUE;
+            }) != null;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public void release(long session, int count) {
+        checkCount(count);
+        lockedRun(() -> {
+            if (bounded && (long) permits + count > initial) {
+                throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: "
+                        + permits + " + " + count + " would exceed its initial value " + initial);
+            }
+            permits += count;
+            heldBySession.computeIfPresent(session, (s, held) -> held > count ? held - count : null);
+            signalChange();
+        });
+    }
+
+    @Override
+    public int availablePermits() {
+        return locked(() -> permits);
+    }
+
+    @Override
+    public int drainPermits(long session) {
+        return locked(() -> {
+            int drained = Math.max(permits, 0);
+            permits -= drained;
+            if (drained > 0) {
+                heldBySession.merge(session, drained, Integer::sum);
+            }
+            return drained;
+        });
+    }
+
+    @Override
+    void sessionEnded(long session) {
+        super.sessionEnded(session);
+        Integer held = heldBySession.remove(session);
+        if (held != null) {
+            permits = bounded ? Math.min(initial, permits + held) : permits + held;
+            signalChange();
+        }
+    }
+
+    private static void checkCount(int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("permit count must be positive, got " + count);
+        }
+    }
+}

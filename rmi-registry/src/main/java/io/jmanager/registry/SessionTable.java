@@ -1,0 +1,106 @@
+package io.jmanager.registry;
+
+import io.jmanager.SessionExpiredException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * The registry's client sessions and their leases. A session ends when it is closed or when its lease runs out
+ * without renewal; then {@code onEnd} releases what it held. Thread-safe.
+ */
+final class SessionTable {
+    /** One client session. */
+    static final class Session {
+        final long id;
+        final String host;
+        final long pid;
+        final long leaseNanos;
+        final long openedMillis;
+        volatile long renewedNanos;
+
+        Session(long id, String host, long pid, long leaseNanos) {
+            this.id = id;
+            this.host = host;
+            this.pid = pid;
+            this.leaseNanos = leaseNanos;
+            this.openedMillis = System.currentTimeMillis();
+            this.renewedNanos = System.nanoTime();
+        }
+
+        boolean expired(long now) {
+            return now - renewedNanos > leaseNanos;
+        }
+    }
+
+    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final LongConsumer onEnd;
+
+    SessionTable(LongConsumer onEnd) {
+        this.onEnd = onEnd;
+    }
+
+    Session open(String host, long pid, long leaseNanos) {
+        Session s = new Session(ids.incrementAndGet(), host, pid, leaseNanos);
+        sessions.put(s.id, s);
+        return s;
+    }
+
+    /** Renews the lease; throws {@link SessionExpiredException} if the session is gone or already expired. */
+    void renew(long id) {
+        Session s = live(id);
+        s.renewedNanos = System.nanoTime();
+    }
+
+    /** Throws {@link SessionExpiredException} unless the session is open and within its lease. */
+    void check(long id) {
+        live(id);
+    }
+
+    private Session live(long id) {
+        Session s = sessions.get(id);
+        if (s == null) {
+            throw new SessionExpiredException("session " + id + " is not open on this registry (closed, expired"
+                    + " or opened before a registry restart); its locks were released. Reconnect to continue");
+        }
+        if (s.expired(System.nanoTime())) {
+            // ended by the reaper thread: ending here could run while an object's mutex is held
+            throw new SessionExpiredException("session " + id + " expired: its lease of "
+                    + s.leaseNanos / 1_000_000 + " ms ran out without renewal; its locks were released."
+                    + " Reconnect to continue");
+        }
+        return s;
+    }
+
+    void close(long id) {
+        end(id);
+    }
+
+    /** Ends every session whose lease ran out. */
+    void expireOverdue() {
+        long now = System.nanoTime();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (s.expired(now)) {
+                end(s.id);
+            }
+        }
+    }
+
+    private void end(long id) {
+        if (sessions.remove(id) != null) {
+            onEnd.accept(id);
+        }
+    }
+
+    List<Session> snapshot() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    int size() {
+        return sessions.size();
+    }
+}

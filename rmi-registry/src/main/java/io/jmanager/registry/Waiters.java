@@ -1,0 +1,86 @@
+package io.jmanager.registry;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The waits in progress on one object, keyed by {@code (session, waitId)}, so that a client can cancel a wait it
+ * gave up (interrupt) and a closed session's waits can be cancelled. A cancel that arrives before its wait is
+ * remembered as a tombstone for {@link #TOMBSTONE_NANOS}. Not thread-safe: guarded by the owning object's mutex.
+ */
+final class Waiters {
+    static final long TOMBSTONE_NANOS = 60_000_000_000L;
+
+    /** One wait in progress. */
+    static final class Waiter {
+        final long session;
+        final long waitId;
+        boolean cancelled;
+
+        Waiter(long session, long waitId) {
+            this.session = session;
+            this.waitId = waitId;
+        }
+    }
+
+    private record Key(long session, long waitId) {
+    }
+
+    private final Map<Key, Waiter> active = new HashMap<>();
+    private final Map<Key, Long> tombstones = new HashMap<>();
+
+    Waiter register(long session, long waitId) {
+        Key key = new Key(session, waitId);
+        Waiter waiter = new Waiter(session, waitId);
+        waiter.cancelled = tombstones.remove(key) != null;
+        active.put(key, waiter);
+        return waiter;
+    }
+
+    void unregister(Waiter waiter) {
+        active.remove(new Key(waiter.session, waiter.waitId), waiter);
+    }
+
+    /** Cancels the wait; returns true if it was waiting (the caller must wake the waiters). */
+    boolean cancel(long session, long waitId) {
+        Key key = new Key(session, waitId);
+        Waiter waiter = active.get(key);
+        if (waiter != null) {
+            waiter.cancelled = true;
+            return true;
+        }
+        purgeOldTombstones();
+        tombstones.put(key, System.nanoTime());
+        return false;
+    }
+
+    /** Cancels every wait of the session; returns true if any was waiting. */
+    boolean cancelSession(long session) {
+        boolean any = false;
+        for (Waiter waiter : active.values()) {
+            if (waiter.session == session) {
+                waiter.cancelled = true;
+                any = true;
+            }
+        }
+        tombstones.keySet().removeIf(key -> key.session() == session);
+        return any;
+    }
+
+    int size() {
+        return active.size();
+    }
+
+    private void purgeOldTombstones() {
+        if (tombstones.size() < 64) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Iterator<Long> it = tombstones.values().iterator(); it.hasNext(); ) {
+            if (now - it.next() > TOMBSTONE_NANOS) {
+                it.remove();
+            }
+        }
+    }
+}

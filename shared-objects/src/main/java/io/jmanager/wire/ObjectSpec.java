@@ -1,0 +1,96 @@
+package io.jmanager.wire;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * What a client asks for when it gets or creates a shared object: the type and the type's parameters.
+ * Immutable; crosses the wire from client to registry, so it holds only strings, primitives and {@code long[]}.
+ *
+ * <ul>
+ *   <li>{@code layout}: for values and arrays, the {@link io.jmanager.StructLayout} spec (a typecode such as
+ *       {@code "i"}, or fields such as {@code "x:d,y:d"}); otherwise {@code null}.</li>
+ *   <li>{@code size}: array length in elements, queue maxsize (0 = unbounded), semaphore permits,
+ *       barrier parties; otherwise 0.</li>
+ *   <li>{@code linkedName}: the lock a condition is bound to; otherwise {@code null}.</li>
+ *   <li>{@code initialBits}: initial contents of a value or array, as typecode bits; {@code null} = zeros.
+ *       Used only when the object is created.</li>
+ * </ul>
+ */
+public final class ObjectSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ObjectType type;
+    private final String layout;
+    private final long size;
+    private final String linkedName;
+    private final long[] initialBits;
+
+    private ObjectSpec(ObjectType type, String layout, long size, String linkedName, long[] initialBits) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.layout = layout;
+        this.size = size;
+        this.linkedName = linkedName;
+        this.initialBits = initialBits;
+    }
+
+    /** A type without parameters: dict, list, namespace, lock, rlock, event. */
+    public static ObjectSpec of(ObjectType type) {
+        return new ObjectSpec(type, null, 0, null, null);
+    }
+
+    /** A type with one size parameter: queue maxsize, semaphore permits, barrier parties. */
+    public static ObjectSpec sized(ObjectType type, long size) {
+        return new ObjectSpec(type, null, size, null, null);
+    }
+
+    /** A value or an array of {@code length} elements with the given layout spec and optional initial bits. */
+    public static ObjectSpec typed(ObjectType type, String layout, long length, long[] initialBits) {
+        return new ObjectSpec(type, Objects.requireNonNull(layout, "layout"), length, null,
+                initialBits == null ? null : initialBits.clone());
+    }
+
+    /** A condition bound to the lock named {@code lockName}. */
+    public static ObjectSpec condition(String lockName) {
+        return new ObjectSpec(ObjectType.CONDITION, null, 0, Objects.requireNonNull(lockName, "lockName"), null);
+    }
+
+    public ObjectType type() {
+        return type;
+    }
+
+    public String layout() {
+        return layout;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public String linkedName() {
+        return linkedName;
+    }
+
+    /** A copy of the initial bits, or {@code null}. */
+    public long[] initialBits() {
+        return initialBits == null ? null : initialBits.clone();
+    }
+
+    /** Human-readable parameters for error messages, e.g. {@code array('d', 3)}. */
+    public String describe() {
+        switch (type) {
+            case VALUE: return "value('" + layout + "')";
+            case ARRAY: return "array('" + layout + "', " + size + ")";
+            case QUEUE: return size == 0 ? "queue (unbounded)" : "queue(maxsize=" + size + ")";
+            case SEMAPHORE: case BOUNDED_SEMAPHORE: return type.displayName() + "(" + size + ")";
+            case BARRIER: return "barrier(parties=" + size + ")";
+            case CONDITION: return "condition(lock='" + linkedName + "')";
+            default: return type.displayName();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,56 @@
+package io.jmanager.wire;
+
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+
+/**
+ * The registry's root object, bound in the RMI registry as {@link #BINDING}. Opens sessions and gets, creates,
+ * lists and destroys named shared objects.
+ */
+public interface RemoteManager extends Remote {
+    /** The RMI registry name of the root object; no shared object may use it. */
+    String BINDING = "jmanager";
+
+    /**
+     * Opens a session for a client process. {@code requestedLeaseMillis <= 0} takes the registry's default lease.
+     * The client must call {@link #renewSession} well within the lease.
+     */
+    SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) throws RemoteException;
+
+    /**
+     * Renews the lease of {@code sessionId} and returns the registry epoch.
+     *
+     * @throws io.jmanager.SessionExpiredException if the session is unknown, closed or expired
+     */
+    long renewSession(long sessionId) throws RemoteException;
+
+    /** Closes the session at once: its locks are released, its permits returned, its waits cancelled. Idempotent. */
+    void closeSession(long sessionId) throws RemoteException;
+
+    /**
+     * Returns the object named {@code name}, creating it from {@code spec} if it does not exist.
+     *
+     * @throws io.jmanager.ObjectTypeMismatchException if the name exists with another type or incompatible spec
+     * @throws IllegalArgumentException if the name or the spec is invalid
+     */
+    ObjectHandle getOrCreate(long sessionId, String name, ObjectSpec spec) throws RemoteException;
+
+    /**
+     * Returns the existing object named {@code name}.
+     *
+     * @throws io.jmanager.NoSuchSharedObjectException if there is none
+     */
+    ObjectHandle lookup(String name) throws RemoteException;
+
+    /** A snapshot of all objects, sorted by name. */
+    ObjectInfo[] list() throws RemoteException;
+
+    /**
+     * Destroys the object: it is unbound and unexported, and its waiters fail with
+     * {@link io.jmanager.NoSuchSharedObjectException}. Returns false if there was no such object.
+     */
+    boolean destroy(String name) throws RemoteException;
+
+    /** The registry's epoch: a random number chosen at start-up, so a restart is detectable. */
+    long epoch() throws RemoteException;
+}

@@ -1,0 +1,267 @@
+package io.jmanager;
+
+import io.jmanager.wire.RemoteDict;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/** The {@link SharedDict} proxy: each method one round trip; iteration over a snapshot. */
+final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V>, Proxied {
+    private final ProxyContext ctx;
+    private final RemoteDict remote;
+    private final Set<Entry<K, V>> entrySet = new EntrySet();
+
+    DictProxy(ProxyContext ctx) {
+        this.ctx = ctx;
+        this.remote = (RemoteDict) ctx.handle.stub();
+    }
+
+    @Override
+    public ProxyContext context() {
+        return ctx;
+    }
+
+    @Override
+    public String name() {
+        return ctx.name();
+    }
+
+    private byte[] key(Object key) {
+        return ctx.encode(Objects.requireNonNull(key, "SharedDict does not allow null keys"));
+    }
+
+    private byte[] value(Object value) {
+        return ctx.encode(Objects.requireNonNull(value, "SharedDict does not allow null values"));
+    }
+
+    @Override
+    public V get(Object key) {
+        byte[] k = key(key);
+        return ctx.decode(ctx.call(() -> remote.get(k)));
+    }
+
+    @Override
+    public V put(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        return ctx.decode(ctx.call(() -> remote.put(k, v)));
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        return ctx.decode(ctx.call(() -> remote.putIfAbsent(k, v)));
+    }
+
+    @Override
+    public V remove(Object key) {
+        byte[] k = key(key);
+        return ctx.decode(ctx.call(() -> remote.remove(k)));
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        byte[] k = key(key);
+        if (value == null) {
+            return false;
+        }
+        byte[] v = ctx.encode(value);
+        return ctx.call(() -> remote.removeIfEquals(k, v));
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        byte[] k = key(key);
+        byte[] expected = value(oldValue);
+        byte[] v = value(newValue);
+        return ctx.call(() -> remote.replaceIfEquals(k, expected, v));
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        return ctx.decode(ctx.call(() -> remote.replace(k, v)));
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        byte[] k = key(key);
+        return ctx.call(() -> remote.containsKey(k));
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        byte[] v = value(value);
+        return ctx.call(() -> remote.containsValue(v));
+    }
+
+    @Override
+    public int size() {
+        return ctx.call(remote::size);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    @Override
+    public void clear() {
+        ctx.call(() -> {
+            remote.clear();
+            return null;
+        });
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        byte[][] keys = new byte[entries.size()][];
+        byte[][] values = new byte[entries.size()][];
+        int i = 0;
+        for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+            keys[i] = key(e.getKey());
+            values[i++] = value(e.getValue());
+        }
+        if (i > 0) {
+            ctx.call(() -> {
+                remote.putAll(keys, values);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Map<K, V> getAll(Collection<? extends K> keys) {
+        List<K> asked = new ArrayList<>(keys);
+        byte[][] encoded = new byte[asked.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = key(asked.get(i));
+        }
+        byte[][] values = ctx.call(() -> remote.getAll(encoded));
+        Map<K, V> out = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                out.put(asked.get(i), ctx.decode(values[i]));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public V increment(K key, Number delta) {
+        byte[] k = key(key);
+        byte[] d = ctx.encode(Objects.requireNonNull(delta, "delta"));
+        return ctx.decode(ctx.call(() -> remote.increment(k, d)));
+    }
+
+    @Override
+    public Map<K, V> copy() {
+        byte[][] flat = ctx.call(remote::entries);
+        Map<K, V> out = new LinkedHashMap<>(flat.length);
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            out.put(ctx.decode(flat[i]), ctx.decode(flat[i + 1]));
+        }
+        return out;
+    }
+
+    @Override
+    public Set<Entry<K, V>> entrySet() {
+        return entrySet;
+    }
+
+    @Override
+    public String toString() {
+        return copy().toString();
+    }
+
+    /** A live view whose iterators walk a snapshot; removal and setValue write through. */
+    private final class EntrySet extends AbstractSet<Entry<K, V>> {
+        @Override
+        public Iterator<Entry<K, V>> iterator() {
+            Iterator<Entry<K, V>> snapshot = new ArrayList<>(copy().entrySet()).iterator();
+            return new Iterator<>() {
+                private Entry<K, V> last;
+
+                @Override
+                public boolean hasNext() {
+                    return snapshot.hasNext();
+                }
+
+                @Override
+                public Entry<K, V> next() {
+                    if (!snapshot.hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Entry<K, V> e = snapshot.next();
+                    last = new WriteThroughEntry(e.getKey(), e.getValue());
+                    return last;
+                }
+
+                @Override
+                public void remove() {
+                    if (last == null) {
+                        throw new IllegalStateException("next() was not called, or remove() was already called");
+                    }
+                    DictProxy.this.remove(last.getKey());
+                    last = null;
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return DictProxy.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return DictProxy.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            if (!(o instanceof Map.Entry<?, ?> e) || e.getKey() == null || e.getValue() == null) {
+                return false;
+            }
+            V v = get(e.getKey());
+            return v != null && v.equals(e.getValue());
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return o instanceof Map.Entry<?, ?> e && e.getKey() != null && e.getValue() != null
+                    && DictProxy.this.remove(e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void clear() {
+            DictProxy.this.clear();
+        }
+    }
+
+    /** An entry whose {@code setValue} stores the value in the registry. */
+    private final class WriteThroughEntry extends SimpleEntry<K, V> {
+        private static final long serialVersionUID = 1L;
+
+        WriteThroughEntry(K key, V value) {
+            super(key, value);
+        }
+
+        @Override
+        public V setValue(V value) {
+            V old = super.setValue(Objects.requireNonNull(value, "SharedDict does not allow null values"));
+            put(getKey(), value);
+            return old;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.jmanager;
+
+import io.jmanager.wire.RemoteEvent;
+import java.util.concurrent.TimeUnit;
+
+/** The {@link SharedEvent} proxy. */
+final class EventProxy extends PlainProxy implements SharedEvent {
+    private final RemoteEvent remote;
+
+    EventProxy(ProxyContext ctx) {
+        super(ctx);
+        this.remote = (RemoteEvent) ctx.handle.stub();
+    }
+
+    @Override
+    public void set() {
+        ctx.call(() -> {
+            remote.set();
+            return null;
+        });
+    }
+
+    @Override
+    public void clear() {
+        ctx.call(() -> {
+            remote.clear();
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isSet() {
+        return ctx.call(remote::isSet);
+    }
+
+    @Override
+    public void await() throws InterruptedException {
+        ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> remote.await(ctx.session(), id, n) ? Boolean.TRUE : null);
+    }
+
+    @Override
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true,
+                (id, n) -> remote.await(ctx.session(), id, n) ? Boolean.TRUE : null) != null;
+    }
+}

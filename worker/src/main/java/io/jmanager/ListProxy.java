@@ -1,0 +1,288 @@
+package io.jmanager;
+
+import io.jmanager.wire.RemoteList;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/** The {@link SharedList} proxy: each method one round trip; {@code iterator()} over a snapshot. */
+final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxied {
+    private final ProxyContext ctx;
+    private final RemoteList remote;
+
+    ListProxy(ProxyContext ctx) {
+        this.ctx = ctx;
+        this.remote = (RemoteList) ctx.handle.stub();
+    }
+
+    @Override
+    public ProxyContext context() {
+        return ctx;
+    }
+
+    @Override
+    public String name() {
+        return ctx.name();
+    }
+
+    private List<E> decodeAll(byte[][] values) {
+        List<E> out = new ArrayList<>(values.length);
+        for (byte[] v : values) {
+            out.add(ctx.decode(v));
+        }
+        return out;
+    }
+
+    @Override
+    public E get(int index) {
+        return ctx.decode(ctx.call(() -> remote.get(index)));
+    }
+
+    @Override
+    public E set(int index, E element) {
+        byte[] v = ctx.encode(element);
+        return ctx.decode(ctx.call(() -> remote.set(index, v)));
+    }
+
+    @Override
+    public boolean add(E element) {
+        byte[] v = ctx.encode(element);
+        ctx.call(() -> {
+            remote.append(v);
+            return null;
+        });
+        return true;
+    }
+
+    @Override
+    public void add(int index, E element) {
+        byte[] v = ctx.encode(element);
+        ctx.call(() -> {
+            remote.insert(index, v);
+            return null;
+        });
+    }
+
+    @Override
+    public E remove(int index) {
+        if (index < 0) {
+            throw new IndexOutOfBoundsException("index " + index + " out of range for list '" + name() + "'");
+        }
+        return pop(index);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+        byte[] v = ctx.encode(o);
+        return ctx.call(() -> remote.removeFirst(v));
+    }
+
+    @Override
+    public int size() {
+        return ctx.call(remote::size);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    @Override
+    public void clear() {
+        ctx.call(() -> {
+            remote.clear();
+            return null;
+        });
+    }
+
+    @Override
+    public boolean addAll(Collection<? extends E> values) {
+        extend(values);
+        return !values.isEmpty();
+    }
+
+    @Override
+    public boolean addAll(int index, Collection<? extends E> values) {
+        byte[][] v = ctx.manager.encodeAll(values);
+        ctx.call(() -> {
+            remote.insertAll(index, v);
+            return null;
+        });
+        return v.length > 0;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+        return indexOf(o) >= 0;
+    }
+
+    @Override
+    public int indexOf(Object o) {
+        byte[] v = ctx.encode(o);
+        return ctx.call(() -> remote.indexOf(v, 0, Integer.MAX_VALUE));
+    }
+
+    @Override
+    public int lastIndexOf(Object o) {
+        byte[] v = ctx.encode(o);
+        return ctx.call(() -> remote.lastIndexOf(v));
+    }
+
+    @Override
+    public boolean removeAll(Collection<?> values) {
+        byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
+        return ctx.call(() -> remote.removeMatching(v, false)) > 0;
+    }
+
+    @Override
+    public boolean retainAll(Collection<?> values) {
+        byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
+        return ctx.call(() -> remote.removeMatching(v, true)) > 0;
+    }
+
+    @Override
+    protected void removeRange(int from, int to) {
+        ctx.call(() -> {
+            remote.setSlice(from, to, new byte[0][]);
+            return null;
+        });
+    }
+
+    @Override
+    public void extend(Collection<? extends E> values) {
+        byte[][] v = ctx.manager.encodeAll(values);
+        if (v.length > 0) {
+            ctx.call(() -> {
+                remote.extend(v);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public E pop() {
+        return pop(-1);
+    }
+
+    @Override
+    public E pop(int index) {
+        return ctx.decode(ctx.call(() -> remote.pop(index)));
+    }
+
+    @Override
+    public List<E> slice(int from, int to) {
+        return decodeAll(ctx.call(() -> remote.slice(from, to)));
+    }
+
+    @Override
+    public void setSlice(int from, int to, Collection<? extends E> values) {
+        byte[][] v = ctx.manager.encodeAll(values);
+        ctx.call(() -> {
+            remote.setSlice(from, to, v);
+            return null;
+        });
+    }
+
+    @Override
+    public int index(Object value) {
+        int i = indexOf(value);
+        if (i < 0) {
+            throw new NoSuchElementException(value + " is not in list '" + name() + "'");
+        }
+        return i;
+    }
+
+    @Override
+    public int count(Object value) {
+        byte[] v = ctx.encode(value);
+        return ctx.call(() -> remote.count(v));
+    }
+
+    @Override
+    public void sort(Comparator<? super E> comparator) {
+        if (comparator == null) {
+            sort(false);
+            return;
+        }
+        List<E> copy = copy();
+        copy.sort(comparator);
+        setSlice(0, copy.size(), copy);
+    }
+
+    @Override
+    public void sort(boolean reverse) {
+        ctx.call(() -> {
+            remote.sort(reverse);
+            return null;
+        });
+    }
+
+    @Override
+    public List<E> copy() {
+        return decodeAll(ctx.call(remote::snapshot));
+    }
+
+    @Override
+    public Object[] toArray() {
+        return copy().toArray();
+    }
+
+    @Override
+    public <T> T[] toArray(T[] a) {
+        return copy().toArray(a);
+    }
+
+    @Override
+    public Iterator<E> iterator() {
+        List<E> snapshot = copy();
+        return new Iterator<>() {
+            private int cursor;
+            private int removed;
+            private boolean canRemove;
+
+            @Override
+            public boolean hasNext() {
+                return cursor < snapshot.size();
+            }
+
+            @Override
+            public E next() {
+                if (cursor >= snapshot.size()) {
+                    throw new NoSuchElementException();
+                }
+                canRemove = true;
+                return snapshot.get(cursor++);
+            }
+
+            @Override
+            public void remove() {
+                if (!canRemove) {
+                    throw new IllegalStateException("next() was not called, or remove() was already called");
+                }
+                canRemove = false;
+                ListProxy.this.remove(cursor - 1 - removed);
+                removed++;
+            }
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof List<?> other && copy().equals(other));
+    }
+
+    @Override
+    public int hashCode() {
+        return copy().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return copy().toString();
+    }
+}

@@ -1,0 +1,118 @@
+package io.jmanager;
+
+import io.jmanager.wire.RemoteLock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link SharedLock} proxy for a non-reentrant lock (the registry decides reentrancy by type; see
+ * {@link ReentrantLockProxy}). The owner is this manager's session and the calling thread, captured before any
+ * wait slice runs on a wait thread.
+ */
+class LockProxy extends PlainProxy implements SharedLock {
+    final RemoteLock remote;
+
+    LockProxy(ProxyContext ctx) {
+        super(ctx);
+        this.remote = (RemoteLock) ctx.handle.stub();
+    }
+
+    private Waits.Slice<Long> acquireSlice(long owner) {
+        long session = ctx.session();
+        return (id, n) -> {
+            long token = remote.acquire(session, owner, id, n);
+            return token == 0 ? null : token;
+        };
+    }
+
+    @Override
+    public void lock() {
+        lockAndGetToken();
+    }
+
+    @Override
+    public long lockAndGetToken() {
+        return ctx.awaitUninterruptibly(remote, Waits.FOREVER, acquireSlice(ProxyContext.thread()));
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        ctx.awaitPlain(remote, Waits.FOREVER, true, acquireSlice(ProxyContext.thread()));
+    }
+
+    @Override
+    public boolean tryLock() {
+        long owner = ProxyContext.thread();
+        long session = ctx.session();
+        return ctx.call(() -> remote.acquire(session, owner, ctx.manager.waits().newWaitId(), 0)) != 0;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return tryLockAndGetToken(time, unit) != 0;
+    }
+
+    @Override
+    public long tryLockAndGetToken(long time, TimeUnit unit) throws InterruptedException {
+        Long token = ctx.awaitPlain(remote, Math.max(0, unit.toNanos(time)), true,
+                acquireSlice(ProxyContext.thread()));
+        return token == null ? 0 : token;
+    }
+
+    @Override
+    public void unlock() {
+        long owner = ProxyContext.thread();
+        long session = ctx.session();
+        ctx.call(() -> {
+            remote.release(session, owner);
+            return null;
+        });
+    }
+
+    @Override
+    public SharedCondition newCondition() {
+        return ctx.manager.condition(name() + "/condition", name());
+    }
+
+    @Override
+    public long currentToken() {
+        return ctx.call(remote::currentToken);
+    }
+
+    @Override
+    public boolean isLocked() {
+        return ctx.call(remote::isLocked);
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return getHoldCount() > 0;
+    }
+
+    @Override
+    public int getHoldCount() {
+        long owner = ProxyContext.thread();
+        long session = ctx.session();
+        return ctx.call(() -> remote.holdCount(session, owner));
+    }
+
+    @Override
+    public Hold hold() {
+        long token = lockAndGetToken();
+        return new Hold() {
+            private boolean closed;
+
+            @Override
+            public long token() {
+                return token;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    unlock();
+                }
+            }
+        };
+    }
+}

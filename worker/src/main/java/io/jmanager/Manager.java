@@ -1,0 +1,463 @@
+package io.jmanager;
+
+import io.jmanager.wire.ClientSocketFactory;
+import io.jmanager.wire.ClientTransport;
+import io.jmanager.wire.ObjectHandle;
+import io.jmanager.wire.ObjectInfo;
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteManager;
+import io.jmanager.wire.SessionGrant;
+import io.jmanager.wire.ValueCodec;
+import java.net.InetAddress;
+import java.rmi.NotBoundException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's connection to a jmanager registry, Python's {@code SyncManager} for the JVM:
+ *
+ * <pre>{@code
+ * try (Manager m = Manager.connect("rmi://registry-host:1099")) {
+ *     SharedDict<String, Long> scores = m.dict("scores");     // get-or-create by name
+ *     scores.increment("alice", 1L);                          // atomic on the registry
+ * }
+ * }</pre>
+ *
+ * <p>Every factory method gets the named object, creating it if it does not exist; names are unique across types,
+ * and asking for an existing name with another type (or other parameters) throws
+ * {@link ObjectTypeMismatchException} naming both. Proxies are thread-safe and cheap; get them once and keep them.
+ *
+ * <p>The manager holds a session on the registry, renewed in the background. Locks and permits are owned by
+ * (session, thread); when the manager is closed, or the process dies and the lease runs out, the registry releases
+ * them. After {@link #close()} every proxy of this manager throws {@link IllegalStateException}.
+ */
+public final class Manager implements AutoCloseable {
+    private final RegistryUrl url;
+    private final String urlText;
+    private final RemoteManager root;
+    private final SessionGrant grant;
+    private final Waits waits;
+    private final ScheduledExecutorService keeper;
+    private final ValueCodec.References references = new References();
+    private volatile boolean closed;
+    private volatile SessionExpiredException expired;
+
+    private Manager(RegistryUrl url, RemoteManager root, SessionGrant grant, ManagerOptions options) {
+        this.url = url;
+        this.urlText = url.toString();
+        this.root = root;
+        this.grant = grant;
+        this.waits = new Waits(options.waitSlice().toNanos());
+        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-lease-" + grant.sessionId());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(50, grant.leaseMillis() / 3);
+        keeper.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connects with default options. See {@link #connect(String, ManagerOptions)}. */
+    public static Manager connect(String url) {
+        return connect(url, ManagerOptions.defaults());
+    }
+
+    /**
+     * Connects to the registry at {@code url} ({@code rmi://host:port}) and opens a session.
+     *
+     * @throws IllegalArgumentException     if the URL is malformed
+     * @throws RegistryUnavailableException naming the URL, if no jmanager registry answers within the connect
+     *                                      timeout
+     */
+    public static Manager connect(String url, ManagerOptions options) {
+        RegistryUrl parsed = RegistryUrl.parse(url);
+        Objects.requireNonNull(options, "options");
+        ClientTransport.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+        ClientTransport.setReadTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.readTimeout().toMillis()));
+        String text = parsed.toString();
+        RemoteManager root;
+        SessionGrant grant;
+        try {
+            Registry registry = LocateRegistry.getRegistry(parsed.host(), parsed.port(), new ClientSocketFactory());
+            root = (RemoteManager) registry.lookup(RemoteManager.BINDING);
+            grant = root.openSession(localHost(), ProcessHandle.current().pid(), options.lease().toMillis());
+        } catch (NotBoundException e) {
+            throw new RegistryUnavailableException(text, "an RMI registry answered, but it serves no jmanager"
+                    + " registry", e);
+        } catch (ClassCastException e) {
+            throw new RegistryUnavailableException(text, "the RMI binding '" + RemoteManager.BINDING
+                    + "' there is not a jmanager registry", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            RuntimeException translated = Rpc.translate(text, "the registry", e);
+            if (translated instanceof RegistryUnavailableException) {
+                throw translated;
+            }
+            throw new RegistryUnavailableException(text, Rpc.rootMessage(e), e);
+        }
+        return new Manager(parsed, root, grant, options);
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private void renew() {
+        try {
+            root.renewSession(grant.sessionId());
+        } catch (SessionExpiredException e) {
+            expired = e;
+            keeper.shutdown();
+        } catch (Exception e) {
+            // registry unreachable for now: try again next period; calls meanwhile fail on their own
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Factories: get-or-create by name
+
+    /** Python's {@code manager.dict()}: the shared dict named {@code name}. */
+    public <K, V> SharedDict<K, V> dict(String name) {
+        return new DictProxy<>(context(name, ObjectSpec.of(ObjectType.DICT)));
+    }
+
+    /** Python's {@code manager.list()}: the shared list named {@code name}. */
+    public <E> SharedList<E> list(String name) {
+        return new ListProxy<>(context(name, ObjectSpec.of(ObjectType.LIST)));
+    }
+
+    /** Python's {@code manager.Namespace()}. */
+    public SharedNamespace namespace(String name) {
+        return new NamespaceProxy(context(name, ObjectSpec.of(ObjectType.NAMESPACE)));
+    }
+
+    /**
+     * Python's {@code manager.Value(typecode, initial)}; {@code initial} applies only when the value is created.
+     *
+     * @throws IllegalArgumentException if {@code initial} does not fit the typecode
+     */
+    public <T> SharedValue<T> value(String name, TypeCode typeCode, T initial) {
+        long[] bits = {typeCode.toBits(initial)};
+        return new ValueProxy<>(context(name, ObjectSpec.typed(ObjectType.VALUE,
+                StructLayout.scalar(typeCode).spec(), 1, bits)), typeCode);
+    }
+
+    /** Like {@link #value(String, TypeCode, Object)} with a Python typecode character, e.g. {@code 'i'}. */
+    public <T> SharedValue<T> value(String name, char typeCode, T initial) {
+        return value(name, TypeCode.of(typeCode), initial);
+    }
+
+    /** Python's {@code manager.Array(typecode, size)}: {@code length} zeros. */
+    public <T> SharedArray<T> array(String name, TypeCode typeCode, int length) {
+        return newArray(name, typeCode, length, null);
+    }
+
+    /** Python's {@code manager.Array(typecode, sequence)}. */
+    public <T> SharedArray<T> array(String name, TypeCode typeCode, Collection<? extends T> initial) {
+        long[] bits = new long[initial.size()];
+        int i = 0;
+        for (T v : initial) {
+            bits[i++] = typeCode.toBits(v);
+        }
+        return newArray(name, typeCode, bits.length, bits);
+    }
+
+    /** Python's {@code Array('c', b'hello world')}: a byte array initialised from bytes. */
+    public SharedArray<Byte> array(String name, TypeCode typeCode, byte[] initial) {
+        long[] bits = new long[initial.length];
+        for (int i = 0; i < initial.length; i++) {
+            bits[i] = typeCode.toBits(initial[i]);
+        }
+        return newArray(name, typeCode, bits.length, bits);
+    }
+
+    /** Like {@link #array(String, TypeCode, Collection)} with a Python typecode character. */
+    public <T> SharedArray<T> array(String name, char typeCode, Collection<? extends T> initial) {
+        return array(name, TypeCode.of(typeCode), initial);
+    }
+
+    /** Like {@link #array(String, TypeCode, int)} with a Python typecode character. */
+    public <T> SharedArray<T> array(String name, char typeCode, int length) {
+        return array(name, TypeCode.of(typeCode), length);
+    }
+
+    private <T> SharedArray<T> newArray(String name, TypeCode typeCode, int length, long[] bits) {
+        if (length < 0) {
+            throw new IllegalArgumentException("array length must not be negative, got " + length);
+        }
+        return new ArrayProxy<>(context(name, ObjectSpec.typed(ObjectType.ARRAY,
+                StructLayout.scalar(typeCode).spec(), length, bits)), typeCode);
+    }
+
+    /** A shared array of {@code length} zeroed structs with the layout of record {@code type}. */
+    public <R extends Record> SharedStructArray<R> structArray(String name, Class<R> type, int length) {
+        RecordMapper<R> mapper = RecordMapper.of(type);
+        return new StructArrayProxy<>(context(name, ObjectSpec.typed(ObjectType.ARRAY, mapper.layout().spec(),
+                length, null)), mapper.layout(), mapper);
+    }
+
+    /** Python's {@code Array(Point, [(1.875, -6.25), ...])}: a shared struct array initialised from records. */
+    public <R extends Record> SharedStructArray<R> structArray(String name, Class<R> type, List<R> initial) {
+        RecordMapper<R> mapper = RecordMapper.of(type);
+        int fields = mapper.layout().fieldCount();
+        long[] bits = new long[initial.size() * fields];
+        for (int i = 0; i < initial.size(); i++) {
+            mapper.toBits(initial.get(i), bits, i * fields);
+        }
+        return new StructArrayProxy<>(context(name, ObjectSpec.typed(ObjectType.ARRAY, mapper.layout().spec(),
+                initial.size(), bits)), mapper.layout(), mapper);
+    }
+
+    /** Python's {@code manager.Queue()}: an unbounded shared queue. */
+    public <E> SharedQueue<E> queue(String name) {
+        return queue(name, 0);
+    }
+
+    /** Python's {@code manager.Queue(maxsize)}; {@code maxsize} 0 means unbounded. */
+    public <E> SharedQueue<E> queue(String name, int maxsize) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("queue maxsize must be 0 (unbounded) or positive, got " + maxsize);
+        }
+        return new QueueProxy<>(context(name, ObjectSpec.sized(ObjectType.QUEUE, maxsize)));
+    }
+
+    /** Python's {@code manager.Lock()}: a non-reentrant shared lock. */
+    public SharedLock lock(String name) {
+        return new LockProxy(context(name, ObjectSpec.of(ObjectType.LOCK)));
+    }
+
+    /** Python's {@code manager.RLock()}: a reentrant shared lock. */
+    public SharedReentrantLock rlock(String name) {
+        return new ReentrantLockProxy(context(name, ObjectSpec.of(ObjectType.RLOCK)));
+    }
+
+    /** Python's {@code manager.Semaphore(permits)}. */
+    public SharedSemaphore semaphore(String name, int permits) {
+        return newSemaphore(name, ObjectType.SEMAPHORE, permits);
+    }
+
+    /** Python's {@code manager.BoundedSemaphore(permits)}: releasing above {@code permits} is an error. */
+    public SharedSemaphore boundedSemaphore(String name, int permits) {
+        return newSemaphore(name, ObjectType.BOUNDED_SEMAPHORE, permits);
+    }
+
+    private SharedSemaphore newSemaphore(String name, ObjectType type, int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("semaphore permits must not be negative, got " + permits);
+        }
+        return new SemaphoreProxy(context(name, ObjectSpec.sized(type, permits)));
+    }
+
+    /**
+     * Python's {@code manager.Condition(lock)}: the condition named {@code name} bound to the lock or rlock named
+     * {@code lockName} (an rlock of that name is created if none exists).
+     */
+    public SharedCondition condition(String name, String lockName) {
+        ProxyContext ctx = context(name, ObjectSpec.condition(lockName));
+        return new ConditionProxy(ctx, (SharedLock) proxyFor(lookupHandle(lockName)));
+    }
+
+    /** Python's {@code manager.Condition()}: a condition with its own rlock, named {@code <name>/lock}. */
+    public SharedCondition condition(String name) {
+        return condition(name, name + "/lock");
+    }
+
+    /** Python's {@code manager.Event()}. */
+    public SharedEvent event(String name) {
+        return new EventProxy(context(name, ObjectSpec.of(ObjectType.EVENT)));
+    }
+
+    /** Python's {@code manager.Barrier(parties)}. */
+    public SharedBarrier barrier(String name, int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("barrier parties must be at least 1, got " + parties);
+        }
+        return new BarrierProxy(context(name, ObjectSpec.sized(ObjectType.BARRIER, parties)));
+    }
+
+    /**
+     * The existing object named {@code name}, whatever its type (cast it to the matching {@code Shared*}
+     * interface). Struct arrays come back without their record type: use {@link SharedStructArray#getField}.
+     *
+     * @throws NoSuchSharedObjectException if there is none
+     */
+    public SharedObject attach(String name) {
+        return proxyFor(lookupHandle(name));
+    }
+
+    /** The names of all objects in the registry, sorted. */
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (ObjectInfo info : objects()) {
+            names.add(info.name());
+        }
+        return names;
+    }
+
+    /** A snapshot of all objects with their types and a short summary of their state, sorted by name. */
+    public List<ObjectInfo> objects() {
+        checkUsable();
+        return List.of(Rpc.call(urlText, "the registry", root::list));
+    }
+
+    /**
+     * Destroys the object: it disappears from the registry and its waiters fail with
+     * {@link NoSuchSharedObjectException}. Returns false if there was no such object.
+     */
+    public boolean destroy(String name) {
+        checkUsable();
+        return Rpc.call(urlText, "the registry", () -> root.destroy(name));
+    }
+
+    /** The registry URL this manager is connected to, {@code rmi://host:port}. */
+    public String url() {
+        return urlText;
+    }
+
+    /** This worker's session id on the registry. */
+    public long sessionId() {
+        return grant.sessionId();
+    }
+
+    /** The registry's epoch when this session was opened; a restarted registry has another. */
+    public long registryEpoch() {
+        return grant.epoch();
+    }
+
+    /** The session lease the registry granted, in milliseconds. */
+    public long leaseMillis() {
+        return grant.leaseMillis();
+    }
+
+    /**
+     * Closes the session: the registry releases this worker's locks and permits at once and cancels its waits.
+     * Idempotent. Proxies of this manager fail with {@link IllegalStateException} afterwards.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        keeper.shutdownNow();
+        waits.close();
+        try {
+            root.closeSession(grant.sessionId());
+        } catch (Exception e) {
+            // the registry is gone or the session already ended: the lease will clean up
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Internals used by proxies
+
+    private ProxyContext context(String name, ObjectSpec spec) {
+        checkUsable();
+        ObjectHandle handle = Rpc.call(urlText, spec.type() + " '" + name + "'",
+                () -> root.getOrCreate(grant.sessionId(), name, spec));
+        return new ProxyContext(this, handle);
+    }
+
+    private ObjectHandle lookupHandle(String name) {
+        checkUsable();
+        return Rpc.call(urlText, "'" + name + "'", () -> root.lookup(name));
+    }
+
+    private SharedObject proxyFor(ObjectHandle handle) {
+        ProxyContext ctx = new ProxyContext(this, handle);
+        switch (handle.type()) {
+            case DICT: return new DictProxy<>(ctx);
+            case LIST: return new ListProxy<>(ctx);
+            case NAMESPACE: return new NamespaceProxy(ctx);
+            case QUEUE: return new QueueProxy<>(ctx);
+            case LOCK: return new LockProxy(ctx);
+            case RLOCK: return new ReentrantLockProxy(ctx);
+            case SEMAPHORE: case BOUNDED_SEMAPHORE: return new SemaphoreProxy(ctx);
+            case EVENT: return new EventProxy(ctx);
+            case BARRIER: return new BarrierProxy(ctx);
+            case CONDITION:
+                return new ConditionProxy(ctx, (SharedLock) proxyFor(lookupHandle(handle.spec().linkedName())));
+            case VALUE: case ARRAY: {
+                StructLayout layout = StructLayout.parse(handle.spec().layout());
+                if (!layout.isScalar()) {
+                    return new StructArrayProxy<>(ctx, layout, null);
+                }
+                TypeCode code = layout.fieldType(0);
+                return handle.type() == ObjectType.VALUE ? new ValueProxy<>(ctx, code) : new ArrayProxy<>(ctx, code);
+            }
+            default: throw new IllegalStateException("unknown object type " + handle.type());
+        }
+    }
+
+    void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("this Manager (session " + grant.sessionId() + " at " + urlText
+                    + ") is closed; connect again to use shared objects");
+        }
+        SessionExpiredException e = expired;
+        if (e != null) {
+            throw new SessionExpiredException(e.getMessage());
+        }
+    }
+
+    long session() {
+        return grant.sessionId();
+    }
+
+    Waits waits() {
+        return waits;
+    }
+
+    byte[] encode(Object value) {
+        byte[] bytes = ValueCodec.encode(value, references);
+        if (bytes.length > grant.maxValueBytes()) {
+            throw new ValueTooLargeException("value of class " + value.getClass().getName() + " encodes to "
+                    + bytes.length + " bytes, above the registry's limit of " + grant.maxValueBytes()
+                    + " bytes; nothing was stored. Split it, or start the registry with a larger --max-value-size");
+        }
+        return bytes;
+    }
+
+    Object decode(byte[] bytes) {
+        return ValueCodec.decode(bytes, references);
+    }
+
+    byte[][] encodeAll(Collection<?> values) {
+        List<byte[]> out = new ArrayList<>(values.size());
+        for (Object v : values) {
+            out.add(encode(v));
+        }
+        return out.toArray(new byte[0][]);
+    }
+
+    /** Proxies become references when stored, and references become proxies when read. */
+    private final class References implements ValueCodec.References {
+        @Override
+        public ValueCodec.Reference referenceOf(Object value) {
+            if (value instanceof Proxied p) {
+                return new ValueCodec.Reference(p.context().name(), p.context().type());
+            }
+            return null;
+        }
+
+        @Override
+        public Object resolve(ValueCodec.Reference reference) {
+            return proxyFor(lookupHandle(reference.name()));
+        }
+    }
+}

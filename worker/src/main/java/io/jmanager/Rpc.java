@@ -1,0 +1,93 @@
+package io.jmanager;
+
+import java.net.SocketTimeoutException;
+import java.rmi.ConnectException;
+import java.rmi.ConnectIOException;
+import java.rmi.MarshalException;
+import java.rmi.NoSuchObjectException;
+import java.rmi.RemoteException;
+import java.rmi.ServerError;
+import java.rmi.ServerException;
+import java.rmi.UnknownHostException;
+import java.rmi.UnmarshalException;
+import java.util.concurrent.BrokenBarrierException;
+
+/**
+ * Runs remote calls and turns transport failures into jmanager's unchecked exceptions, so that proxies never leak
+ * {@link RemoteException}. Exceptions thrown by the registry's objects ({@link IllegalMonitorStateException},
+ * {@link IllegalArgumentException}, ...) arrive as themselves and pass through unchanged.
+ */
+final class Rpc {
+    private Rpc() {
+    }
+
+    /** Runs a call that declares no checked exception besides {@link RemoteException}. */
+    static <T> T call(String url, String target, RemoteCall<T> call) {
+        try {
+            return call.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw translate(url, target, e);
+        }
+    }
+
+    /** Runs a call that may throw {@link BrokenBarrierException}. */
+    static <T> T callBarrier(String url, String target, RemoteCall<T> call) throws BrokenBarrierException {
+        try {
+            return call.call();
+        } catch (BrokenBarrierException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw translate(url, target, e);
+        }
+    }
+
+    /** The unchecked exception for a failed call. */
+    static RuntimeException translate(String url, String target, Exception e) {
+        if (e instanceof NoSuchObjectException) {
+            return new NoSuchSharedObjectException(target + " no longer exists on the registry at " + url
+                    + " (destroyed, or the registry restarted); get it again from the manager");
+        }
+        if (e instanceof ConnectException || e instanceof ConnectIOException || e instanceof UnknownHostException) {
+            return new RegistryUnavailableException(url, "cannot connect (" + rootMessage(e) + ")", e);
+        }
+        if (e instanceof UnmarshalException && hasCause(e, SocketTimeoutException.class)) {
+            return new RegistryUnavailableException(url, "no answer within the read timeout while calling "
+                    + target, e);
+        }
+        if (e instanceof ServerException && e.getCause() instanceof UnmarshalException) {
+            return new IllegalArgumentException("the registry refused the arguments of a call to " + target + ": "
+                    + rootMessage(e) + " (refused by its deserialization filter or limits)", e);
+        }
+        if (e instanceof ServerError) {
+            return new JManagerException("the registry failed while serving " + target + ": " + rootMessage(e), e);
+        }
+        if (e instanceof MarshalException) {
+            return new IllegalArgumentException("cannot send the call to " + target + ": " + rootMessage(e), e);
+        }
+        if (e instanceof RemoteException) {
+            return new RegistryUnavailableException(url, "call to " + target + " failed (" + rootMessage(e) + ")",
+                    e);
+        }
+        return new JManagerException("unexpected failure calling " + target + ": " + e, e);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,43 @@
+package io.jmanager;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A shared dict, Python's {@code manager.dict()}: a {@link ConcurrentMap} whose every method is atomic on the
+ * registry, so the {@code ConcurrentMap} defaults ({@code merge}, {@code compute}, ...) are correct across
+ * workers (they retry with compare-and-set).
+ *
+ * <p><b>Keys and values are copies.</b> Keys compare by their encoded bytes: use strings, numbers, booleans,
+ * UUIDs, enums or records of those. A mutable value read from the dict is a copy: changing it changes nothing
+ * in the registry until it is put back (as in Python). Nulls are refused ({@link NullPointerException}), as in
+ * {@link java.util.concurrent.ConcurrentHashMap}.
+ *
+ * <p><b>Iteration</b> ({@code entrySet()}, {@code keySet()}, {@code values()}) walks a snapshot taken in one round
+ * trip when the iterator is created: it never hangs or fails while other workers change the dict, and it does not
+ * see their later changes. {@code Iterator.remove} and {@code Entry.setValue} write through to the registry.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface SharedDict<K, V> extends ConcurrentMap<K, V>, SharedObject {
+    /**
+     * Atomically adds {@code delta} to the number stored under {@code key} and returns the new value, in one round
+     * trip. A missing key starts from {@code delta} (stored with the delta's type); an existing value keeps its type.
+     *
+     * @throws IllegalArgumentException if the stored value is not a number, a fractional delta meets an integral
+     *                                  value, or the sum overflows the stored type
+     */
+    V increment(K key, Number delta);
+
+    /** The values of the given keys in one atomic round trip; missing keys are absent from the result. */
+    Map<K, V> getAll(Collection<? extends K> keys);
+
+    /** Stores all entries in one atomic round trip. */
+    @Override
+    void putAll(Map<? extends K, ? extends V> entries);
+
+    /** A copy of all entries in one round trip, in insertion order. */
+    Map<K, V> copy();
+}
