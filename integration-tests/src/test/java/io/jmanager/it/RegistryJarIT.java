@@ -1,0 +1,200 @@
+package io.jmanager.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jmanager.Manager;
+import io.jmanager.ManagerOptions;
+import io.jmanager.RegistryUnavailableException;
+import io.jmanager.SharedDict;
+import io.jmanager.wire.RemoteDict;
+import io.jmanager.wire.ValueCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.Naming;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged {@code registry.jar} as a user runs it: {@code java -jar registry.jar} with options, a worker and a
+ * plain RMI client against it, SIGTERM, and the errors for bad options, a busy port and an unreachable registry.
+ */
+class RegistryJarIT {
+    private static final double FACTOR = Double.parseDouble(System.getProperty("jmanager.test.timeFactor", "1"));
+
+    private static long millis(long ms) {
+        return (long) (ms * FACTOR);
+    }
+
+    private static Path registryJar() {
+        Path jar = Path.of(System.getProperty("jmanager.registry.jar", "../rmi-registry/target/registry.jar"));
+        assertTrue(Files.isRegularFile(jar), "registry.jar not built at " + jar.toAbsolutePath());
+        return jar;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A started {@code java -jar registry.jar} process with its output lines. */
+    private static final class Started implements AutoCloseable {
+        final Process process;
+        final List<String> lines = new ArrayList<>();
+        final long readyMillis;
+        final String url;
+
+        Started(String... options) throws Exception {
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", registryJar().toString()));
+            command.addAll(List.of(options));
+            long start = System.nanoTime();
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String ready = null;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis(10_000));
+            String line;
+            while (ready == null && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.startsWith("jmanager registry ready at ")) {
+                    ready = line.substring("jmanager registry ready at ".length()).trim();
+                }
+            }
+            readyMillis = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(ready, "registry did not print its ready line; output: " + lines);
+            url = ready;
+            Thread drain = new Thread(() -> {
+                try {
+                    String l;
+                    while ((l = out.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(l);
+                        }
+                    }
+                } catch (IOException e) {
+                    // process ended
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+        }
+
+        List<String> output() {
+            synchronized (lines) {
+                return new ArrayList<>(lines);
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", registryJar().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(millis(20_000), TimeUnit.MILLISECONDS), "registry.jar " + List.of(args) + " hung");
+        return new Result(p.exitValue(), out);
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    @Test
+    void startsWithOptionsServesWorkersAndPlainRmiClientsAndStopsOnSigterm() throws Exception {
+        int port = freePort();
+        try (Started registry = new Started("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--advertise", "127.0.0.1")) {
+            assertEquals("rmi://127.0.0.1:" + port, registry.url);
+            System.out.println("registry.jar start-up to ready line: " + registry.readyMillis + " ms (JVM included)");
+            assertTrue(registry.readyMillis < millis(5_000), "start-up took " + registry.readyMillis + " ms");
+
+            try (Manager m = Manager.connect(registry.url)) {
+                SharedDict<String, Integer> d = m.dict("scores");
+                d.put("alice", 1);
+                assertEquals(2, d.increment("alice", 1));
+            }
+            // A plain RMI client looks the object up by URL and calls its wire interface.
+            RemoteDict plain = (RemoteDict) Naming.lookup(registry.url + "/scores");
+            assertEquals(1, plain.size());
+            assertEquals(2, ValueCodec.decode(plain.get(ValueCodec.encode("alice", null)), null));
+
+            registry.process.destroy(); // SIGTERM
+            assertTrue(registry.process.waitFor(millis(10_000), TimeUnit.MILLISECONDS), "no exit after SIGTERM");
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis(5_000));
+            while (!registry.output().contains("jmanager registry stopped") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(registry.output().contains("jmanager registry stopped"), "output: " + registry.output());
+        }
+    }
+
+    @Test
+    void helpVersionAndBadOptions() throws Exception {
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.output().contains("--advertise"), help.output());
+        Result version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.output().startsWith("jmanager registry "), version.output());
+        Result bad = run("--bogus");
+        assertEquals(2, bad.code(), bad.output());
+        assertTrue(bad.output().startsWith("registry.jar: Unknown option: '--bogus'"), bad.output());
+        assertTrue(bad.output().contains("Usage:"), bad.output());
+        Result badPort = run("--port", "seventy");
+        assertEquals(2, badPort.code(), badPort.output());
+    }
+
+    @Test
+    void busyPortIsAClearErrorWithExitCode1() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Result r = run("--port", String.valueOf(busy.getLocalPort()), "--bind", "127.0.0.1");
+            assertEquals(1, r.code(), r.output());
+            assertTrue(r.output().contains("cannot listen on port " + busy.getLocalPort()), r.output());
+            assertTrue(r.output().contains("--port"), r.output());
+        }
+    }
+
+    @Test
+    void unreachableRegistryFailsWithItsUrlInsteadOfHanging() throws Exception {
+        int closed = freePort();
+        String url = "rmi://127.0.0.1:" + closed;
+        RegistryUnavailableException refused = assertThrows(RegistryUnavailableException.class,
+                () -> Manager.connect(url));
+        assertTrue(refused.getMessage().contains(url), refused.getMessage());
+
+        // A port that accepts connections but never answers: the read timeout ends the wait.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String silentUrl = "rmi://127.0.0.1:" + silent.getLocalPort();
+            long start = System.nanoTime();
+            ManagerOptions options = ManagerOptions.defaults().withReadTimeout(Duration.ofMillis(millis(2_000)))
+                    .withConnectTimeout(Duration.ofMillis(millis(1_000)));
+            RegistryUnavailableException silentError = assertThrows(RegistryUnavailableException.class,
+                    () -> Manager.connect(silentUrl, options));
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(silentError.getMessage().contains(silentUrl), silentError.getMessage());
+            assertTrue(took < millis(10_000), "took " + took + " ms");
+        }
+        assertFalse(url.isEmpty());
+    }
+}
