@@ -1,0 +1,169 @@
+package io.jmanager.cli;
+
+import io.jmanager.Manager;
+import io.jmanager.SharedBarrier;
+import io.jmanager.SharedDict;
+import io.jmanager.SharedLock;
+import io.jmanager.SharedQueue;
+import io.jmanager.SharedValue;
+import io.jmanager.TypeCode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The operations {@code bench} can run. Each names the objects it uses ({@code bench:<op>}), prepares them once,
+ * and runs one measured operation per {@link Runner#run()} call, returning how many operations (or entries, for
+ * {@code batch}) it completed.
+ */
+enum BenchOp {
+    /** {@code dict.put} of a random key of the key space. */
+    PUT,
+    /** {@code dict.get} of a random, present key. */
+    GET,
+    /** {@code value.addAndGet(1)} on one shared 'q' value: atomic, no lock. */
+    INCR,
+    /** {@code lock(); unlock()} pairs on one shared lock. */
+    LOCK,
+    /** {@code put(item); take()} pairs on one shared queue. */
+    QUEUE,
+    /** {@code await()} rounds of one barrier whose parties are all bench threads. */
+    BARRIER,
+    /** {@code putAll} then {@code getAll} of {@code --batch} entries; counts entries. */
+    BATCH,
+    /** {@code Manager.connect} plus a first {@code dict.get}, then close; measures connection set-up. */
+    CONNECT;
+
+    /** One thread's operation loop body. */
+    interface Runner {
+        /** Runs one measured operation; returns how many operations it counts for (0 when the run must stop). */
+        int run() throws Exception;
+    }
+
+    String objectName() {
+        return "bench:" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Creates and fills the objects once, before any client starts. */
+    void prepare(Manager m, BenchSettings s) throws Exception {
+        switch (this) {
+            case GET: case PUT: case CONNECT: {
+                SharedDict<String, byte[]> dict = m.dict(objectName());
+                Map<String, byte[]> batch = new HashMap<>();
+                for (int k = 0; k < s.keys(); k++) {
+                    batch.put(key(k), s.value());
+                    if (batch.size() == 1000) {
+                        dict.putAll(batch);
+                        batch.clear();
+                    }
+                }
+                dict.putAll(batch);
+                break;
+            }
+            case INCR: m.value(objectName(), TypeCode.LONG_LONG, 0L).set(0L); break;
+            case LOCK: m.lock(objectName()); break;
+            case QUEUE: m.queue(objectName()).clear(); break;
+            case BARRIER: {
+                m.destroy(objectName());
+                m.barrier(objectName(), s.totalThreads());
+                break;
+            }
+            case BATCH: m.dict(objectName()).clear(); break;
+            default: throw new IllegalStateException(name());
+        }
+    }
+
+    static String key(int k) {
+        return "key:" + k;
+    }
+
+    /** A runner for one bench thread of the given client's manager. */
+    Runner runner(Manager m, BenchSettings s, String url) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        switch (this) {
+            case PUT: {
+                SharedDict<String, byte[]> dict = m.dict(objectName());
+                byte[] value = s.value();
+                return () -> {
+                    dict.put(key(random.nextInt(s.keys())), value);
+                    return 1;
+                };
+            }
+            case GET: {
+                SharedDict<String, byte[]> dict = m.dict(objectName());
+                return () -> {
+                    dict.get(key(random.nextInt(s.keys())));
+                    return 1;
+                };
+            }
+            case INCR: {
+                SharedValue<Long> value = m.value(objectName(), TypeCode.LONG_LONG, 0L);
+                return () -> {
+                    value.addAndGet(1);
+                    return 1;
+                };
+            }
+            case LOCK: {
+                SharedLock lock = m.lock(objectName());
+                return () -> {
+                    lock.lock();
+                    lock.unlock();
+                    return 1;
+                };
+            }
+            case QUEUE: {
+                SharedQueue<byte[]> queue = m.queue(objectName());
+                byte[] value = s.value();
+                return () -> {
+                    queue.put(value);
+                    queue.take();
+                    return 1;
+                };
+            }
+            case BARRIER: {
+                SharedBarrier barrier = m.barrier(objectName(), s.totalThreads());
+                return () -> {
+                    try {
+                        barrier.await(s.barrierTimeoutMillis(), TimeUnit.MILLISECONDS);
+                        return 1;
+                    } catch (BrokenBarrierException | TimeoutException e) {
+                        return 0;
+                    }
+                };
+            }
+            case BATCH: {
+                SharedDict<String, byte[]> dict = m.dict(objectName());
+                byte[] value = s.value();
+                int[] next = {random.nextInt(Math.max(1, s.keys()))};
+                return () -> {
+                    Map<String, byte[]> batch = new HashMap<>(s.batch() * 2);
+                    for (int i = 0; i < s.batch(); i++) {
+                        batch.put(key(next[0]++ % s.keys()), value);
+                    }
+                    dict.putAll(batch);
+                    dict.getAll(List.copyOf(batch.keySet()));
+                    return 2 * s.batch();
+                };
+            }
+            case CONNECT:
+                return () -> {
+                    try (Manager fresh = Manager.connect(url)) {
+                        fresh.dict(objectName()).get(key(0));
+                    }
+                    return 1;
+                };
+            default: throw new IllegalStateException(name());
+        }
+    }
+
+    /** Ends the run for threads that may be waiting on each other (the barrier). */
+    void finish(Manager m, BenchSettings s) {
+        if (this == BARRIER) {
+            m.barrier(objectName(), s.totalThreads()).abort();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.jmanager.cli;
+
+import java.util.Locale;
+
+/** How a command-line argument is turned into a stored value: {@code --as string|int|long|double|bool}. */
+enum ValueType {
+    STRING, INT, LONG, DOUBLE, BOOL;
+
+    Object parse(String text) {
+        try {
+            switch (this) {
+                case INT: return Integer.parseInt(text);
+                case LONG: return Long.parseLong(text);
+                case DOUBLE: return Double.parseDouble(text);
+                case BOOL:
+                    if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                        throw new NumberFormatException();
+                    }
+                    return Boolean.parseBoolean(text);
+                default: return text;
+            }
+        } catch (NumberFormatException e) {
+            throw new CliException("'" + text + "' is not a " + name().toLowerCase(Locale.ROOT));
+        }
+    }
+}
