@@ -60,6 +60,12 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
                 throw new IllegalStateException("impossible: " + e, e);
             }
             if (interrupted != null) {
+                if (signalled) {
+                    // signalled before the interrupt: return normally like AbstractQueuedSynchronizer, keeping the
+                    // interrupt status, so that the signal this waiter consumed is not lost for the others
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
                 throw interrupted;
             }
             return signalled;

@@ -406,13 +406,28 @@ public final class Manager implements AutoCloseable {
 
     void checkUsable() {
         if (closed) {
-            throw new IllegalStateException("this Manager (session " + grant.sessionId() + " at " + urlText
-                    + ") is closed; connect again to use shared objects");
+            throw closedException(null);
         }
         SessionExpiredException e = expired;
         if (e != null) {
             throw new SessionExpiredException(e.getMessage());
         }
+    }
+
+    private IllegalStateException closedException(Throwable cause) {
+        return new IllegalStateException("this Manager (session " + grant.sessionId() + " at " + urlText
+                + ") is closed; connect again to use shared objects", cause);
+    }
+
+    /**
+     * What a call that failed with {@code failure} throws: a call still in flight when this manager was closed
+     * fails with the closed manager's {@link IllegalStateException}, not with what the close itself caused (the
+     * registry's {@link SessionExpiredException} for the ended session, the shut-down wait executor's refusal).
+     */
+    RuntimeException failureAfterClose(RuntimeException failure) {
+        boolean causedByClose = failure instanceof SessionExpiredException
+                || failure instanceof java.util.concurrent.RejectedExecutionException;
+        return closed && causedByClose ? closedException(failure) : failure;
     }
 
     long session() {

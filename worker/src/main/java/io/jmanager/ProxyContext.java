@@ -34,16 +34,24 @@ final class ProxyContext {
 
     <T> T call(RemoteCall<T> call) {
         manager.checkUsable();
-        return Rpc.call(manager.url(), target, call);
+        try {
+            return Rpc.call(manager.url(), target, call);
+        } catch (RuntimeException e) {
+            throw manager.failureAfterClose(e);
+        }
     }
 
     <T> T callBarrier(RemoteCall<T> call) throws BrokenBarrierException {
         manager.checkUsable();
-        return Rpc.callBarrier(manager.url(), target, call);
+        try {
+            return Rpc.callBarrier(manager.url(), target, call);
+        } catch (RuntimeException e) {
+            throw manager.failureAfterClose(e);
+        }
     }
 
     RuntimeException translate(Exception e) {
-        return Rpc.translate(manager.url(), target, e);
+        return manager.failureAfterClose(Rpc.translate(manager.url(), target, e));
     }
 
     long session() {

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -74,16 +75,27 @@ final class Waits implements AutoCloseable {
                 }
                 long nanos = Math.min(remaining, sliceNanos);
                 proxy.manager.checkUsable();
-                Future<T> inFlight = executor.submit(() -> slice.attempt(waitId, nanos));
+                Future<T> inFlight;
+                try {
+                    inFlight = executor.submit(() -> slice.attempt(waitId, nanos));
+                } catch (RejectedExecutionException e) {
+                    throw proxy.manager.failureAfterClose(e); // closed since checkUsable()
+                }
                 try {
                     granted = unwrap(proxy, inFlight, false);
                 } catch (InterruptedException e) {
                     interrupted = true;
                     if (interruptible) {
-                        proxy.call(() -> {
-                            remote.cancelWait(proxy.manager.session(), waitId);
-                            return null;
-                        });
+                        try {
+                            proxy.call(() -> {
+                                remote.cancelWait(proxy.manager.session(), waitId);
+                                return null;
+                            });
+                        } catch (RuntimeException cancelFailed) {
+                            // e.g. the manager was closed meanwhile: the slice in flight must still be collected,
+                            // or what it was granted would be lost; it ends with its slice at the latest
+                            e.addSuppressed(cancelFailed);
+                        }
                     }
                     granted = unwrap(proxy, inFlight, true);
                     if (granted == null && interruptible) {
@@ -120,7 +132,7 @@ final class Waits implements AutoCloseable {
                         throw b;
                     }
                     if (cause instanceof RuntimeException r) {
-                        throw r;
+                        throw proxy.manager.failureAfterClose(r);
                     }
                     if (cause instanceof Error err) {
                         throw err;

@@ -1,0 +1,162 @@
+package io.jmanager.process;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jmanager.Manager;
+import io.jmanager.Timing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A jmanager registry in its own JVM ({@code io.jmanager.registry.RegistryMain} on a free loopback port), started
+ * like {@code java -jar registry.jar}: ready when it prints {@code jmanager registry ready at rmi://...}. Managers
+ * from {@link #connect()} are closed and the process destroyed by {@link #close()}.
+ */
+final class RegistryProcess implements AutoCloseable {
+    private static final String READY = "jmanager registry ready at ";
+    private static final int ATTEMPTS = 3;
+
+    private final Process process;
+    private final String url;
+    private final List<String> output;
+    private final List<Manager> managers = new ArrayList<>();
+
+    private RegistryProcess(Process process, String url, List<String> output) {
+        this.process = process;
+        this.url = url;
+        this.output = output;
+    }
+
+    /** Starts a registry process and waits (bounded) until it is serving. */
+    static RegistryProcess start(String... extraArgs) {
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return startOnce(freePort(), extraArgs);
+            } catch (PortTakenError e) {
+                last = e; // lost the race for the free port: another one
+            }
+        }
+        throw last;
+    }
+
+    private static RegistryProcess startOnce(int port, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--advertise", "127.0.0.1"));
+        args.addAll(List.of(extraArgs));
+        Process p = JavaLauncher.start(JavaLauncher.command("io.jmanager.registry.RegistryMain", args));
+        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch ready = new CountDownLatch(1);
+        String[] url = new String[1];
+        JavaLauncher.drain(p.getInputStream(), "registry-" + port + "-out", line -> {
+            output.add(line);
+            if (line.startsWith(READY) && url[0] == null) {
+                url[0] = line.substring(READY.length()).trim();
+                ready.countDown();
+            }
+        });
+        JavaLauncher.drain(p.getErrorStream(), "registry-" + port + "-err", line -> output.add("[stderr] " + line));
+        long timeout = Timing.millis(20_000);
+        boolean isReady;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+            // wait for the line, but notice at once a registry that exits (e.g. its port was taken)
+            do {
+                isReady = ready.await(50, TimeUnit.MILLISECONDS);
+            } while (!isReady && p.isAlive() && System.nanoTime() < deadline);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while starting the registry process", e);
+        }
+        if (!isReady) {
+            boolean exited = !p.isAlive();
+            p.destroyForcibly();
+            waitQuietly(p);
+            String text = String.join("\n", snapshot(output));
+            if (exited && text.contains("cannot listen on port")) {
+                throw new PortTakenError(text);
+            }
+            fail("registry process did not print '" + READY + "...' within " + timeout + " ms"
+                    + (exited ? " (exit code " + p.exitValue() + ")" : "") + "; its output:\n" + text);
+        }
+        return new RegistryProcess(p, url[0], output);
+    }
+
+    private static List<String> snapshot(List<String> output) {
+        synchronized (output) {
+            return new ArrayList<>(output);
+        }
+    }
+
+    private static void waitQuietly(Process p) {
+        try {
+            p.waitFor(Timing.millis(5_000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The URL the registry printed, {@code rmi://127.0.0.1:PORT}. */
+    String url() {
+        return url;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A manager in this (test) JVM, closed with the registry. */
+    synchronized Manager connect() {
+        Manager m = Manager.connect(url);
+        managers.add(m);
+        return m;
+    }
+
+    /** Everything the registry printed so far (stderr lines prefixed). */
+    List<String> output() {
+        return snapshot(output);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Manager m : managers) {
+            m.close();
+        }
+        managers.clear();
+        process.destroy();
+        try {
+            if (!process.waitFor(Timing.millis(5_000), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(Timing.millis(5_000), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class PortTakenError extends AssertionError {
+        PortTakenError(String output) {
+            super("the registry could not listen on its port:\n" + output);
+        }
+    }
+}
