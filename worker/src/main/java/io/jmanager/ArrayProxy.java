@@ -6,15 +6,18 @@ import java.util.List;
 
 /** The {@link SharedArray} proxy over the registry's typed array state machine. */
 final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
-    private final RemoteArray remote;
     private final TypeCode code;
     private final int length;
 
     ArrayProxy(ProxyContext ctx, TypeCode code) {
         super(ctx);
-        this.remote = (RemoteArray) ctx.handle.stub();
         this.code = code;
         this.length = (int) ctx.spec().size();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteArray remote() {
+        return (RemoteArray) ctx.stub();
     }
 
     @SuppressWarnings("unchecked")
@@ -34,21 +37,21 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
 
     @Override
     public T get(int index) {
-        return value(ctx.call(() -> remote.get(index)));
+        return value(ctx.call(() -> remote().get(index)));
     }
 
     @Override
     public void set(int index, T value) {
         long bits = code.toBits(value);
         ctx.call(() -> {
-            remote.set(index, bits);
+            remote().set(index, bits);
             return null;
         });
     }
 
     @Override
     public List<T> slice(int from, int to) {
-        long[] bits = ctx.call(() -> remote.getRange(from, to));
+        long[] bits = ctx.call(() -> remote().getRange(from, to));
         List<T> out = new ArrayList<>(bits.length);
         for (long b : bits) {
             out.add(value(b));
@@ -63,7 +66,7 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
             bits[i] = code.toBits(values.get(i));
         }
         ctx.call(() -> {
-            remote.setRange(from, bits);
+            remote().setRange(from, bits);
             return null;
         });
     }
@@ -76,26 +79,26 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
     @Override
     public T addAndGet(int index, Number delta) {
         long d = code.deltaBits(delta);
-        return value(ctx.call(() -> remote.addAndGet(index, d)));
+        return value(ctx.call(() -> remote().addAndGet(index, d)));
     }
 
     @Override
     public boolean compareAndSet(int index, T expect, T update) {
         long e = code.toBits(expect);
         long u = code.toBits(update);
-        return ctx.call(() -> remote.compareAndSet(index, e, u));
+        return ctx.call(() -> remote().compareAndSet(index, e, u));
     }
 
     @Override
     public T getAndSet(int index, T value) {
         long bits = code.toBits(value);
-        return value(ctx.call(() -> remote.getAndSet(index, bits)));
+        return value(ctx.call(() -> remote().getAndSet(index, bits)));
     }
 
     @Override
     public byte[] bytes() {
         requireChar();
-        long[] bits = ctx.call(() -> remote.getRange(0, length));
+        long[] bits = ctx.call(() -> remote().getRange(0, length));
         byte[] out = new byte[bits.length];
         for (int i = 0; i < bits.length; i++) {
             out[i] = (byte) bits[i];
@@ -111,7 +114,7 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
             bits[i] = code.toBits(bytes[i]);
         }
         ctx.call(() -> {
-            remote.setRange(0, bits);
+            remote().setRange(0, bits);
             return null;
         });
     }

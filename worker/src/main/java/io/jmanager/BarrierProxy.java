@@ -11,11 +11,14 @@ import java.util.concurrent.TimeoutException;
  * trip; giving up (timeout, interrupt) calls {@code leave}, which breaks the barrier unless it tripped meanwhile.
  */
 final class BarrierProxy extends PlainProxy implements SharedBarrier {
-    private final RemoteBarrier remote;
 
     BarrierProxy(ProxyContext ctx) {
         super(ctx);
-        this.remote = (RemoteBarrier) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteBarrier remote() {
+        return (RemoteBarrier) ctx.stub();
     }
 
     private int doAwait(long timeoutNanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
@@ -25,15 +28,15 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
         int[] index = {-1};
         Waits.Slice<Integer> slice = (id, n) -> {
             if (index[0] < 0) {
-                long arrival = remote.arrive(session, owner, id, n);
+                long arrival = remote().arrive(session, owner, id, n);
                 index[0] = Arrival.index(arrival);
                 return Arrival.tripped(arrival) ? index[0] : null;
             }
-            return remote.awaitTrip(session, id, n) ? index[0] : null;
+            return remote().awaitTrip(session, id, n) ? index[0] : null;
         };
         Integer tripped;
         try {
-            tripped = ctx.await(remote, waitId, timeoutNanos, true, slice);
+            tripped = ctx.await(remote(), waitId, timeoutNanos, true, slice);
         } catch (InterruptedException e) {
             if (index[0] >= 0 && leave(session, waitId)) {
                 Thread.currentThread().interrupt();
@@ -52,7 +55,7 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
     }
 
     private boolean leave(long session, long waitId) {
-        return ctx.call(() -> remote.leave(session, waitId));
+        return ctx.call(() -> remote().leave(session, waitId));
     }
 
     @Override
@@ -73,7 +76,7 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
     @Override
     public void abort() {
         ctx.call(() -> {
-            remote.abort();
+            remote().abort();
             return null;
         });
     }
@@ -81,14 +84,14 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
     @Override
     public void reset() {
         ctx.call(() -> {
-            remote.reset();
+            remote().reset();
             return null;
         });
     }
 
     @Override
     public boolean isBroken() {
-        return ctx.call(remote::isBroken);
+        return ctx.call(() -> remote().isBroken());
     }
 
     @Override
@@ -98,6 +101,6 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
 
     @Override
     public int getNumberWaiting() {
-        return ctx.call(remote::numberWaiting);
+        return ctx.call(() -> remote().numberWaiting());
     }
 }

@@ -12,13 +12,17 @@ import java.util.function.BooleanSupplier;
  * interrupt {@code awaitGiveUp} followed by uninterruptible {@code awaitSlice} calls until the lock is held again.
  */
 final class ConditionProxy extends PlainProxy implements SharedCondition {
-    private final RemoteCondition remote;
     private final SharedLock lock;
 
     ConditionProxy(ProxyContext ctx, SharedLock lock) {
         super(ctx);
-        this.remote = (RemoteCondition) ctx.handle.stub();
         this.lock = lock;
+        ctx.dependsOn(((Proxied) lock).context());
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteCondition remote() {
+        return (RemoteCondition) ctx.stub();
     }
 
     @Override
@@ -35,17 +39,17 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
         long session = ctx.session();
         long waitId = ctx.manager.waits().newWaitId();
         ctx.call(() -> {
-            remote.awaitBegin(session, owner, waitId);
+            remote().awaitBegin(session, owner, waitId);
             return null;
         });
         Waits.Slice<Integer> slice = (id, n) -> {
-            int state = remote.awaitSlice(session, owner, id, n);
+            int state = remote().awaitSlice(session, owner, id, n);
             return state == RemoteCondition.WAITING ? null : state;
         };
         Integer state;
         InterruptedException interrupted = null;
         try {
-            state = ctx.await(remote, waitId, timeoutNanos, interruptible, slice);
+            state = ctx.await(remote(), waitId, timeoutNanos, interruptible, slice);
         } catch (InterruptedException e) {
             interrupted = e;
             state = null;
@@ -53,9 +57,9 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
             throw new IllegalStateException("impossible: " + e, e);
         }
         if (state == null) {
-            boolean signalled = ctx.call(() -> remote.awaitGiveUp(session, owner, waitId));
+            boolean signalled = ctx.call(() -> remote().awaitGiveUp(session, owner, waitId));
             try {
-                state = ctx.await(remote, waitId, Waits.FOREVER, false, slice);
+                state = ctx.await(remote(), waitId, Waits.FOREVER, false, slice);
             } catch (BrokenBarrierException e) {
                 throw new IllegalStateException("impossible: " + e, e);
             }
@@ -133,7 +137,7 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
         long owner = ProxyContext.thread();
         long session = ctx.session();
         ctx.call(() -> {
-            remote.signal(session, owner);
+            remote().signal(session, owner);
             return null;
         });
     }
@@ -143,7 +147,7 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
         long owner = ProxyContext.thread();
         long session = ctx.session();
         ctx.call(() -> {
-            remote.signalAll(session, owner);
+            remote().signalAll(session, owner);
             return null;
         });
     }

@@ -16,12 +16,15 @@ import java.util.Set;
 /** The {@link SharedDict} proxy: each method one round trip; iteration over a snapshot. */
 final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V>, Proxied {
     private final ProxyContext ctx;
-    private final RemoteDict remote;
     private final Set<Entry<K, V>> entrySet = new EntrySet();
 
     DictProxy(ProxyContext ctx) {
         this.ctx = ctx;
-        this.remote = (RemoteDict) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteDict remote() {
+        return (RemoteDict) ctx.stub();
     }
 
     @Override
@@ -45,27 +48,27 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     @Override
     public V get(Object key) {
         byte[] k = key(key);
-        return ctx.decode(ctx.call(() -> remote.get(k)));
+        return ctx.decode(ctx.call(() -> remote().get(k)));
     }
 
     @Override
     public V put(K key, V value) {
         byte[] k = key(key);
         byte[] v = value(value);
-        return ctx.decode(ctx.call(() -> remote.put(k, v)));
+        return ctx.decode(ctx.call(() -> remote().put(k, v)));
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         byte[] k = key(key);
         byte[] v = value(value);
-        return ctx.decode(ctx.call(() -> remote.putIfAbsent(k, v)));
+        return ctx.decode(ctx.call(() -> remote().putIfAbsent(k, v)));
     }
 
     @Override
     public V remove(Object key) {
         byte[] k = key(key);
-        return ctx.decode(ctx.call(() -> remote.remove(k)));
+        return ctx.decode(ctx.call(() -> remote().remove(k)));
     }
 
     @Override
@@ -75,7 +78,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
             return false;
         }
         byte[] v = ctx.encode(value);
-        return ctx.call(() -> remote.removeIfEquals(k, v));
+        return ctx.call(() -> remote().removeIfEquals(k, v));
     }
 
     @Override
@@ -83,31 +86,31 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
         byte[] k = key(key);
         byte[] expected = value(oldValue);
         byte[] v = value(newValue);
-        return ctx.call(() -> remote.replaceIfEquals(k, expected, v));
+        return ctx.call(() -> remote().replaceIfEquals(k, expected, v));
     }
 
     @Override
     public V replace(K key, V value) {
         byte[] k = key(key);
         byte[] v = value(value);
-        return ctx.decode(ctx.call(() -> remote.replace(k, v)));
+        return ctx.decode(ctx.call(() -> remote().replace(k, v)));
     }
 
     @Override
     public boolean containsKey(Object key) {
         byte[] k = key(key);
-        return ctx.call(() -> remote.containsKey(k));
+        return ctx.call(() -> remote().containsKey(k));
     }
 
     @Override
     public boolean containsValue(Object value) {
         byte[] v = value(value);
-        return ctx.call(() -> remote.containsValue(v));
+        return ctx.call(() -> remote().containsValue(v));
     }
 
     @Override
     public int size() {
-        return ctx.call(remote::size);
+        return ctx.call(() -> remote().size());
     }
 
     @Override
@@ -118,7 +121,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     @Override
     public void clear() {
         ctx.call(() -> {
-            remote.clear();
+            remote().clear();
             return null;
         });
     }
@@ -134,7 +137,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
         }
         if (i > 0) {
             ctx.call(() -> {
-                remote.putAll(keys, values);
+                remote().putAll(keys, values);
                 return null;
             });
         }
@@ -147,7 +150,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
         for (int i = 0; i < encoded.length; i++) {
             encoded[i] = key(asked.get(i));
         }
-        byte[][] values = ctx.call(() -> remote.getAll(encoded));
+        byte[][] values = ctx.call(() -> remote().getAll(encoded));
         Map<K, V> out = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
@@ -161,12 +164,12 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     public V increment(K key, Number delta) {
         byte[] k = key(key);
         byte[] d = ctx.encode(Objects.requireNonNull(delta, "delta"));
-        return ctx.decode(ctx.call(() -> remote.increment(k, d)));
+        return ctx.decode(ctx.call(() -> remote().increment(k, d)));
     }
 
     @Override
     public Map<K, V> copy() {
-        byte[][] flat = ctx.call(remote::entries);
+        byte[][] flat = ctx.call(() -> remote().entries());
         Map<K, V> out = new LinkedHashMap<>(flat.length);
         for (int i = 0; i + 1 < flat.length; i += 2) {
             out.put(ctx.decode(flat[i]), ctx.decode(flat[i + 1]));

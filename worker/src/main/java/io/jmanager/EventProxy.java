@@ -5,17 +5,20 @@ import java.util.concurrent.TimeUnit;
 
 /** The {@link SharedEvent} proxy. */
 final class EventProxy extends PlainProxy implements SharedEvent {
-    private final RemoteEvent remote;
 
     EventProxy(ProxyContext ctx) {
         super(ctx);
-        this.remote = (RemoteEvent) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteEvent remote() {
+        return (RemoteEvent) ctx.stub();
     }
 
     @Override
     public void set() {
         ctx.call(() -> {
-            remote.set();
+            remote().set();
             return null;
         });
     }
@@ -23,24 +26,24 @@ final class EventProxy extends PlainProxy implements SharedEvent {
     @Override
     public void clear() {
         ctx.call(() -> {
-            remote.clear();
+            remote().clear();
             return null;
         });
     }
 
     @Override
     public boolean isSet() {
-        return ctx.call(remote::isSet);
+        return ctx.call(() -> remote().isSet());
     }
 
     @Override
     public void await() throws InterruptedException {
-        ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> remote.await(ctx.session(), id, n) ? Boolean.TRUE : null);
+        ctx.awaitPlain(remote(), Waits.FOREVER, true, (id, n) -> remote().await(ctx.session(), id, n) ? Boolean.TRUE : null);
     }
 
     @Override
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        return ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true,
-                (id, n) -> remote.await(ctx.session(), id, n) ? Boolean.TRUE : null) != null;
+        return ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true,
+                (id, n) -> remote().await(ctx.session(), id, n) ? Boolean.TRUE : null) != null;
     }
 }

@@ -13,11 +13,14 @@ import java.util.Objects;
 /** The {@link SharedList} proxy: each method one round trip; {@code iterator()} over a snapshot. */
 final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxied {
     private final ProxyContext ctx;
-    private final RemoteList remote;
 
     ListProxy(ProxyContext ctx) {
         this.ctx = ctx;
-        this.remote = (RemoteList) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteList remote() {
+        return (RemoteList) ctx.stub();
     }
 
     @Override
@@ -40,20 +43,20 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public E get(int index) {
-        return ctx.decode(ctx.call(() -> remote.get(index)));
+        return ctx.decode(ctx.call(() -> remote().get(index)));
     }
 
     @Override
     public E set(int index, E element) {
         byte[] v = ctx.encode(element);
-        return ctx.decode(ctx.call(() -> remote.set(index, v)));
+        return ctx.decode(ctx.call(() -> remote().set(index, v)));
     }
 
     @Override
     public boolean add(E element) {
         byte[] v = ctx.encode(element);
         ctx.call(() -> {
-            remote.append(v);
+            remote().append(v);
             return null;
         });
         return true;
@@ -63,7 +66,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     public void add(int index, E element) {
         byte[] v = ctx.encode(element);
         ctx.call(() -> {
-            remote.insert(index, v);
+            remote().insert(index, v);
             return null;
         });
     }
@@ -79,12 +82,12 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean remove(Object o) {
         byte[] v = ctx.encode(o);
-        return ctx.call(() -> remote.removeFirst(v));
+        return ctx.call(() -> remote().removeFirst(v));
     }
 
     @Override
     public int size() {
-        return ctx.call(remote::size);
+        return ctx.call(() -> remote().size());
     }
 
     @Override
@@ -95,7 +98,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public void clear() {
         ctx.call(() -> {
-            remote.clear();
+            remote().clear();
             return null;
         });
     }
@@ -110,7 +113,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     public boolean addAll(int index, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
         ctx.call(() -> {
-            remote.insertAll(index, v);
+            remote().insertAll(index, v);
             return null;
         });
         return v.length > 0;
@@ -124,31 +127,31 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public int indexOf(Object o) {
         byte[] v = ctx.encode(o);
-        return ctx.call(() -> remote.indexOf(v, 0, Integer.MAX_VALUE));
+        return ctx.call(() -> remote().indexOf(v, 0, Integer.MAX_VALUE));
     }
 
     @Override
     public int lastIndexOf(Object o) {
         byte[] v = ctx.encode(o);
-        return ctx.call(() -> remote.lastIndexOf(v));
+        return ctx.call(() -> remote().lastIndexOf(v));
     }
 
     @Override
     public boolean removeAll(Collection<?> values) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
-        return ctx.call(() -> remote.removeMatching(v, false)) > 0;
+        return ctx.call(() -> remote().removeMatching(v, false)) > 0;
     }
 
     @Override
     public boolean retainAll(Collection<?> values) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
-        return ctx.call(() -> remote.removeMatching(v, true)) > 0;
+        return ctx.call(() -> remote().removeMatching(v, true)) > 0;
     }
 
     @Override
     protected void removeRange(int from, int to) {
         ctx.call(() -> {
-            remote.setSlice(from, to, new byte[0][]);
+            remote().setSlice(from, to, new byte[0][]);
             return null;
         });
     }
@@ -158,7 +161,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
         byte[][] v = ctx.manager.encodeAll(values);
         if (v.length > 0) {
             ctx.call(() -> {
-                remote.extend(v);
+                remote().extend(v);
                 return null;
             });
         }
@@ -171,19 +174,19 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public E pop(int index) {
-        return ctx.decode(ctx.call(() -> remote.pop(index)));
+        return ctx.decode(ctx.call(() -> remote().pop(index)));
     }
 
     @Override
     public List<E> slice(int from, int to) {
-        return decodeAll(ctx.call(() -> remote.slice(from, to)));
+        return decodeAll(ctx.call(() -> remote().slice(from, to)));
     }
 
     @Override
     public void setSlice(int from, int to, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
         ctx.call(() -> {
-            remote.setSlice(from, to, v);
+            remote().setSlice(from, to, v);
             return null;
         });
     }
@@ -200,7 +203,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public int count(Object value) {
         byte[] v = ctx.encode(value);
-        return ctx.call(() -> remote.count(v));
+        return ctx.call(() -> remote().count(v));
     }
 
     @Override
@@ -217,14 +220,14 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public void sort(boolean reverse) {
         ctx.call(() -> {
-            remote.sort(reverse);
+            remote().sort(reverse);
             return null;
         });
     }
 
     @Override
     public List<E> copy() {
-        return decodeAll(ctx.call(remote::snapshot));
+        return decodeAll(ctx.call(() -> remote().snapshot()));
     }
 
     @Override

@@ -9,18 +9,26 @@ import java.util.concurrent.TimeUnit;
  * wait slice runs on a wait thread.
  */
 class LockProxy extends PlainProxy implements SharedLock {
-    final RemoteLock remote;
 
     LockProxy(ProxyContext ctx) {
         super(ctx);
-        this.remote = (RemoteLock) ctx.handle.stub();
     }
 
+    /** The current stub: re-resolved by the context after a registry restart. */
+    final RemoteLock remote() {
+        return (RemoteLock) ctx.stub();
+    }
+
+    /** A slice that acquires for {@code owner} in the current session and records the hold when granted. */
     private Waits.Slice<Long> acquireSlice(long owner) {
         long session = ctx.session();
         return (id, n) -> {
-            long token = remote.acquire(session, owner, id, n);
-            return token == 0 ? null : token;
+            long token = remote().acquire(session, owner, id, n);
+            if (token == 0) {
+                return null;
+            }
+            ctx.manager.holds().acquired(name(), owner, session);
+            return token;
         };
     }
 
@@ -31,19 +39,18 @@ class LockProxy extends PlainProxy implements SharedLock {
 
     @Override
     public long lockAndGetToken() {
-        return ctx.awaitUninterruptibly(remote, Waits.FOREVER, acquireSlice(ProxyContext.thread()));
+        return ctx.awaitUninterruptibly(remote(), Waits.FOREVER, acquireSlice(ProxyContext.thread()));
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        ctx.awaitPlain(remote, Waits.FOREVER, true, acquireSlice(ProxyContext.thread()));
+        ctx.awaitPlain(remote(), Waits.FOREVER, true, acquireSlice(ProxyContext.thread()));
     }
 
     @Override
     public boolean tryLock() {
-        long owner = ProxyContext.thread();
-        long session = ctx.session();
-        return ctx.call(() -> remote.acquire(session, owner, ctx.manager.waits().newWaitId(), 0)) != 0;
+        Waits.Slice<Long> attempt = acquireSlice(ProxyContext.thread());
+        return ctx.call(() -> attempt.attempt(ctx.manager.waits().newWaitId(), 0)) != null;
     }
 
     @Override
@@ -53,7 +60,7 @@ class LockProxy extends PlainProxy implements SharedLock {
 
     @Override
     public long tryLockAndGetToken(long time, TimeUnit unit) throws InterruptedException {
-        Long token = ctx.awaitPlain(remote, Math.max(0, unit.toNanos(time)), true,
+        Long token = ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(time)), true,
                 acquireSlice(ProxyContext.thread()));
         return token == null ? 0 : token;
     }
@@ -61,11 +68,13 @@ class LockProxy extends PlainProxy implements SharedLock {
     @Override
     public void unlock() {
         long owner = ProxyContext.thread();
+        ctx.manager.holds().checkStillHeld(name(), owner, ctx.session());
         long session = ctx.session();
         ctx.call(() -> {
-            remote.release(session, owner);
+            remote().release(session, owner);
             return null;
         });
+        ctx.manager.holds().released(name(), owner);
     }
 
     @Override
@@ -75,12 +84,12 @@ class LockProxy extends PlainProxy implements SharedLock {
 
     @Override
     public long currentToken() {
-        return ctx.call(remote::currentToken);
+        return ctx.call(() -> remote().currentToken());
     }
 
     @Override
     public boolean isLocked() {
-        return ctx.call(remote::isLocked);
+        return ctx.call(() -> remote().isLocked());
     }
 
     @Override
@@ -92,7 +101,7 @@ class LockProxy extends PlainProxy implements SharedLock {
     public int getHoldCount() {
         long owner = ProxyContext.thread();
         long session = ctx.session();
-        return ctx.call(() -> remote.holdCount(session, owner));
+        return ctx.call(() -> remote().holdCount(session, owner));
     }
 
     @Override

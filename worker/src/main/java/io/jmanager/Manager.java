@@ -1,27 +1,18 @@
 package io.jmanager;
 
-import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.ClientTransport;
 import io.jmanager.wire.ObjectHandle;
 import io.jmanager.wire.ObjectInfo;
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.ObjectType;
 import io.jmanager.wire.RemoteManager;
-import io.jmanager.wire.SessionGrant;
 import io.jmanager.wire.ValueCodec;
-import java.net.InetAddress;
-import java.rmi.NotBoundException;
-import java.rmi.registry.LocateRegistry;
-import java.rmi.registry.Registry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's connection to a jmanager registry, Python's {@code SyncManager} for the JVM:
@@ -42,29 +33,16 @@ import java.util.concurrent.TimeUnit;
  * them. After {@link #close()} every proxy of this manager throws {@link IllegalStateException}.
  */
 public final class Manager implements AutoCloseable {
-    private final RegistryUrl url;
+    private final RegistryConnection connection;
     private final String urlText;
-    private final RemoteManager root;
-    private final SessionGrant grant;
     private final Waits waits;
-    private final ScheduledExecutorService keeper;
     private final ValueCodec.References references = new References();
-    private volatile boolean closed;
-    private volatile SessionExpiredException expired;
+    private final LockHolds holds = new LockHolds();
 
-    private Manager(RegistryUrl url, RemoteManager root, SessionGrant grant, ManagerOptions options) {
-        this.url = url;
-        this.urlText = url.toString();
-        this.root = root;
-        this.grant = grant;
+    private Manager(RegistryConnection connection, ManagerOptions options) {
+        this.connection = connection;
+        this.urlText = connection.url();
         this.waits = new Waits(options.waitSlice().toNanos());
-        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jmanager-lease-" + grant.sessionId());
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(50, grant.leaseMillis() / 3);
-        keeper.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Connects with default options. See {@link #connect(String, ManagerOptions)}. */
@@ -84,48 +62,7 @@ public final class Manager implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ClientTransport.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         ClientTransport.setReadTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.readTimeout().toMillis()));
-        String text = parsed.toString();
-        RemoteManager root;
-        SessionGrant grant;
-        try {
-            Registry registry = LocateRegistry.getRegistry(parsed.host(), parsed.port(), new ClientSocketFactory());
-            root = (RemoteManager) registry.lookup(RemoteManager.BINDING);
-            grant = root.openSession(localHost(), ProcessHandle.current().pid(), options.lease().toMillis());
-        } catch (NotBoundException e) {
-            throw new RegistryUnavailableException(text, "an RMI registry answered, but it serves no jmanager"
-                    + " registry", e);
-        } catch (ClassCastException e) {
-            throw new RegistryUnavailableException(text, "the RMI binding '" + RemoteManager.BINDING
-                    + "' there is not a jmanager registry", e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            RuntimeException translated = Rpc.translate(text, "the registry", e);
-            if (translated instanceof RegistryUnavailableException) {
-                throw translated;
-            }
-            throw new RegistryUnavailableException(text, Rpc.rootMessage(e), e);
-        }
-        return new Manager(parsed, root, grant, options);
-    }
-
-    private static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
-    }
-
-    private void renew() {
-        try {
-            root.renewSession(grant.sessionId());
-        } catch (SessionExpiredException e) {
-            expired = e;
-            keeper.shutdown();
-        } catch (Exception e) {
-            // registry unreachable for now: try again next period; calls meanwhile fail on their own
-        }
+        return new Manager(RegistryConnection.open(parsed, options), options);
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -311,8 +248,7 @@ public final class Manager implements AutoCloseable {
 
     /** A snapshot of all objects with their types and a short summary of their state, sorted by name. */
     public List<ObjectInfo> objects() {
-        checkUsable();
-        return List.of(Rpc.call(urlText, "the registry", root::list));
+        return List.of(callRoot("the registry", RemoteManager::list));
     }
 
     /**
@@ -320,8 +256,7 @@ public final class Manager implements AutoCloseable {
      * {@link NoSuchSharedObjectException}. Returns false if there was no such object.
      */
     public boolean destroy(String name) {
-        checkUsable();
-        return Rpc.call(urlText, "the registry", () -> root.destroy(name));
+        return callRoot("the registry", root -> root.destroy(name));
     }
 
     /** The registry URL this manager is connected to, {@code rmi://host:port}. */
@@ -329,19 +264,19 @@ public final class Manager implements AutoCloseable {
         return urlText;
     }
 
-    /** This worker's session id on the registry. */
+    /** This worker's current session id on the registry (a new one after a lost session). */
     public long sessionId() {
-        return grant.sessionId();
+        return connection.sessionId();
     }
 
-    /** The registry's epoch when this session was opened; a restarted registry has another. */
+    /** The registry's epoch when the current session was opened; a restarted registry has another. */
     public long registryEpoch() {
-        return grant.epoch();
+        return connection.epoch();
     }
 
     /** The session lease the registry granted, in milliseconds. */
     public long leaseMillis() {
-        return grant.leaseMillis();
+        return connection.grant().leaseMillis();
     }
 
     /**
@@ -350,32 +285,38 @@ public final class Manager implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (connection.isClosed()) {
             return;
         }
-        closed = true;
-        keeper.shutdownNow();
+        connection.close();
         waits.close();
-        try {
-            root.closeSession(grant.sessionId());
-        } catch (Exception e) {
-            // the registry is gone or the session already ended: the lease will clean up
-        }
     }
 
     // ----------------------------------------------------------------------------------------------------------
     // Internals used by proxies
 
     private ProxyContext context(String name, ObjectSpec spec) {
-        checkUsable();
-        ObjectHandle handle = Rpc.call(urlText, spec.type() + " '" + name + "'",
-                () -> root.getOrCreate(grant.sessionId(), name, spec));
-        return new ProxyContext(this, handle);
+        return new ProxyContext(this, resolve(name, spec));
+    }
+
+    /** Gets or creates the object on the registry of the current session. */
+    ObjectHandle resolve(String name, ObjectSpec spec) {
+        return callRoot(spec.type() + " '" + name + "'", root -> root.getOrCreate(connection.sessionId(), name, spec));
     }
 
     private ObjectHandle lookupHandle(String name) {
-        checkUsable();
-        return Rpc.call(urlText, "'" + name + "'", () -> root.lookup(name));
+        return callRoot("'" + name + "'", root -> root.lookup(name));
+    }
+
+    /** A call on the registry's root object, with the same checks and retries as proxy calls. */
+    <T> T callRoot(String target, RootCall<T> call) {
+        return Calls.call(this, target, () -> call.call(connection.root()));
+    }
+
+    /** A call on the root object. */
+    @FunctionalInterface
+    interface RootCall<T> {
+        T call(RemoteManager root) throws Exception;
     }
 
     private SharedObject proxyFor(ObjectHandle handle) {
@@ -404,18 +345,19 @@ public final class Manager implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws if no call may go out: {@link IllegalStateException} after {@link #close()};
+     * {@link SessionExpiredException} once when the session was lost (a new one is open afterwards).
+     */
     void checkUsable() {
-        if (closed) {
+        if (connection.isClosed()) {
             throw closedException(null);
         }
-        SessionExpiredException e = expired;
-        if (e != null) {
-            throw new SessionExpiredException(e.getMessage());
-        }
+        connection.check();
     }
 
     private IllegalStateException closedException(Throwable cause) {
-        return new IllegalStateException("this Manager (session " + grant.sessionId() + " at " + urlText
+        return new IllegalStateException("this Manager (session " + connection.sessionId() + " at " + urlText
                 + ") is closed; connect again to use shared objects", cause);
     }
 
@@ -427,11 +369,19 @@ public final class Manager implements AutoCloseable {
     RuntimeException failureAfterClose(RuntimeException failure) {
         boolean causedByClose = failure instanceof SessionExpiredException
                 || failure instanceof java.util.concurrent.RejectedExecutionException;
-        return closed && causedByClose ? closedException(failure) : failure;
+        return connection.isClosed() && causedByClose ? closedException(failure) : failure;
+    }
+
+    RegistryConnection connection() {
+        return connection;
+    }
+
+    LockHolds holds() {
+        return holds;
     }
 
     long session() {
-        return grant.sessionId();
+        return connection.sessionId();
     }
 
     Waits waits() {
@@ -440,9 +390,9 @@ public final class Manager implements AutoCloseable {
 
     byte[] encode(Object value) {
         byte[] bytes = ValueCodec.encode(value, references);
-        if (bytes.length > grant.maxValueBytes()) {
+        if (bytes.length > connection.grant().maxValueBytes()) {
             throw new ValueTooLargeException("value of class " + value.getClass().getName() + " encodes to "
-                    + bytes.length + " bytes, above the registry's limit of " + grant.maxValueBytes()
+                    + bytes.length + " bytes, above the registry's limit of " + connection.grant().maxValueBytes()
                     + " bytes; nothing was stored. Split it, or start the registry with a larger --max-value-size");
         }
         return bytes;

@@ -9,11 +9,14 @@ import java.util.Set;
 
 /** The {@link SharedNamespace} proxy, over the registry's dict state machine with string keys. */
 final class NamespaceProxy extends PlainProxy implements SharedNamespace {
-    private final RemoteDict remote;
 
     NamespaceProxy(ProxyContext ctx) {
         super(ctx);
-        this.remote = (RemoteDict) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteDict remote() {
+        return (RemoteDict) ctx.stub();
     }
 
     private byte[] key(String attribute) {
@@ -23,7 +26,7 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
     @Override
     public <T> T get(String attribute) {
         byte[] k = key(attribute);
-        byte[] v = ctx.call(() -> remote.get(k));
+        byte[] v = ctx.call(() -> remote().get(k));
         if (v == null) {
             throw new NoSuchElementException("namespace '" + name() + "' has no attribute '" + attribute + "'");
         }
@@ -33,7 +36,7 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
     @Override
     public <T> T get(String attribute, T defaultValue) {
         byte[] k = key(attribute);
-        byte[] v = ctx.call(() -> remote.get(k));
+        byte[] v = ctx.call(() -> remote().get(k));
         return v == null ? defaultValue : ctx.decode(v);
     }
 
@@ -41,19 +44,19 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
     public void set(String attribute, Object value) {
         byte[] k = key(attribute);
         byte[] v = ctx.encode(value);
-        ctx.call(() -> remote.put(k, v));
+        ctx.call(() -> remote().put(k, v));
     }
 
     @Override
     public boolean delete(String attribute) {
         byte[] k = key(attribute);
-        return ctx.call(() -> remote.remove(k)) != null;
+        return ctx.call(() -> remote().remove(k)) != null;
     }
 
     @Override
     public boolean has(String attribute) {
         byte[] k = key(attribute);
-        return ctx.call(() -> remote.containsKey(k));
+        return ctx.call(() -> remote().containsKey(k));
     }
 
     @Override
@@ -63,7 +66,7 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
 
     @Override
     public Map<String, Object> asMap() {
-        byte[][] flat = ctx.call(remote::entries);
+        byte[][] flat = ctx.call(() -> remote().entries());
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.length; i += 2) {
             out.put(ctx.decode(flat[i]), ctx.decode(flat[i + 1]));

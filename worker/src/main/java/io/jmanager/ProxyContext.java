@@ -6,18 +6,50 @@ import io.jmanager.wire.ObjectType;
 import java.util.concurrent.BrokenBarrierException;
 
 /**
- * What every proxy holds: the manager (session, codec, waits), the object's handle, and call helpers that turn
- * transport failures into jmanager's exceptions. Immutable and thread-safe.
+ * What every proxy holds: the manager (session, codec, waits), the object's handle, and call helpers (see
+ * {@link Calls}). After a registry restart the handle is resolved again by name on the new registry before the
+ * next call. Thread-safe.
  */
 final class ProxyContext {
     final Manager manager;
-    final ObjectHandle handle;
     final String target;
+    private volatile ObjectHandle handle;
+    private volatile long handleEpoch;
+    private volatile ProxyContext dependency;
 
     ProxyContext(Manager manager, ObjectHandle handle) {
         this.manager = manager;
         this.handle = handle;
+        this.handleEpoch = manager.connection().epoch();
         this.target = handle.type() + " '" + handle.name() + "'";
+    }
+
+    /** Makes {@code other} (a condition's lock) resolve again before this object after a restart. */
+    void dependsOn(ProxyContext other) {
+        this.dependency = other;
+    }
+
+    /** The current stub of the object. */
+    java.rmi.Remote stub() {
+        return handle.stub();
+    }
+
+    /** Resolves the handle again by name if it belongs to an earlier registry incarnation. */
+    private void refreshIfStale() {
+        long epoch = manager.connection().epoch();
+        if (handleEpoch == epoch) {
+            return;
+        }
+        synchronized (this) {
+            if (handleEpoch != epoch) {
+                ProxyContext d = dependency;
+                if (d != null) {
+                    d.refreshIfStale();
+                }
+                handle = manager.resolve(handle.name(), handle.spec());
+                handleEpoch = epoch;
+            }
+        }
     }
 
     String name() {
@@ -33,21 +65,17 @@ final class ProxyContext {
     }
 
     <T> T call(RemoteCall<T> call) {
-        manager.checkUsable();
-        try {
-            return Rpc.call(manager.url(), target, call);
-        } catch (RuntimeException e) {
-            throw manager.failureAfterClose(e);
-        }
+        return Calls.call(manager, target, () -> {
+            refreshIfStale();
+            return call.call();
+        });
     }
 
     <T> T callBarrier(RemoteCall<T> call) throws BrokenBarrierException {
-        manager.checkUsable();
-        try {
-            return Rpc.callBarrier(manager.url(), target, call);
-        } catch (RuntimeException e) {
-            throw manager.failureAfterClose(e);
-        }
+        return Calls.callBarrier(manager, target, () -> {
+            refreshIfStale();
+            return call.call();
+        });
     }
 
     RuntimeException translate(Exception e) {

@@ -13,11 +13,14 @@ import java.util.concurrent.TimeUnit;
 /** The {@link SharedQueue} proxy: blocking methods wait on the registry in bounded slices (see {@link Waits}). */
 final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Proxied {
     private final ProxyContext ctx;
-    private final RemoteQueue remote;
 
     QueueProxy(ProxyContext ctx) {
         this.ctx = ctx;
-        this.remote = (RemoteQueue) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteQueue remote() {
+        return (RemoteQueue) ctx.stub();
     }
 
     @Override
@@ -35,51 +38,51 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
     }
 
     private Boolean offered(long waitId, byte[] v, long nanos) throws Exception {
-        return remote.offer(ctx.session(), waitId, v, nanos) ? Boolean.TRUE : null;
+        return remote().offer(ctx.session(), waitId, v, nanos) ? Boolean.TRUE : null;
     }
 
     @Override
     public boolean offer(E e) {
         byte[] v = element(e);
-        return ctx.call(() -> remote.offer(ctx.session(), ctx.manager.waits().newWaitId(), v, 0));
+        return ctx.call(() -> remote().offer(ctx.session(), ctx.manager.waits().newWaitId(), v, 0));
     }
 
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         byte[] v = element(e);
-        return ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true, (id, n) -> offered(id, v, n)) != null;
+        return ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true, (id, n) -> offered(id, v, n)) != null;
     }
 
     @Override
     public void put(E e) throws InterruptedException {
         byte[] v = element(e);
-        ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> offered(id, v, n));
+        ctx.awaitPlain(remote(), Waits.FOREVER, true, (id, n) -> offered(id, v, n));
     }
 
     @Override
     public E poll() {
-        return ctx.decode(ctx.call(() -> remote.poll(ctx.session(), ctx.manager.waits().newWaitId(), 0)));
+        return ctx.decode(ctx.call(() -> remote().poll(ctx.session(), ctx.manager.waits().newWaitId(), 0)));
     }
 
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return ctx.decode(ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true,
-                (id, n) -> remote.poll(ctx.session(), id, n)));
+        return ctx.decode(ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true,
+                (id, n) -> remote().poll(ctx.session(), id, n)));
     }
 
     @Override
     public E take() throws InterruptedException {
-        return ctx.decode(ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> remote.poll(ctx.session(), id, n)));
+        return ctx.decode(ctx.awaitPlain(remote(), Waits.FOREVER, true, (id, n) -> remote().poll(ctx.session(), id, n)));
     }
 
     @Override
     public E peek() {
-        return ctx.decode(ctx.call(remote::peek));
+        return ctx.decode(ctx.call(() -> remote().peek()));
     }
 
     @Override
     public int size() {
-        return ctx.call(remote::size);
+        return ctx.call(() -> remote().size());
     }
 
     @Override
@@ -89,7 +92,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
 
     @Override
     public int remainingCapacity() {
-        return ctx.call(remote::remainingCapacity);
+        return ctx.call(() -> remote().remainingCapacity());
     }
 
     @Override
@@ -106,7 +109,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
         if (maxElements <= 0) {
             return 0;
         }
-        byte[][] items = ctx.call(() -> remote.drain(maxElements));
+        byte[][] items = ctx.call(() -> remote().drain(maxElements));
         for (byte[] item : items) {
             c.add(ctx.decode(item));
         }
@@ -124,7 +127,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
             values.add(element(e));
         }
         byte[][] v = values.toArray(new byte[0][]);
-        int added = ctx.call(() -> remote.offerAll(v));
+        int added = ctx.call(() -> remote().offerAll(v));
         if (added < v.length) {
             throw new IllegalStateException("Queue full: queue '" + name() + "' took " + added + " of " + v.length
                     + " elements");
@@ -138,31 +141,31 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
             return false;
         }
         byte[] v = ctx.encode(o);
-        return ctx.call(() -> remote.removeFirst(v));
+        return ctx.call(() -> remote().removeFirst(v));
     }
 
     @Override
     public boolean removeAll(Collection<?> c) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(c));
-        return ctx.call(() -> remote.removeMatching(v, false)) > 0;
+        return ctx.call(() -> remote().removeMatching(v, false)) > 0;
     }
 
     @Override
     public boolean retainAll(Collection<?> c) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(c));
-        return ctx.call(() -> remote.removeMatching(v, true)) > 0;
+        return ctx.call(() -> remote().removeMatching(v, true)) > 0;
     }
 
     @Override
     public void clear() {
         ctx.call(() -> {
-            remote.clear();
+            remote().clear();
             return null;
         });
     }
 
     private List<E> snapshot() {
-        byte[][] items = ctx.call(remote::snapshot);
+        byte[][] items = ctx.call(() -> remote().snapshot());
         List<E> out = new ArrayList<>(items.length);
         for (byte[] item : items) {
             out.add(ctx.decode(item));
@@ -222,25 +225,25 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
     @Override
     public void taskDone() {
         ctx.call(() -> {
-            remote.taskDone(1);
+            remote().taskDone(1);
             return null;
         });
     }
 
     @Override
     public void join() throws InterruptedException {
-        ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> remote.join(ctx.session(), id, n) ? Boolean.TRUE : null);
+        ctx.awaitPlain(remote(), Waits.FOREVER, true, (id, n) -> remote().join(ctx.session(), id, n) ? Boolean.TRUE : null);
     }
 
     @Override
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-        return ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true,
-                (id, n) -> remote.join(ctx.session(), id, n) ? Boolean.TRUE : null) != null;
+        return ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true,
+                (id, n) -> remote().join(ctx.session(), id, n) ? Boolean.TRUE : null) != null;
     }
 
     @Override
     public int unfinishedTasks() {
-        return ctx.call(remote::unfinishedTasks);
+        return ctx.call(() -> remote().unfinishedTasks());
     }
 
     @Override

@@ -10,37 +10,14 @@ import java.rmi.ServerError;
 import java.rmi.ServerException;
 import java.rmi.UnknownHostException;
 import java.rmi.UnmarshalException;
-import java.util.concurrent.BrokenBarrierException;
 
 /**
- * Runs remote calls and turns transport failures into jmanager's unchecked exceptions, so that proxies never leak
+ * Turns transport failures into jmanager's unchecked exceptions, so that proxies never leak
  * {@link RemoteException}. Exceptions thrown by the registry's objects ({@link IllegalMonitorStateException},
- * {@link IllegalArgumentException}, ...) arrive as themselves and pass through unchanged.
+ * {@link IllegalArgumentException}, ...) arrive as themselves and are never passed here.
  */
 final class Rpc {
     private Rpc() {
-    }
-
-    /** Runs a call that declares no checked exception besides {@link RemoteException}. */
-    static <T> T call(String url, String target, RemoteCall<T> call) {
-        try {
-            return call.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw translate(url, target, e);
-        }
-    }
-
-    /** Runs a call that may throw {@link BrokenBarrierException}. */
-    static <T> T callBarrier(String url, String target, RemoteCall<T> call) throws BrokenBarrierException {
-        try {
-            return call.call();
-        } catch (BrokenBarrierException | RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw translate(url, target, e);
-        }
     }
 
     /** The unchecked exception for a failed call. */

@@ -6,15 +6,18 @@ import java.util.concurrent.TimeUnit;
 
 /** The {@link SharedSemaphore} proxy. */
 final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
-    private final RemoteSemaphore remote;
 
     SemaphoreProxy(ProxyContext ctx) {
         super(ctx);
-        this.remote = (RemoteSemaphore) ctx.handle.stub();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteSemaphore remote() {
+        return (RemoteSemaphore) ctx.stub();
     }
 
     private Boolean take(long waitId, int permits, long nanos) throws Exception {
-        return remote.acquire(ctx.session(), waitId, permits, nanos) ? Boolean.TRUE : null;
+        return remote().acquire(ctx.session(), waitId, permits, nanos) ? Boolean.TRUE : null;
     }
 
     @Override
@@ -24,7 +27,7 @@ final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
 
     @Override
     public void acquire(int permits) throws InterruptedException {
-        ctx.awaitPlain(remote, Waits.FOREVER, true, (id, n) -> take(id, permits, n));
+        ctx.awaitPlain(remote(), Waits.FOREVER, true, (id, n) -> take(id, permits, n));
     }
 
     @Override
@@ -39,7 +42,7 @@ final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
 
     @Override
     public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
-        return ctx.awaitPlain(remote, Math.max(0, unit.toNanos(timeout)), true, (id, n) -> take(id, permits, n))
+        return ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true, (id, n) -> take(id, permits, n))
                 != null;
     }
 
@@ -52,20 +55,20 @@ final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
     public void release(int permits) {
         long session = ctx.session();
         ctx.call(() -> {
-            remote.release(session, permits);
+            remote().release(session, permits);
             return null;
         });
     }
 
     @Override
     public int availablePermits() {
-        return ctx.call(remote::availablePermits);
+        return ctx.call(() -> remote().availablePermits());
     }
 
     @Override
     public int drainPermits() {
         long session = ctx.session();
-        return ctx.call(() -> remote.drainPermits(session));
+        return ctx.call(() -> remote().drainPermits(session));
     }
 
     @Override

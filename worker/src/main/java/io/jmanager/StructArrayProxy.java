@@ -9,7 +9,6 @@ import java.util.List;
  * registry's typed array state machine. The mapper is null when the array was attached without its record type.
  */
 final class StructArrayProxy<R extends Record> extends PlainProxy implements SharedStructArray<R> {
-    private final RemoteArray remote;
     private final StructLayout layout;
     private final RecordMapper<R> mapper;
     private final int fields;
@@ -17,11 +16,15 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
 
     StructArrayProxy(ProxyContext ctx, StructLayout layout, RecordMapper<R> mapper) {
         super(ctx);
-        this.remote = (RemoteArray) ctx.handle.stub();
         this.layout = layout;
         this.mapper = mapper;
         this.fields = layout.fieldCount();
         this.length = (int) ctx.spec().size();
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteArray remote() {
+        return (RemoteArray) ctx.stub();
     }
 
     private RecordMapper<R> mapper() {
@@ -57,7 +60,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
     @Override
     public R get(int index) {
         int from = element(index);
-        long[] bits = ctx.call(() -> remote.getRange(from, from + fields));
+        long[] bits = ctx.call(() -> remote().getRange(from, from + fields));
         return mapper().fromBits(bits, 0);
     }
 
@@ -66,7 +69,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
         int from = element(index);
         long[] bits = mapper().toBits(value);
         ctx.call(() -> {
-            remote.setRange(from, bits);
+            remote().setRange(from, bits);
             return null;
         });
     }
@@ -74,7 +77,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
     @Override
     public List<R> toList() {
         RecordMapper<R> m = mapper();
-        long[] bits = ctx.call(() -> remote.getRange(0, length * fields));
+        long[] bits = ctx.call(() -> remote().getRange(0, length * fields));
         List<R> out = new ArrayList<>(length);
         for (int i = 0; i < length; i++) {
             out.add(m.fromBits(bits, i * fields));
@@ -94,7 +97,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
             m.toBits(values.get(i), bits, i * fields);
         }
         ctx.call(() -> {
-            remote.setRange(0, bits);
+            remote().setRange(0, bits);
             return null;
         });
     }
@@ -102,7 +105,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
     @Override
     public Object getField(int index, String field) {
         int s = slot(index, field);
-        return layout.fieldType(s % fields).fromBits(ctx.call(() -> remote.get(s)));
+        return layout.fieldType(s % fields).fromBits(ctx.call(() -> remote().get(s)));
     }
 
     @Override
@@ -110,7 +113,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
         int s = slot(index, field);
         long bits = layout.fieldType(s % fields).toBits(value);
         ctx.call(() -> {
-            remote.set(s, bits);
+            remote().set(s, bits);
             return null;
         });
     }
@@ -120,7 +123,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
         int s = slot(index, field);
         TypeCode code = layout.fieldType(s % fields);
         long d = code.deltaBits(delta);
-        return code.fromBits(ctx.call(() -> remote.addAndGet(s, d)));
+        return code.fromBits(ctx.call(() -> remote().addAndGet(s, d)));
     }
 
     @Override
@@ -129,7 +132,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
         TypeCode code = layout.fieldType(s % fields);
         long e = code.toBits(expect);
         long u = code.toBits(update);
-        return ctx.call(() -> remote.compareAndSet(s, e, u));
+        return ctx.call(() -> remote().compareAndSet(s, e, u));
     }
 
     @Override

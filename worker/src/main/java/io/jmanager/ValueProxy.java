@@ -4,13 +4,16 @@ import io.jmanager.wire.RemoteArray;
 
 /** The {@link SharedValue} proxy: slot 0 of the registry's typed array state machine. */
 final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
-    private final RemoteArray remote;
     private final TypeCode code;
 
     ValueProxy(ProxyContext ctx, TypeCode code) {
         super(ctx);
-        this.remote = (RemoteArray) ctx.handle.stub();
         this.code = code;
+    }
+
+    /** The current stub: re-resolved by the context after a registry restart. */
+    private RemoteArray remote() {
+        return (RemoteArray) ctx.stub();
     }
 
     @SuppressWarnings("unchecked")
@@ -25,14 +28,14 @@ final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
 
     @Override
     public T get() {
-        return value(ctx.call(() -> remote.get(0)));
+        return value(ctx.call(() -> remote().get(0)));
     }
 
     @Override
     public void set(T value) {
         long bits = code.toBits(value);
         ctx.call(() -> {
-            remote.set(0, bits);
+            remote().set(0, bits);
             return null;
         });
     }
@@ -40,20 +43,20 @@ final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
     @Override
     public T addAndGet(Number delta) {
         long d = code.deltaBits(delta);
-        return value(ctx.call(() -> remote.addAndGet(0, d)));
+        return value(ctx.call(() -> remote().addAndGet(0, d)));
     }
 
     @Override
     public boolean compareAndSet(T expect, T update) {
         long e = code.toBits(expect);
         long u = code.toBits(update);
-        return ctx.call(() -> remote.compareAndSet(0, e, u));
+        return ctx.call(() -> remote().compareAndSet(0, e, u));
     }
 
     @Override
     public T getAndSet(T value) {
         long bits = code.toBits(value);
-        return value(ctx.call(() -> remote.getAndSet(0, bits)));
+        return value(ctx.call(() -> remote().getAndSet(0, bits)));
     }
 
     @Override

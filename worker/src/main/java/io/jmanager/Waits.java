@@ -77,7 +77,7 @@ final class Waits implements AutoCloseable {
                 proxy.manager.checkUsable();
                 Future<T> inFlight;
                 try {
-                    inFlight = executor.submit(() -> slice.attempt(waitId, nanos));
+                    inFlight = executor.submit(() -> proxy.callBarrier(() -> slice.attempt(waitId, nanos)));
                 } catch (RejectedExecutionException e) {
                     throw proxy.manager.failureAfterClose(e); // closed since checkUsable()
                 }

@@ -49,6 +49,8 @@ final class BarrierObject extends GuardedObject implements RemoteBarrier {
         mutex.lock();
         try {
             checkAlive();
+            // before arriving: a dead session's arrival would count as a party that never leaves
+            limits.sessions().check(session);
             if (broken) {
                 throw brokenException();
             }
@@ -76,6 +78,8 @@ final class BarrierObject extends GuardedObject implements RemoteBarrier {
     }
 
     private boolean awaitTripLocked(long session, long waitId, long waitNanos) throws BrokenBarrierException {
+        checkAlive();
+        limits.sessions().check(session); // an ended session's arrivals are gone: say why
         Key key = new Key(session, waitId);
         Arrived arrived = arrivals.get(key);
         if (arrived == null) {

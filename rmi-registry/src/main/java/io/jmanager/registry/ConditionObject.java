@@ -61,6 +61,8 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
     public int awaitSlice(long session, long thread, long waitId, long waitNanos) {
         mutex.lock();
         try {
+            checkAlive();
+            limits.sessions().check(session); // an ended session's waits are gone: say why
             CondWaiter w = waiter(session, waitId);
             Integer result = awaitGrant(session, waitId, waitNanos, () -> {
                 if (w.state == State.WAITING || lock.tryAcquire(session, thread, w.savedHolds) == null) {
@@ -78,6 +80,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
     @Override
     public boolean awaitGiveUp(long session, long thread, long waitId) {
         return locked(() -> {
+            limits.sessions().check(session);
             CondWaiter w = waiter(session, waitId);
             if (w.state == State.WAITING) {
                 w.state = State.GAVE_UP;
@@ -123,13 +126,32 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
         });
     }
 
+    /**
+     * Drops the session's waiters. A signal one of them had received but not yet acted on (it had not reacquired
+     * the lock) passes to the next waiter, so that a dead party never swallows a wakeup; at worst the next waiter
+     * wakes spuriously, which {@code Condition} allows.
+     */
     @Override
     void sessionEnded(long session) {
         super.sessionEnded(session);
+        int lostSignals = 0;
         for (Iterator<CondWaiter> it = waitSet.values().iterator(); it.hasNext(); ) {
-            if (it.next().session == session) {
+            CondWaiter w = it.next();
+            if (w.session == session) {
+                if (w.state == State.SIGNALLED) {
+                    lostSignals++;
+                }
                 it.remove();
             }
+        }
+        if (lostSignals > 0) {
+            for (CondWaiter w : waitSet.values()) {
+                if (lostSignals > 0 && w.state == State.WAITING) {
+                    w.state = State.SIGNALLED;
+                    lostSignals--;
+                }
+            }
+            signalChange();
         }
     }
 }

@@ -105,8 +105,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         if (keys.length != values.length) {
             throw new IllegalArgumentException("putAll: " + keys.length + " keys but " + values.length + " values");
         }
-        checkSizes(keys);
-        checkSizes(values);
+        checkSizes(keys, values);
         lockedRun(() -> {
             for (int i = 0; i < keys.length; i++) {
                 entries.put(new Bytes(keys[i]), values[i]);

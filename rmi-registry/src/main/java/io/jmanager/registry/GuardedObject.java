@@ -122,11 +122,15 @@ abstract class GuardedObject {
     /**
      * The blocking template: tries {@code attempt} at once; if it yields null and {@code waitNanos > 0}, waits for
      * state changes up to one slice, retrying after each, until it yields non-null, the time is up or the wait is
-     * cancelled. Returns the attempt's result or null. Call with the mutex held.
+     * cancelled. Returns the attempt's result or null. A wait whose cancel arrived first (a tombstone) returns null
+     * without attempting anything, even with {@code waitNanos == 0}. Call with the mutex held.
      */
     final <T> T awaitGrant(long session, long waitId, long waitNanos, Supplier<T> attempt) {
         checkAlive();
         limits.sessions().check(session);
+        if (waiters.takeTombstone(session, waitId)) {
+            return null;
+        }
         T result = attempt.get();
         if (result != null || waitNanos <= 0) {
             return result;
@@ -191,16 +195,29 @@ abstract class GuardedObject {
 
     /** Checks every value of a batch and the batch's total size. */
     final byte[][] checkSizes(byte[][] values) {
+        checkBatch(values.length, total(values));
+        return values;
+    }
+
+    /** Checks every key and value of a batch of entries, and their total size together. */
+    final void checkSizes(byte[][] keys, byte[][] values) {
+        checkBatch(keys.length + values.length, total(keys) + total(values));
+    }
+
+    private long total(byte[][] values) {
         long total = 0;
         for (byte[] v : values) {
             total += checkSize(v).length;
         }
+        return total;
+    }
+
+    private void checkBatch(int count, long total) {
         if (total > limits.maxBatchBytes()) {
-            throw new ValueTooLargeException("batch of " + values.length + " values, " + total + " bytes, exceeds"
+            throw new ValueTooLargeException("batch of " + count + " values, " + total + " bytes, exceeds"
                     + " the registry's batch limit of " + limits.maxBatchBytes() + " bytes; nothing was stored."
                     + " Send smaller batches");
         }
-        return values;
     }
 
     static long millisToNanos(long millis) {

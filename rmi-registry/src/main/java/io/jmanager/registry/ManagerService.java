@@ -101,6 +101,10 @@ final class ManagerService implements RemoteManager {
         if (spec.type() == ObjectType.CONDITION) {
             String lockName = spec.linkedName();
             ObjectFactory.checkName(lockName);
+            if (lockName.equals(name)) {
+                throw new IllegalArgumentException("condition '" + name + "' cannot be its own lock: bind it to a"
+                        + " lock or rlock of another name");
+            }
             Entry lockEntry = objects.get(lockName);
             if (lockEntry == null) {
                 lockEntry = create(lockName, ObjectSpec.of(ObjectType.RLOCK));

@@ -41,7 +41,8 @@ final class ObjectFactory {
             case VALUE: case ARRAY: {
                 StructLayout layout = StructLayout.parse(spec.layout());
                 require(spec.type() != ObjectType.VALUE || spec.size() == 1, name, spec, "a value has one element");
-                require(spec.size() >= 0 && spec.size() * layout.fieldCount() <= MAX_SLOTS, name, spec,
+                // size <= MAX_SLOTS / fields, not size * fields <= MAX_SLOTS: the product can overflow
+                require(spec.size() >= 0 && spec.size() <= MAX_SLOTS / layout.fieldCount(), name, spec,
                         "length must be 0.." + MAX_SLOTS / layout.fieldCount());
                 return new ArrayObject(name, spec, context, layout);
             }
@@ -63,7 +64,9 @@ final class ObjectFactory {
         boolean same;
         switch (existing.type()) {
             case VALUE: case ARRAY:
-                same = existing.layout().equals(requested.layout()) && existing.size() == requested.size();
+                // compare canonical layouts: "x:d, y:d" is the layout "x:d,y:d"
+                same = StructLayout.parse(existing.layout()).equals(StructLayout.parse(requested.layout()))
+                        && existing.size() == requested.size();
                 break;
             case QUEUE: case SEMAPHORE: case BOUNDED_SEMAPHORE: case BARRIER:
                 same = existing.size() == requested.size();

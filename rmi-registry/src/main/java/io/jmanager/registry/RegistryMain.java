@@ -33,7 +33,7 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
     long leaseMillis = RegistryConfig.defaults().leaseMillis();
 
     @Option(names = "--max-value-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "largest value accepted, e.g. 16MiB, 512KiB, 1000 (default: 16MiB)")
+            description = "largest value accepted, e.g. 16MiB, 512KiB, 65536 (default: 16MiB)")
     int maxValueBytes = RegistryConfig.defaults().maxValueBytes();
 
     public static void main(String[] args) {
@@ -133,9 +133,14 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             }
             long bytes;
             try {
-                bytes = Long.parseLong(v) * unit;
+                bytes = Long.parseLong(v);
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a size; use e.g. 16MiB");
+            }
+            try {
+                bytes = Math.multiplyExact(bytes, unit);
+            } catch (ArithmeticException e) {
+                bytes = Long.MAX_VALUE; // far too large, and must not wrap around into the accepted range
             }
             if (bytes < 1024 || bytes > Integer.MAX_VALUE - 1024) {
                 throw new CommandLine.TypeConversionException("size '" + value + "' must be between 1KiB and 2GiB");

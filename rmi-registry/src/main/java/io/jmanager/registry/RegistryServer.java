@@ -56,10 +56,11 @@ public final class RegistryServer implements AutoCloseable {
         int port = config.port() == 0 ? freePort(bind) : config.port();
 
         ClientSocketFactory csf = new ClientSocketFactory();
-        ServerSocketFactory ssf = new ServerSocketFactory(bind);
+        ManagerService[] serviceRef = new ManagerService[1];
+        SessionTable sessions = new SessionTable(session -> serviceRef[0].sessionEnded(session));
+        ServerSocketFactory ssf = new ServerSocketFactory(bind, sessions);
         Registry rmiRegistry = LocateRegistry.createRegistry(port, csf, ssf);
-        WireFilter filter = new WireFilter(2L * config.maxValueBytes() + (64 << 20),
-                Math.max(config.maxValueBytes() + 64L, 1 << 20));
+        WireFilter filter = wireFilter(config.maxValueBytes());
         ManagerService.Exporter exporter = new ManagerService.Exporter() {
             @Override
             public Remote export(Remote object) throws RemoteException {
@@ -72,9 +73,7 @@ public final class RegistryServer implements AutoCloseable {
             }
         };
         long epoch = newEpoch();
-        ManagerService[] serviceRef = new ManagerService[1];
-        SessionTable sessions = new SessionTable(session -> serviceRef[0].sessionEnded(session));
-        RegistryContext context = new RegistryContext(config.maxValueBytes(), 4L * config.maxValueBytes() + (64 << 20),
+        RegistryContext context = new RegistryContext(config.maxValueBytes(), maxBatchBytes(config.maxValueBytes()),
                 TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions);
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis());
         serviceRef[0] = service;
@@ -91,6 +90,21 @@ public final class RegistryServer implements AutoCloseable {
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
         return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch);
+    }
+
+    /** The largest total of one batch call. */
+    static long maxBatchBytes(int maxValueBytes) {
+        return 4L * maxValueBytes + (64 << 20);
+    }
+
+    /**
+     * The deserialization filter of every exported object. It must let through every call the registry's own
+     * limits accept, so that those limits answer with {@link io.jmanager.ValueTooLargeException}: the stream may
+     * hold a whole batch (for putAll, keys and values together) plus the stream's own bytes for each array and
+     * the call's other arguments, for which 64 MiB leave room for millions of items.
+     */
+    static WireFilter wireFilter(int maxValueBytes) {
+        return new WireFilter(maxBatchBytes(maxValueBytes) + (64 << 20), Math.max(maxValueBytes + 64L, 1 << 20));
     }
 
     private static InetAddress bindAddress(String address) throws UnknownHostException {

@@ -54,6 +54,10 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
                 throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: "
                         + permits + " + " + count + " would exceed its initial value " + initial);
             }
+            if ((long) permits + count > Integer.MAX_VALUE) {
+                throw new IllegalStateException("semaphore '" + name + "' released too many times: " + permits
+                        + " + " + count + " would exceed the maximum of " + Integer.MAX_VALUE + " permits");
+            }
             permits += count;
             heldBySession.computeIfPresent(session, (s, held) -> held > count ? held - count : null);
             signalChange();
@@ -68,6 +72,7 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
     @Override
     public int drainPermits(long session) {
         return locked(() -> {
+            limits.sessions().check(session); // a dead session's permits would never come back
             int drained = Math.max(permits, 0);
             permits -= drained;
             if (drained > 0) {
@@ -82,7 +87,7 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
         super.sessionEnded(session);
         Integer held = heldBySession.remove(session);
         if (held != null) {
-            permits = bounded ? Math.min(initial, permits + held) : permits + held;
+            permits = (int) Math.min(bounded ? initial : Integer.MAX_VALUE, (long) permits + held);
             signalChange();
         }
     }

@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * The registry's client sessions and their leases. A session ends when it is closed or when its lease runs out
  * without renewal; then {@code onEnd} releases what it held. Thread-safe.
  */
-final class SessionTable {
+final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     /** One client session. */
     static final class Session {
         final long id;
@@ -21,6 +21,7 @@ final class SessionTable {
         final long leaseNanos;
         final long openedMillis;
         volatile long renewedNanos;
+        volatile AutoCloseable liveness;
 
         Session(long id, String host, long pid, long leaseNanos) {
             this.id = id;
@@ -91,9 +92,39 @@ final class SessionTable {
     }
 
     private void end(long id) {
-        if (sessions.remove(id) != null) {
+        Session s = sessions.remove(id);
+        if (s != null) {
             onEnd.accept(id);
+            AutoCloseable connection = s.liveness;
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (Exception e) {
+                    // already closed
+                }
+            }
         }
+    }
+
+    /** Attaches a worker's liveness connection to its open session; false for an unknown or ended session. */
+    @Override
+    public boolean attached(long session, AutoCloseable connection) {
+        Session s = sessions.get(session);
+        if (s == null || s.liveness != null) {
+            return false;
+        }
+        s.liveness = connection;
+        if (!sessions.containsKey(session)) { // ended meanwhile
+            s.liveness = null;
+            return false;
+        }
+        return true;
+    }
+
+    /** The worker's liveness connection ended: its process died or it closed: the session ends now. */
+    @Override
+    public void lost(long session) {
+        end(session);
     }
 
     List<Session> snapshot() {

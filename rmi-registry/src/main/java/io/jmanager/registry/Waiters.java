@@ -38,6 +38,11 @@ final class Waiters {
         return waiter;
     }
 
+    /** Consumes the tombstone of a wait cancelled before it arrived; true if there was one. */
+    boolean takeTombstone(long session, long waitId) {
+        return tombstones.remove(new Key(session, waitId)) != null;
+    }
+
     void unregister(Waiter waiter) {
         active.remove(new Key(waiter.session, waiter.waitId), waiter);
     }

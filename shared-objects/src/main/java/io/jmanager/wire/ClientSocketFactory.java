@@ -20,7 +20,7 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
     @Override
     public Socket createSocket(String host, int port) throws IOException {
         InetSocketAddress target = ClientTransport.resolve(host, port);
-        Socket socket = new Socket();
+        Socket socket = new TimeoutCappedSocket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
@@ -30,6 +30,18 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
         } catch (IOException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * A socket whose read timeout never exceeds the configured one: RMI raises it to its own handshake timeout
+     * (60 s) while it opens a connection, which would let a silent peer hold a worker for a minute.
+     */
+    private static final class TimeoutCappedSocket extends Socket {
+        @Override
+        public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
+            int cap = ClientTransport.readTimeoutMillis();
+            super.setSoTimeout(timeout == 0 || timeout > cap ? cap : timeout);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.jmanager.wire;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -92,5 +95,19 @@ public final class ObjectSpec implements Serializable {
     @Override
     public String toString() {
         return describe();
+    }
+
+    /** Refuses a stream that breaks the invariants the factory methods keep (the registry reads specs from it). */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (type == null) {
+            throw new InvalidObjectException("ObjectSpec without a type");
+        }
+        if ((type == ObjectType.VALUE || type == ObjectType.ARRAY) && layout == null) {
+            throw new InvalidObjectException("ObjectSpec of a " + type + " without a layout");
+        }
+        if (type == ObjectType.CONDITION && linkedName == null) {
+            throw new InvalidObjectException("ObjectSpec of a condition without a lock name");
+        }
     }
 }

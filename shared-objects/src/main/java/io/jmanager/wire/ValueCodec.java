@@ -5,11 +5,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -38,7 +43,8 @@ import java.util.Arrays;
  * Equal values of these types encode to equal bytes, which is why the registry can compare keys by their bytes.
  * Values of tag 9 are opaque to the registry (it never deserializes them); their bytes are equal for equal values
  * only if their serialized form is deterministic (records, enums, UUIDs and other value classes of fixed-order
- * fields are; hash-ordered collections are not). Thread-safe: all methods are static and pure.
+ * fields are; hash-ordered collections are not). Every method refuses malformed bytes with
+ * {@link IllegalArgumentException} and no other exception. Thread-safe: all methods are static and pure.
  */
 public final class ValueCodec {
     public static final byte NULL = 0;
@@ -125,11 +131,22 @@ public final class ValueCodec {
                 return encodeReference(ref);
             }
         }
+        if (value instanceof Reference ref) {
+            // what decode(bytes, null) returns for a reference encodes back to the same bytes
+            return encodeReference(ref);
+        }
         return serialize(value);
     }
 
-    /** Encodes a reference to a named shared object. */
+    /**
+     * Encodes a reference to a named shared object.
+     *
+     * @throws IllegalArgumentException if the name is empty
+     */
     public static byte[] encodeReference(Reference ref) {
+        if (ref.name().isEmpty()) {
+            throw new IllegalArgumentException("a shared-object reference needs a name");
+        }
         byte[] name = ref.name().getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[name.length + 2];
         out[0] = REFERENCE;
@@ -140,10 +157,14 @@ public final class ValueCodec {
 
     private static byte[] encodeString(String s) {
         if (hasUnpairedSurrogate(s)) {
-            byte[] utf16 = s.getBytes(StandardCharsets.UTF_16BE);
-            byte[] out = new byte[utf16.length + 1];
+            // char by char: the UTF_16BE charset would replace the unpaired surrogates
+            byte[] out = new byte[2 * s.length() + 1];
             out[0] = STRING_UTF16;
-            System.arraycopy(utf16, 0, out, 1, utf16.length);
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                out[2 * i + 1] = (byte) (c >>> 8);
+                out[2 * i + 2] = (byte) c;
+            }
             return out;
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
@@ -196,19 +217,19 @@ public final class ValueCodec {
      * @throws IllegalArgumentException if the bytes are malformed or a serialized class cannot be loaded here
      */
     public static Object decode(byte[] bytes, References references) {
-        if (bytes == null || bytes.length == 0) {
-            throw new IllegalArgumentException("empty encoded value");
-        }
+        checkNotEmpty(bytes);
         ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         switch (bytes[0]) {
-            case NULL: return null;
-            case FALSE: return Boolean.FALSE;
-            case TRUE: return Boolean.TRUE;
+            case NULL:
+                checkLength(bytes, 1);
+                return null;
+            case FALSE: return checkLength(bytes, 1) ? Boolean.FALSE : null;
+            case TRUE: return checkLength(bytes, 1) ? Boolean.TRUE : null;
             case INT: return checkLength(bytes, 5) ? b.getInt() : null;
             case LONG: return checkLength(bytes, 9) ? b.getLong() : null;
             case DOUBLE: return checkLength(bytes, 9) ? Double.longBitsToDouble(b.getLong()) : null;
-            case STRING: return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
-            case STRING_UTF16: return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_16BE);
+            case STRING: return decodeUtf8(bytes);
+            case STRING_UTF16: return decodeUtf16(bytes);
             case BYTES: return Arrays.copyOfRange(bytes, 1, bytes.length);
             case FLOAT: return checkLength(bytes, 5) ? Float.intBitsToFloat(b.getInt()) : null;
             case SHORT: return checkLength(bytes, 3) ? b.getShort() : null;
@@ -225,11 +246,39 @@ public final class ValueCodec {
 
     /** Decodes a reference value; IllegalArgumentException if the bytes are not one. */
     public static Reference decodeReference(byte[] bytes) {
-        if (bytes.length < 3 || bytes[0] != REFERENCE || bytes[1] < 0 || bytes[1] >= ObjectType.values().length) {
+        if (bytes == null || bytes.length < 3 || bytes[0] != REFERENCE || bytes[1] < 0
+                || bytes[1] >= ObjectType.values().length) {
             throw new IllegalArgumentException("malformed shared-object reference");
         }
         return new Reference(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8),
                 ObjectType.values()[bytes[1]]);
+    }
+
+    private static void checkNotEmpty(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new IllegalArgumentException(bytes == null ? "null encoded value" : "empty encoded value");
+        }
+    }
+
+    /** Strict UTF-8: malformed input is refused rather than replaced, so no two encodings decode alike. */
+    private static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("malformed value: tag " + STRING + " holds invalid UTF-8", e);
+        }
+    }
+
+    /** UTF-16 code units as they are, unpaired surrogates included (the UTF_16BE charset would replace those). */
+    private static String decodeUtf16(byte[] bytes) {
+        if (bytes.length % 2 == 0) {
+            throw new IllegalArgumentException("malformed value: tag " + STRING_UTF16
+                    + " needs an even number of bytes, got " + (bytes.length - 1));
+        }
+        CharBuffer chars = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().asCharBuffer();
+        return chars.toString();
     }
 
     private static boolean checkLength(byte[] bytes, int expected) {
@@ -242,6 +291,7 @@ public final class ValueCodec {
 
     private static Object deserialize(byte[] bytes) {
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+            limitArrays(in, bytes.length);
             return in.readObject();
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("cannot read a stored value of class " + e.getMessage()
@@ -251,6 +301,30 @@ public final class ValueCodec {
                     + " (a different version of the class, or refused by a deserialization filter)", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read a stored value: " + e, e);
+        } catch (RuntimeException e) {
+            // a corrupt stream (ObjectInputStream throws NullPointerException, ClassCastException, ... on some)
+            // or a class whose readObject fails
+            String className = serializedClassName(bytes);
+            throw new IllegalArgumentException("cannot read a stored value" + (className == null ? ""
+                    : " of class " + className) + ": " + e, e);
+        }
+    }
+
+    /**
+     * Adds to the stream's filter (the JVM-wide one, if any) a check that no array is longer than the stream
+     * itself: every element takes at least one byte, so a longer one is corrupt and would only exhaust the heap.
+     */
+    private static void limitArrays(ObjectInputStream in, int streamLength) {
+        ObjectInputFilter previous = in.getObjectInputFilter();
+        try {
+            in.setObjectInputFilter(info -> {
+                if (info.arrayLength() > streamLength) {
+                    return ObjectInputFilter.Status.REJECTED;
+                }
+                return previous == null ? ObjectInputFilter.Status.UNDECIDED : previous.checkInput(info);
+            });
+        } catch (IllegalStateException e) {
+            // a JVM-wide filter factory that refuses stream filters: keep what it installed
         }
     }
 
@@ -274,14 +348,15 @@ public final class ValueCodec {
         }
     }
 
-    /** The tag of an encoded value. */
+    /** The tag of an encoded value; IllegalArgumentException if it is null or empty. */
     public static byte tag(byte[] encoded) {
+        checkNotEmpty(encoded);
         return encoded[0];
     }
 
     /** True for the numeric tags: Byte, Short, Integer, Long, Float, Double. */
     public static boolean isNumber(byte[] encoded) {
-        return isNumberTag(encoded[0]);
+        return isNumberTag(tag(encoded));
     }
 
     private static boolean isNumberTag(byte tag) {
@@ -304,6 +379,7 @@ public final class ValueCodec {
         if (!isNumber(delta)) {
             throw new IllegalArgumentException("increment takes a number, got " + describe(delta));
         }
+        Number y = (Number) decode(delta, null); // also refuses a malformed delta before it could be stored
         if (current == null) {
             return delta.clone();
         }
@@ -311,7 +387,6 @@ public final class ValueCodec {
             throw new IllegalArgumentException("cannot increment " + describe(current) + ": not a number");
         }
         Number x = (Number) decode(current, null);
-        Number y = (Number) decode(delta, null);
         switch (current[0]) {
             case FLOAT: return encode(x.floatValue() + y.floatValue(), null);
             case DOUBLE: return encode(x.doubleValue() + y.doubleValue(), null);
@@ -321,27 +396,29 @@ public final class ValueCodec {
             throw new IllegalArgumentException("cannot add " + describe(delta) + " " + y + " to " + describe(current)
                     + "; store a Double to begin with if fractions are wanted");
         }
+        String type = current[0] == LONG ? "Long" : current[0] == INT ? "Integer" : current[0] == SHORT ? "Short"
+                : "Byte";
         long sum;
         try {
             sum = Math.addExact(x.longValue(), y.longValue());
         } catch (ArithmeticException e) {
-            throw overflow(x, y, "Long");
+            throw overflow(x, y, type);
         }
         switch (current[0]) {
             case LONG: return encode(sum, null);
             case INT:
                 if (sum != (int) sum) {
-                    throw overflow(x, y, "Integer");
+                    throw overflow(x, y, type);
                 }
                 return encode((int) sum, null);
             case SHORT:
                 if (sum != (short) sum) {
-                    throw overflow(x, y, "Short");
+                    throw overflow(x, y, type);
                 }
                 return encode((short) sum, null);
             default:
                 if (sum != (byte) sum) {
-                    throw overflow(x, y, "Byte");
+                    throw overflow(x, y, type);
                 }
                 return encode((byte) sum, null);
         }
@@ -358,19 +435,46 @@ public final class ValueCodec {
      * @throws IllegalArgumentException if the two are not both numbers or both strings
      */
     public static int compare(byte[] a, byte[] b) {
-        if (isNumber(a) && isNumber(b)) {
+        byte tagA = tag(a);
+        byte tagB = tag(b);
+        if (isNumberTag(tagA) && isNumberTag(tagB)) {
             Number x = (Number) decode(a, null);
             Number y = (Number) decode(b, null);
-            if (isIntegralTag(a[0]) && isIntegralTag(b[0])) {
+            boolean xIntegral = isIntegralTag(a[0]);
+            boolean yIntegral = isIntegralTag(b[0]);
+            if (xIntegral && yIntegral) {
                 return Long.compare(x.longValue(), y.longValue());
             }
-            return Double.compare(x.doubleValue(), y.doubleValue());
+            return compareExactly(x, xIntegral, y, yIntegral);
         }
-        if (isStringTag(a[0]) && isStringTag(b[0])) {
+        if (isStringTag(tagA) && isStringTag(tagB)) {
             return ((String) decode(a, null)).compareTo((String) decode(b, null));
         }
         throw new IllegalArgumentException("the registry sorts numbers or strings, not " + describe(a) + " with "
                 + describe(b) + "; sort a copy on the client (new ArrayList<>(list)) instead");
+    }
+
+    /**
+     * A total order on numbers: by exact value (a long is not rounded to a double, so the order is transitive),
+     * {@code -0.0} equal to {@code 0.0} as in Python, NaN after everything and equal to NaN.
+     */
+    private static int compareExactly(Number x, boolean xIntegral, Number y, boolean yIntegral) {
+        double dx = x.doubleValue();
+        double dy = y.doubleValue();
+        boolean xNaN = !xIntegral && Double.isNaN(dx);
+        boolean yNaN = !yIntegral && Double.isNaN(dy);
+        if (xNaN || yNaN) {
+            return Boolean.compare(xNaN, yNaN);
+        }
+        if (!xIntegral && !yIntegral) {
+            return dx < dy ? -1 : dx > dy ? 1 : 0;
+        }
+        if (Double.isInfinite(dx) || Double.isInfinite(dy)) {
+            return Double.compare(dx, dy);
+        }
+        BigDecimal ex = xIntegral ? BigDecimal.valueOf(x.longValue()) : new BigDecimal(dx);
+        BigDecimal ey = yIntegral ? BigDecimal.valueOf(y.longValue()) : new BigDecimal(dy);
+        return ex.compareTo(ey);
     }
 
     private static boolean isStringTag(byte tag) {
@@ -394,23 +498,33 @@ public final class ValueCodec {
             case SHORT: return "a Short";
             case BYTE: return "a Byte";
             case CHAR: return "a Character";
-            case REFERENCE: return "a reference to " + decodeReference(encoded).type() + " '"
-                    + decodeReference(encoded).name() + "'";
-            case SERIALIZED: return "a " + serializedClassName(encoded) + " (serialized)";
+            case REFERENCE: {
+                try {
+                    Reference ref = decodeReference(encoded);
+                    return "a reference to " + ref.type() + " '" + ref.name() + "'";
+                } catch (IllegalArgumentException e) {
+                    return "a malformed reference";
+                }
+            }
+            case SERIALIZED: {
+                String className = serializedClassName(encoded);
+                return className == null ? "an object (serialized)" : "a " + className + " (serialized)";
+            }
             default: return "an unknown value (tag " + encoded[0] + ")";
         }
     }
 
-    /** The class name at the start of a serialized value, read from the stream header; "object" if unreadable. */
+    /** The class name at the start of a serialized value, read from the stream header; null if unreadable. */
     static String serializedClassName(byte[] encoded) {
-        // 1 tag byte, then AC ED 00 05, then TC_OBJECT/TC_ARRAY/TC_ENUM (0x73/0x75/0x7E), TC_CLASSDESC (0x72), UTF
-        if (encoded.length > 9 && (encoded[6] == 0x73 || encoded[6] == 0x75 || encoded[6] == 0x7E)
-                && encoded[7] == 0x72) {
-            int len = ((encoded[8] & 0xFF) << 8) | (encoded[9] & 0xFF);
-            if (10 + len <= encoded.length) {
-                return new String(encoded, 10, len, StandardCharsets.UTF_8);
+        // bytes 0..9: 1 tag byte, AC ED 00 05 (magic, version), TC_OBJECT/TC_ARRAY/TC_ENUM (0x73/0x75/0x7E),
+        // TC_CLASSDESC (0x72), the name's length (2 bytes); then the name in (modified) UTF-8
+        if (encoded.length > 9 && encoded[1] == (byte) 0xAC && encoded[2] == (byte) 0xED
+                && (encoded[5] == 0x73 || encoded[5] == 0x75 || encoded[5] == 0x7E) && encoded[6] == 0x72) {
+            int len = ((encoded[7] & 0xFF) << 8) | (encoded[8] & 0xFF);
+            if (len > 0 && 9 + len <= encoded.length) {
+                return new String(encoded, 9, len, StandardCharsets.UTF_8);
             }
         }
-        return "object";
+        return null;
     }
 }

@@ -18,7 +18,9 @@ public final class WireFilter implements ObjectInputFilter {
 
     /**
      * @param maxBytes       the largest call stream accepted, in bytes
-     * @param maxArrayLength the longest array accepted (a value's bytes or a batch's items)
+     * @param maxArrayLength the longest array accepted (a value's bytes or a batch's items); a call may carry
+     *                       two batches of that many items ({@code putAll}'s keys and values), so the stream
+     *                       may hold twice as many objects, plus some slack
      */
     public WireFilter(long maxBytes, long maxArrayLength) {
         this.maxBytes = maxBytes;
@@ -28,7 +30,7 @@ public final class WireFilter implements ObjectInputFilter {
     @Override
     public Status checkInput(FilterInfo info) {
         if (info.depth() > 8 || info.streamBytes() > maxBytes || info.arrayLength() > maxArrayLength
-                || info.references() > maxArrayLength + 1000) {
+                || info.references() > 2 * maxArrayLength + 1000) {
             return Status.REJECTED;
         }
         Class<?> type = info.serialClass();

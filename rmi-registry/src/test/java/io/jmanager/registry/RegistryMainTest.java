@@ -1,0 +1,137 @@
+package io.jmanager.registry;
+
+import static io.jmanager.registry.Fixture.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Option parsing only: no test here starts a registry (and none on 1099). */
+class RegistryMainTest {
+    private final RegistryMain.SizeConverter sizes = new RegistryMain.SizeConverter();
+
+    @ParameterizedTest
+    @CsvSource({
+        "16MiB, 16777216", "16mib, 16777216", "16m, 16777216", "16MB, 16777216", "' 16 MiB ', 16777216",
+        "512KiB, 524288", "512k, 524288", "512kb, 524288", "1g, 1073741824", "1GiB, 1073741824",
+        "1024, 1024", "1KiB, 1024", "2097150k, 2147481600", "65536, 65536"})
+    void sizes(String text, int bytes) {
+        assertEquals(bytes, sizes.convert(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "16 XB", "1.5m", "-1m", "0", "1023", "2g", "2GiB", "3000000k", "m",
+            "9223372036854775807", "17179869185g", "17592186044417m", "18014398509481985k", "8796093022209m"})
+    void badSizes(String text) {
+        CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class,
+                () -> sizes.convert(text));
+        assertContains(e.getMessage(), "'" + text + "'");
+    }
+
+    /**
+     * Runs the command line with stdout and stderr captured; returns {exit code, stderr, stdout}. The call runs on
+     * its own thread with a bounded wait: if a bad command line were accepted, the registry it starts would block
+     * {@code run}, and the test must fail rather than hang.
+     */
+    private static Object[] run(String... args) throws Exception {
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "registry-main-test");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            Future<Integer> code = thread.submit(() -> RegistryMain.run(args));
+            try {
+                return new Object[] {code.get(Fixture.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
+                        err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8)};
+            } catch (TimeoutException e) {
+                throw new AssertionError("registry.jar " + String.join(" ", args) + " started a registry: "
+                        + out.toString(StandardCharsets.UTF_8));
+            }
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+            thread.shutdown();
+        }
+    }
+
+    /** Bad port options: all refused before anything listens, so no port is at stake. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port abc                      | abc",
+        "--port 70000                    | --port must be 0..65535",
+        "--port -1                       | --port must be 0..65535",
+        "--port                          | --port"})
+    void badPortsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
+        Object[] result = run(args.trim().split("\\s+"));
+        assertEquals(2, result[0], "exit code; stderr: " + result[1]);
+        assertContains((String) result[1], "registry.jar: ", expected.trim(), "Usage:");
+    }
+
+    /**
+     * Other bad options. A free loopback port is given as well, so that even a wrongly accepted command line
+     * would never listen on 1099 or on a public interface.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--no-such-option                | --no-such-option",
+        "--lease 99                      | --lease must be at least 100",
+        "--lease soon                    | soon",
+        "--max-value-size 10             | between 1KiB and 2GiB",
+        "--max-value-size lots           | is not a size",
+        "--max-value-size 17179869185g   | 17179869185g",
+        "extra-argument                  | extra-argument"})
+    void badOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
+        String[] bad = args.trim().split("\\s+");
+        String[] all = new String[bad.length + 4];
+        all[0] = "--port";
+        all[1] = "0";
+        all[2] = "--bind";
+        all[3] = "127.0.0.1";
+        System.arraycopy(bad, 0, all, 4, bad.length);
+        Object[] result = run(all);
+        assertEquals(2, result[0], "exit code; stderr: " + result[1]);
+        assertContains((String) result[1], "registry.jar: ", expected.trim(), "Usage:");
+    }
+
+    @Test
+    void helpAndVersionExitWith0() throws Exception {
+        Object[] help = run("--help");
+        assertEquals(0, help[0]);
+        assertContains((String) help[2], "--max-value-size", "--port", "--lease");
+        Object[] version = run("--version");
+        assertEquals(0, version[0]);
+        assertContains((String) version[2], "jmanager registry");
+    }
+
+    @Test
+    void theHelpExampleSizesAreAccepted() {
+        String usage = new CommandLine(new RegistryMain()).getUsageMessage();
+        String line = usage.substring(usage.indexOf("largest value accepted"));
+        String examples = line.substring(line.indexOf("e.g.") + 4, line.indexOf("(default")).replace("\n", " ");
+        for (String example : examples.split(",")) {
+            String size = example.trim();
+            if (!size.isEmpty()) {
+                sizes.convert(size);
+            }
+        }
+    }
+}

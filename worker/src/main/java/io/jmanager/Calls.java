@@ -1,0 +1,77 @@
+package io.jmanager;
+
+import java.net.SocketTimeoutException;
+import java.rmi.ConnectException;
+import java.rmi.ConnectIOException;
+import java.rmi.NoSuchObjectException;
+import java.util.concurrent.BrokenBarrierException;
+
+/**
+ * Runs every remote call of a manager: checks that the manager may call (closed, session lost), retries calls
+ * that could not reach the registry (connection refused: the call was never sent, so a retry cannot apply it twice)
+ * with bounded backoff, notices a registry restart, and turns transport failures into jmanager's unchecked
+ * exceptions, so that proxies never leak {@link java.rmi.RemoteException}.
+ */
+final class Calls {
+    private Calls() {
+    }
+
+    /** Runs a call that declares no checked exception besides {@link java.rmi.RemoteException}. */
+    static <T> T call(Manager manager, String target, RemoteCall<T> call) {
+        try {
+            return callBarrier(manager, target, call);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("impossible: " + e, e);
+        }
+    }
+
+    /** Runs a call that may throw {@link BrokenBarrierException}. */
+    static <T> T callBarrier(Manager manager, String target, RemoteCall<T> call) throws BrokenBarrierException {
+        RegistryConnection connection = manager.connection();
+        for (int attempt = 0; ; attempt++) {
+            manager.checkUsable();
+            try {
+                return call.call();
+            } catch (BrokenBarrierException | Error e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw manager.failureAfterClose(e);
+            } catch (Exception e) {
+                if (neverSent(e) && attempt < connection.options().reconnectAttempts() && !connection.isClosed()) {
+                    pause(connection, attempt);
+                    connection.probeRestart();
+                    continue;
+                }
+                if (e instanceof NoSuchObjectException && connection.probeRestart()) {
+                    continue; // the next check() opens a new session and reports what was lost
+                }
+                throw manager.failureAfterClose(Rpc.translate(connection.url(), target, e));
+            }
+        }
+    }
+
+    /** True when the call cannot have reached the registry: the connection was refused or not established. */
+    private static boolean neverSent(Exception e) {
+        if (e instanceof ConnectException) {
+            return true;
+        }
+        if (e instanceof ConnectIOException) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SocketTimeoutException) {
+                    return false; // a silent peer: retrying would only multiply the wait
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static void pause(RegistryConnection connection, int attempt) {
+        try {
+            Thread.sleep(connection.options().backoffMillis(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException(connection.url(), "interrupted while waiting to retry", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.jmanager;
+
+import io.jmanager.wire.ClientSocketFactory;
+import io.jmanager.wire.Liveness;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * This worker's side of the {@link Liveness} connection: opened once per session, held by a daemon thread that
+ * only waits for the connection to end. When this process dies the kernel closes it and the registry ends the
+ * session at once; when the registry side ends it (registry stopped, session ended), {@code onLost} runs.
+ */
+final class LivenessChannel implements AutoCloseable {
+    private final Socket socket;
+    private volatile boolean closing;
+
+    private LivenessChannel(Socket socket) {
+        this.socket = socket;
+    }
+
+    /**
+     * Opens the channel for {@code session}.
+     *
+     * @throws IOException if the registry cannot be reached or refuses the session
+     */
+    static LivenessChannel open(String host, int port, long session, Runnable onLost) throws IOException {
+        Socket socket = new ClientSocketFactory().createSocket(host, port);
+        try {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(Liveness.MAGIC);
+            out.writeLong(session);
+            out.flush();
+            int answer = socket.getInputStream().read();
+            if (answer != Liveness.ACCEPTED) {
+                throw new IOException("the registry refused the liveness connection of session " + session
+                        + (answer < 0 ? " (connection closed)" : ""));
+            }
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        LivenessChannel channel = new LivenessChannel(socket);
+        Thread watcher = new Thread(() -> channel.watch(onLost), "jmanager-liveness-" + session);
+        watcher.setDaemon(true);
+        watcher.start();
+        return channel;
+    }
+
+    private void watch(Runnable onLost) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (true) {
+                try {
+                    if (in.read() < 0) {
+                        break;
+                    }
+                } catch (SocketTimeoutException idle) {
+                    // nothing is ever sent: keep waiting for the end of the connection
+                }
+            }
+        } catch (IOException e) {
+            // broken: the same as closed
+        }
+        if (!closing) {
+            onLost.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}

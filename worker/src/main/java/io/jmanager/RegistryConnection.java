@@ -1,0 +1,267 @@
+package io.jmanager;
+
+import io.jmanager.wire.ClientSocketFactory;
+import io.jmanager.wire.RemoteManager;
+import io.jmanager.wire.SessionGrant;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.rmi.NotBoundException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A manager's link to its registry: the current session (root stub, grant, liveness channel), its renewal, and
+ * its recovery. A session is <em>lost</em> when the registry ends it (lease ran out, closed by an operator), when
+ * its liveness channel breaks, when this worker has not renewed it within the lease (paused or cut off: then the
+ * registry has released its locks, whatever this worker believes), or when the registry restarted (another epoch).
+ * The first call that finds the session lost opens a new one and fails with {@link SessionExpiredException}
+ * saying what was lost; later calls run in the new session. Thread-safe.
+ */
+final class RegistryConnection implements AutoCloseable {
+    /** One session on one registry incarnation. */
+    private record Session(RemoteManager root, SessionGrant grant, LivenessChannel liveness) {
+        long id() {
+            return grant.sessionId();
+        }
+    }
+
+    private final RegistryUrl url;
+    private final String urlText;
+    private final ManagerOptions options;
+    private final ScheduledExecutorService keeper;
+    private final Object recovery = new Object();
+    private volatile Session current;
+    private volatile long renewedNanos;
+    private volatile String lostReason;
+    private volatile boolean closed;
+
+    private RegistryConnection(RegistryUrl url, ManagerOptions options) {
+        this.url = url;
+        this.urlText = url.toString();
+        this.options = options;
+        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-lease-keeper");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Connects and opens the first session; {@link RegistryUnavailableException} if the registry cannot be reached. */
+    static RegistryConnection open(RegistryUrl url, ManagerOptions options) {
+        RegistryConnection c = new RegistryConnection(url, options);
+        c.install(c.openSession());
+        long period = Math.max(20, c.current.grant().leaseMillis() / 4);
+        c.keeper.scheduleWithFixedDelay(c::renew, period, period, TimeUnit.MILLISECONDS);
+        return c;
+    }
+
+    private void install(Session s) {
+        renewedNanos = System.nanoTime();
+        current = s;
+        lostReason = null;
+    }
+
+    private RemoteManager lookupRoot() throws Exception {
+        Registry registry = LocateRegistry.getRegistry(url.host(), url.port(), new ClientSocketFactory());
+        try {
+            return (RemoteManager) registry.lookup(RemoteManager.BINDING);
+        } catch (NotBoundException e) {
+            throw new RegistryUnavailableException(urlText, "an RMI registry answered, but it serves no jmanager"
+                    + " registry", e);
+        } catch (ClassCastException e) {
+            throw new RegistryUnavailableException(urlText, "the RMI binding '" + RemoteManager.BINDING
+                    + "' there is not a jmanager registry", e);
+        }
+    }
+
+    private Session openSession() {
+        try {
+            RemoteManager root = lookupRoot();
+            SessionGrant grant = root.openSession(localHost(), ProcessHandle.current().pid(),
+                    options.lease().toMillis());
+            Session[] self = new Session[1];
+            LivenessChannel liveness;
+            try {
+                liveness = LivenessChannel.open(url.host(), url.port(), grant.sessionId(),
+                        () -> markLost(self[0], "the connection to the registry broke"));
+            } catch (IOException e) {
+                root.closeSession(grant.sessionId());
+                throw e;
+            }
+            self[0] = new Session(root, grant, liveness);
+            return self[0];
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            RuntimeException translated = Rpc.translate(urlText, "the registry", e);
+            throw translated instanceof RegistryUnavailableException ? translated
+                    : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
+        }
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    String url() {
+        return urlText;
+    }
+
+    ManagerOptions options() {
+        return options;
+    }
+
+    RemoteManager root() {
+        return current.root();
+    }
+
+    SessionGrant grant() {
+        return current.grant();
+    }
+
+    long sessionId() {
+        return current.id();
+    }
+
+    long epoch() {
+        return current.grant().epoch();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Makes sure calls may go out: if the session is lost, opens a new one and throws
+     * {@link SessionExpiredException} naming what was lost.
+     *
+     * @throws RegistryUnavailableException if a new session is needed but the registry cannot be reached
+     */
+    void check() {
+        Session s = current;
+        if (lostReason == null) {
+            long silentMillis = (System.nanoTime() - renewedNanos) / 1_000_000;
+            if (silentMillis > s.grant().leaseMillis()) {
+                markLost(s, "this worker did not renew its lease for " + silentMillis + " ms (the lease is "
+                        + s.grant().leaseMillis() + " ms): it was paused or cut off");
+            }
+        }
+        if (lostReason != null) {
+            recover(s);
+        }
+    }
+
+    /** Records that session {@code s} is lost, unless it was replaced already. */
+    void markLost(Session s, String why) {
+        if (s != null && current == s && lostReason == null && !closed) {
+            lostReason = why;
+        }
+    }
+
+    private void recover(Session lost) {
+        synchronized (recovery) {
+            if (closed || current != lost) {
+                return; // closed meanwhile (the caller reports it), or another thread recovered: go on
+            }
+            String why = lostReason;
+            Session fresh = null;
+            RuntimeException failure = null;
+            for (int attempt = 0; fresh == null && attempt <= options.reconnectAttempts(); attempt++) {
+                try {
+                    fresh = openSession();
+                } catch (RegistryUnavailableException e) {
+                    failure = e;
+                    pause(attempt);
+                }
+            }
+            if (fresh == null) {
+                throw failure;
+            }
+            lost.liveness().close();
+            try {
+                lost.root().closeSession(lost.id());
+            } catch (Exception e) {
+                // the old registry or session is gone already
+            }
+            install(fresh);
+            boolean restarted = fresh.grant().epoch() != lost.grant().epoch();
+            throw new SessionExpiredException("session " + lost.id() + " with the registry at " + urlText
+                    + " ended: " + why + (restarted ? "; the registry restarted, so objects kept only in its memory"
+                    + " are gone" : "") + ". Locks it held were released and may belong to others now; its waits"
+                    + " were cancelled. This manager goes on in new session " + fresh.id());
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(options.backoffMillis(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException(urlText, "interrupted while reconnecting", e);
+        }
+    }
+
+    /** Renews the lease; on failure finds out whether the session or the registry is gone. */
+    private void renew() {
+        Session s = current;
+        if (closed || lostReason != null) {
+            return;
+        }
+        try {
+            long epoch = s.root().renewSession(s.id());
+            if (epoch != s.grant().epoch()) {
+                markLost(s, "the registry restarted");
+            } else if (current == s) {
+                renewedNanos = System.nanoTime();
+            }
+        } catch (SessionExpiredException e) {
+            markLost(s, "the registry ended it (" + e.getMessage() + ")");
+        } catch (Exception e) {
+            probeRestart();
+        }
+    }
+
+    /**
+     * After a failed call: looks the registry up again; if it answers with another epoch, the session is lost
+     * (the registry restarted). Returns true in that case.
+     */
+    boolean probeRestart() {
+        Session s = current;
+        try {
+            long epoch = lookupRoot().epoch();
+            if (epoch != s.grant().epoch()) {
+                markLost(s, "the registry restarted");
+                return true;
+            }
+        } catch (Exception e) {
+            // still unreachable
+        }
+        return false;
+    }
+
+    /** Closes the session: the registry releases its locks and permits at once. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (recovery) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        keeper.shutdownNow();
+        Session s = current;
+        try {
+            s.root().closeSession(s.id()); // first: a clean close, not a lost connection
+        } catch (Exception e) {
+            // the registry is gone or the session already ended: it is over either way
+        }
+        s.liveness().close();
+    }
+}
