@@ -178,6 +178,21 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     }
 
     @Override
+    public V putFenced(K key, V value, SharedLock lock, long token) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        String lockName = Objects.requireNonNull(lock, "lock").name();
+        return ctx.decode(ctx.call(() -> remote().putFenced(k, v, lockName, token)));
+    }
+
+    @Override
+    public V removeFenced(K key, SharedLock lock, long token) {
+        byte[] k = key(key);
+        String lockName = Objects.requireNonNull(lock, "lock").name();
+        return ctx.decode(ctx.call(() -> remote().removeFenced(k, lockName, token)));
+    }
+
+    @Override
     public Set<Entry<K, V>> entrySet() {
         return entrySet;
     }

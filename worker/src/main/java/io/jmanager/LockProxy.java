@@ -22,12 +22,13 @@ class LockProxy extends PlainProxy implements SharedLock {
     /** A slice that acquires for {@code owner} in the current session and records the hold when granted. */
     private Waits.Slice<Long> acquireSlice(long owner) {
         long session = ctx.session();
+        long generation = ctx.manager.connection().generation();
         return (id, n) -> {
             long token = remote().acquire(session, owner, id, n);
             if (token == 0) {
                 return null;
             }
-            ctx.manager.holds().acquired(name(), owner, session);
+            ctx.manager.holds().acquired(name(), owner, generation);
             return token;
         };
     }
@@ -68,7 +69,7 @@ class LockProxy extends PlainProxy implements SharedLock {
     @Override
     public void unlock() {
         long owner = ProxyContext.thread();
-        ctx.manager.holds().checkStillHeld(name(), owner, ctx.session());
+        ctx.manager.holds().checkStillHeld(name(), owner, ctx.manager.connection().generation());
         long session = ctx.session();
         ctx.call(() -> {
             remote().release(session, owner);

@@ -173,6 +173,17 @@ public final class Manager implements AutoCloseable {
         return new QueueProxy<>(context(name, ObjectSpec.sized(ObjectType.QUEUE, maxsize)));
     }
 
+    /**
+     * An at-least-once queue: like {@link #queue(String, int)}, plus deliveries that return to the queue unless
+     * acknowledged within {@code visibilityTimeout} (see {@link SharedReliableQueue}).
+     */
+    public <E> SharedReliableQueue<E> reliableQueue(String name, int maxsize, java.time.Duration visibilityTimeout) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("queue maxsize must be 0 (unbounded) or positive, got " + maxsize);
+        }
+        return new QueueProxy<>(context(name, ObjectSpec.atLeastOnceQueue(maxsize, visibilityTimeout.toMillis())));
+    }
+
     /** Python's {@code manager.Lock()}: a non-reentrant shared lock. */
     public SharedLock lock(String name) {
         return new LockProxy(context(name, ObjectSpec.of(ObjectType.LOCK)));
@@ -257,6 +268,24 @@ public final class Manager implements AutoCloseable {
      */
     public boolean destroy(String name) {
         return callRoot("the registry", root -> root.destroy(name));
+    }
+
+    /** The registry's open sessions (id, host, pid, lease age), for operators. */
+    public List<io.jmanager.wire.SessionInfo> sessions() {
+        return List.of(callRoot("the registry", RemoteManager::sessions));
+    }
+
+    /** Every lock's holder (session, thread, since, token) and waiters, for operators. */
+    public List<io.jmanager.wire.LockInfo> locks() {
+        return List.of(callRoot("the registry", RemoteManager::locks));
+    }
+
+    /**
+     * Ends another worker's session as if it had died (its locks are released, its taken permits and unacknowledged
+     * deliveries return); for operators facing a stuck worker. Returns false if no such session is open.
+     */
+    public boolean killSession(long sessionId) {
+        return callRoot("the registry", root -> root.killSession(sessionId));
     }
 
     /** The registry URL this manager is connected to, {@code rmi://host:port}. */

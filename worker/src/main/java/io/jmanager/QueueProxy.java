@@ -10,8 +10,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-/** The {@link SharedQueue} proxy: blocking methods wait on the registry in bounded slices (see {@link Waits}). */
-final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Proxied {
+/**
+ * The {@link SharedQueue} proxy, also {@link SharedReliableQueue} for at-least-once queues: blocking methods wait on
+ * the registry in bounded slices (see {@link Waits}).
+ */
+final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueue<E>, Proxied {
     private final ProxyContext ctx;
 
     QueueProxy(ProxyContext ctx) {
@@ -244,6 +247,66 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedQueue<E>, Pr
     @Override
     public int unfinishedTasks() {
         return ctx.call(() -> remote().unfinishedTasks());
+    }
+
+    @Override
+    public Delivery<E> takeDelivery() throws InterruptedException {
+        return delivery(ctx.awaitPlain(remote(), Waits.FOREVER, true,
+                (id, n) -> remote().pollDelivery(ctx.session(), id, n)));
+    }
+
+    @Override
+    public Delivery<E> pollDelivery(long timeout, TimeUnit unit) throws InterruptedException {
+        return delivery(ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(timeout)), true,
+                (id, n) -> remote().pollDelivery(ctx.session(), id, n)));
+    }
+
+    private Delivery<E> delivery(byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        long id = java.nio.ByteBuffer.wrap(raw).getLong();
+        E value = ctx.decode(java.util.Arrays.copyOfRange(raw, 8, raw.length));
+        return new Delivery<>() {
+            @Override
+            public E value() {
+                return value;
+            }
+
+            @Override
+            public long id() {
+                return id;
+            }
+
+            @Override
+            public void ack() {
+                if (!ctx.call(() -> remote().ack(ctx.session(), id))) {
+                    throw new IllegalStateException("delivery " + id + " of queue '" + name() + "' was no longer"
+                            + " out: its visibility timeout of " + visibilityTimeoutMillis() + " ms passed or its"
+                            + " session ended, so it went back to the queue and may be delivered again");
+                }
+            }
+
+            @Override
+            public boolean nack() {
+                return ctx.call(() -> remote().nack(ctx.session(), id));
+            }
+
+            @Override
+            public String toString() {
+                return "Delivery " + id + " of queue '" + name() + "': " + value;
+            }
+        };
+    }
+
+    @Override
+    public int inFlight() {
+        return ctx.call(() -> remote().inFlight());
+    }
+
+    @Override
+    public long visibilityTimeoutMillis() {
+        return ctx.spec().visibilityMillis();
     }
 
     @Override

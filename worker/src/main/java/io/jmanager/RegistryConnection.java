@@ -37,6 +37,7 @@ final class RegistryConnection implements AutoCloseable {
     private volatile long renewedNanos;
     private volatile String lostReason;
     private volatile boolean closed;
+    private volatile long generation;
 
     private RegistryConnection(RegistryUrl url, ManagerOptions options) {
         this.url = url;
@@ -59,6 +60,7 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     private void install(Session s) {
+        generation++;
         renewedNanos = System.nanoTime();
         current = s;
         lostReason = null;
@@ -128,6 +130,14 @@ final class RegistryConnection implements AutoCloseable {
 
     long sessionId() {
         return current.id();
+    }
+
+    /**
+     * Counts the sessions this connection has had: a new value means a new session, even where a restarted
+     * registry reuses a session id.
+     */
+    long generation() {
+        return generation;
     }
 
     long epoch() {

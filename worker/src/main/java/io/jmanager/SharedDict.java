@@ -40,4 +40,23 @@ public interface SharedDict<K, V> extends ConcurrentMap<K, V>, SharedObject {
 
     /** A copy of all entries in one round trip, in insertion order. */
     Map<K, V> copy();
+
+    /**
+     * Stores the value only while {@code token} is the current fencing token of {@code lock}, that is, only if the
+     * caller still holds the lock it got the token from ({@link SharedLock#lockAndGetToken()}); atomic on the
+     * registry. A holder that was paused past its lease, or whose session ended, is refused instead of
+     * overwriting what the lock's next holder wrote.
+     *
+     * @return the previous value, or null
+     * @throws StaleTokenException if the token is not the lock's current one; nothing is written
+     */
+    V putFenced(K key, V value, SharedLock lock, long token);
+
+    /**
+     * Removes the key only while {@code token} is the current fencing token of {@code lock}.
+     *
+     * @return the removed value, or null
+     * @throws StaleTokenException if the token is not the lock's current one; nothing is removed
+     */
+    V removeFenced(K key, SharedLock lock, long token);
 }

@@ -163,8 +163,8 @@ final class BarrierObject extends GuardedObject implements RemoteBarrier {
     }
 
     @Override
-    void sessionEnded(long session) {
-        super.sessionEnded(session);
+    void sessionEnded(long session, SessionEnd how) {
+        super.sessionEnded(session, how);
         if (generation.stream().anyMatch(a -> a.session == session)) {
             breakBarrier();
         }

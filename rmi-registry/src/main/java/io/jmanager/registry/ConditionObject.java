@@ -132,8 +132,8 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
      * wakes spuriously, which {@code Condition} allows.
      */
     @Override
-    void sessionEnded(long session) {
-        super.sessionEnded(session);
+    void sessionEnded(long session, SessionEnd how) {
+        super.sessionEnded(session, how);
         int lostSignals = 0;
         for (Iterator<CondWaiter> it = waitSet.values().iterator(); it.hasNext(); ) {
             CondWaiter w = it.next();

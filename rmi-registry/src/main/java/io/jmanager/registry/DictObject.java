@@ -81,6 +81,26 @@ final class DictObject extends GuardedObject implements RemoteDict {
     }
 
     @Override
+    public byte[] putFenced(byte[] key, byte[] value, String lockName, long token) {
+        checkSize(key);
+        checkSize(value);
+        LockObject lock = limits.locks().lock(lockName);
+        return locked(() -> {
+            lock.checkToken(token);
+            return entries.put(new Bytes(key), value);
+        });
+    }
+
+    @Override
+    public byte[] removeFenced(byte[] key, String lockName, long token) {
+        LockObject lock = limits.locks().lock(lockName);
+        return locked(() -> {
+            lock.checkToken(token);
+            return entries.remove(new Bytes(key));
+        });
+    }
+
+    @Override
     public boolean containsKey(byte[] key) {
         return locked(() -> entries.containsKey(new Bytes(key)));
     }

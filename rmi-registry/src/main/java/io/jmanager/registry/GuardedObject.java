@@ -44,7 +44,7 @@ abstract class GuardedObject {
     abstract String summary();
 
     /** Releases what the ended session held and cancels its waits. Called with the mutex held. */
-    void sessionEnded(long session) {
+    void sessionEnded(long session, SessionEnd how) {
         if (waiters.cancelSession(session)) {
             changed.signalAll();
         }
@@ -59,10 +59,10 @@ abstract class GuardedObject {
         }
     }
 
-    final void endSession(long session) {
+    final void endSession(long session, SessionEnd how) {
         mutex.lock();
         try {
-            sessionEnded(session);
+            sessionEnded(session, how);
         } finally {
             mutex.unlock();
         }
@@ -126,6 +126,11 @@ abstract class GuardedObject {
      * without attempting anything, even with {@code waitNanos == 0}. Call with the mutex held.
      */
     final <T> T awaitGrant(long session, long waitId, long waitNanos, Supplier<T> attempt) {
+        return awaitGrant(session, 0, waitId, waitNanos, attempt);
+    }
+
+    /** Like {@link #awaitGrant(long, long, long, Supplier)} for a wait owned by a client thread (locks). */
+    final <T> T awaitGrant(long session, long thread, long waitId, long waitNanos, Supplier<T> attempt) {
         checkAlive();
         limits.sessions().check(session);
         if (waiters.takeTombstone(session, waitId)) {
@@ -135,7 +140,7 @@ abstract class GuardedObject {
         if (result != null || waitNanos <= 0) {
             return result;
         }
-        Waiters.Waiter waiter = waiters.register(session, waitId);
+        Waiters.Waiter waiter = waiters.register(session, thread, waitId);
         try {
             long nanos = slice(waitNanos);
             while (!waiter.cancelled && nanos > 0) {

@@ -34,7 +34,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
     public long acquire(long session, long thread, long waitId, long waitNanos) {
         mutex.lock();
         try {
-            Long granted = awaitGrant(session, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
+            Long granted = awaitGrant(session, thread, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
             return granted == null ? 0 : granted;
         } finally {
             mutex.unlock();
@@ -103,8 +103,8 @@ final class LockObject extends GuardedObject implements RemoteLock {
     }
 
     @Override
-    void sessionEnded(long session) {
-        super.sessionEnded(session);
+    void sessionEnded(long session, SessionEnd how) {
+        super.sessionEnded(session, how);
         if (holds > 0 && holderSession == session) {
             free();
         }
@@ -125,7 +125,34 @@ final class LockObject extends GuardedObject implements RemoteLock {
         return locked(() -> token);
     }
 
-    long sinceMillis() {
-        return sinceMillis;
+    /**
+     * Throws {@link io.jmanager.StaleTokenException} unless {@code given} is the current holder's token. Takes the
+     * lock's mutex; callers may hold another object's mutex (a lock never takes another object's mutex, so the
+     * order object, then lock, cannot deadlock).
+     */
+    void checkToken(long given) {
+        mutex.lock();
+        try {
+            checkAlive();
+            if (given <= 0 || holds == 0 || given != token) {
+                throw new io.jmanager.StaleTokenException("stale fencing token " + given + " for " + spec.type()
+                        + " '" + name + "': " + (holds == 0 ? "the lock is free now" : "it is held now with token "
+                        + token) + "; the writer lost the lock (session ended, paused past its lease, or"
+                        + " unlocked). Nothing was written");
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The lock's state for operators. */
+    io.jmanager.wire.LockInfo info() {
+        mutex.lock();
+        try {
+            return new io.jmanager.wire.LockInfo(name, spec.type(), holderSession, holderThread, holds,
+                    holds == 0 ? 0 : sinceMillis, token, java.util.List.copyOf(waiters.describe()));
+        } finally {
+            mutex.unlock();
+        }
     }
 }

@@ -52,9 +52,9 @@ final class ManagerService implements RemoteManager {
     }
 
     /** Releases what an ended session held in every object. */
-    void sessionEnded(long session) {
+    void sessionEnded(long session, SessionEnd how) {
         for (Entry e : objects.values()) {
-            e.object().endSession(session);
+            e.object().endSession(session, how);
         }
     }
 
@@ -173,6 +173,47 @@ final class ManagerService implements RemoteManager {
     @Override
     public long epoch() {
         return epoch;
+    }
+
+    @Override
+    public io.jmanager.wire.SessionInfo[] sessions() {
+        long now = System.nanoTime();
+        return context.sessions().snapshot().stream()
+                .sorted(Comparator.comparingLong(s -> s.id))
+                .map(s -> new io.jmanager.wire.SessionInfo(s.id, s.host, s.pid, s.leaseNanos / 1_000_000,
+                        (now - s.renewedNanos) / 1_000_000, s.openedMillis, s.liveness != null))
+                .toArray(io.jmanager.wire.SessionInfo[]::new);
+    }
+
+    @Override
+    public io.jmanager.wire.LockInfo[] locks() {
+        List<io.jmanager.wire.LockInfo> out = new ArrayList<>();
+        for (Entry e : objects.values()) {
+            if (e.object() instanceof LockObject lock) {
+                out.add(lock.info());
+            }
+        }
+        out.sort(Comparator.comparing(io.jmanager.wire.LockInfo::name));
+        return out.toArray(new io.jmanager.wire.LockInfo[0]);
+    }
+
+    /** The lock or rlock named {@code name}, for fenced writes. */
+    LockObject lock(String name) {
+        Entry entry = objects.get(name);
+        if (entry == null) {
+            throw new NoSuchSharedObjectException("no lock named '" + name + "' in this registry: a fenced write"
+                    + " names the lock whose token it carries");
+        }
+        if (!(entry.object() instanceof LockObject lock)) {
+            throw new io.jmanager.ObjectTypeMismatchException("'" + name + "' is a " + entry.spec().type()
+                    + ", not a lock or rlock: a fenced write names the lock whose token it carries");
+        }
+        return lock;
+    }
+
+    @Override
+    public boolean killSession(long sessionId) {
+        return context.sessions().kill(sessionId);
     }
 
     /** Unexports every object (registry shutdown). */

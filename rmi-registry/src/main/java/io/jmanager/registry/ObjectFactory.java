@@ -68,7 +68,11 @@ final class ObjectFactory {
                 same = StructLayout.parse(existing.layout()).equals(StructLayout.parse(requested.layout()))
                         && existing.size() == requested.size();
                 break;
-            case QUEUE: case SEMAPHORE: case BOUNDED_SEMAPHORE: case BARRIER:
+            case QUEUE:
+                same = existing.size() == requested.size()
+                        && existing.visibilityMillis() == requested.visibilityMillis();
+                break;
+            case SEMAPHORE: case BOUNDED_SEMAPHORE: case BARRIER:
                 same = existing.size() == requested.size();
                 break;
             case CONDITION:

@@ -2,7 +2,12 @@ package io.jmanager.registry;
 
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.RemoteQueue;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,12 +15,24 @@ import java.util.Set;
 
 /**
  * A FIFO queue, bounded when {@code spec.size() > 0}, with JoinableQueue task accounting: every item put counts as
- * an unfinished task until {@link #taskDone} is called for it.
+ * an unfinished task until {@link #taskDone} is called for it, or until it is discarded ({@code clear},
+ * {@code remove}); items handed out ({@code poll}, {@code drain}, deliveries) stay unfinished until marked done.
+ *
+ * <p>An at-least-once queue ({@code spec.atLeastOnce()}) also hands out <em>deliveries</em>: the item leaves the
+ * queue but stays owned by the taker's session until acknowledged. A delivery not acknowledged within the
+ * visibility timeout, or whose session ends, goes back to the head of the queue (possibly beyond its capacity:
+ * an item is never dropped), to be delivered again. An acknowledged delivery is never delivered again.
  */
 final class QueueObject extends GuardedObject implements RemoteQueue {
     private final ArrayDeque<byte[]> items = new ArrayDeque<>();
     private final int capacity;
     private long unfinished;
+    private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
+    private long lastDeliveryId;
+
+    /** An item handed out and not yet acknowledged. */
+    private record Delivery(long id, byte[] item, long session, long deadlineNanos) {
+    }
 
     QueueObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -25,7 +42,98 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     String summary() {
         return items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, " + unfinished
-                + " unfinished tasks";
+                + " unfinished tasks" + (spec.atLeastOnce() ? ", " + deliveries.size() + " deliveries out" : "");
+    }
+
+    /** Puts deliveries back at the head, in their original order. Call with the mutex held. */
+    private void requeue(List<Delivery> back) {
+        for (int i = back.size() - 1; i >= 0; i--) {
+            items.addFirst(back.get(i).item());
+            deliveries.remove(back.get(i).id());
+        }
+        if (!back.isEmpty()) {
+            signalChange();
+        }
+    }
+
+    /** Returns the deliveries whose visibility timeout passed. Call with the mutex held. */
+    private void requeueExpired() {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Delivery> expired = new ArrayList<>();
+        for (Delivery d : deliveries.values()) {
+            if (now - d.deadlineNanos() >= 0) {
+                expired.add(d);
+            }
+        }
+        requeue(expired);
+    }
+
+    @Override
+    public byte[] pollDelivery(long session, long waitId, long waitNanos) {
+        if (!spec.atLeastOnce()) {
+            throw new IllegalStateException("queue '" + name + "' is not an at-least-once queue: create it with"
+                    + " manager.reliableQueue(...) to take deliveries");
+        }
+        mutex.lock();
+        try {
+            return awaitGrant(session, waitId, waitNanos, () -> {
+                requeueExpired();
+                byte[] head = removeHead();
+                if (head == null) {
+                    return null;
+                }
+                long id = ++lastDeliveryId;
+                deliveries.put(id, new Delivery(id, head, session,
+                        System.nanoTime() + millisToNanos(spec.visibilityMillis())));
+                return ByteBuffer.allocate(8 + head.length).putLong(id).put(head).array();
+            });
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public boolean ack(long session, long deliveryId) {
+        return locked(() -> {
+            requeueExpired();
+            return deliveries.remove(deliveryId) != null;
+        });
+    }
+
+    @Override
+    public boolean nack(long session, long deliveryId) {
+        return locked(() -> {
+            requeueExpired();
+            Delivery d = deliveries.get(deliveryId);
+            if (d == null) {
+                return false;
+            }
+            requeue(List.of(d));
+            return true;
+        });
+    }
+
+    @Override
+    public int inFlight() {
+        return locked(() -> {
+            requeueExpired();
+            return deliveries.size();
+        });
+    }
+
+    @Override
+    void sessionEnded(long session, SessionEnd how) {
+        super.sessionEnded(session, how);
+        List<Delivery> orphaned = new ArrayList<>();
+        for (Delivery d : deliveries.values()) {
+            if (d.session() == session) {
+                orphaned.add(d);
+            }
+        }
+        requeue(orphaned);
     }
 
     @Override
@@ -67,7 +175,10 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public byte[] poll(long session, long waitId, long waitNanos) {
         mutex.lock();
         try {
-            return awaitGrant(session, waitId, waitNanos, this::removeHead);
+            return awaitGrant(session, waitId, waitNanos, () -> {
+                requeueExpired();
+                return removeHead();
+            });
         } finally {
             mutex.unlock();
         }
@@ -103,7 +214,10 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
 
     @Override
     public int size() {
-        return locked(items::size);
+        return locked(() -> {
+            requeueExpired();
+            return items.size();
+        });
     }
 
     @Override
@@ -127,7 +241,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 }
             }
             if (removed) {
-                signalChange();
+                discarded(1);
             }
             return removed;
         });
@@ -144,7 +258,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             items.removeIf(item -> set.contains(new Bytes(item)) != retain);
             int removed = before - items.size();
             if (removed > 0) {
-                signalChange();
+                discarded(removed);
             }
             return removed;
         });
@@ -153,9 +267,16 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     public void clear() {
         lockedRun(() -> {
+            int removed = items.size();
             items.clear();
-            signalChange();
+            discarded(removed);
         });
+    }
+
+    /** Items removed without being handed out count as done: nobody will process them. */
+    private void discarded(int count) {
+        unfinished = Math.max(0, unfinished - count);
+        signalChange();
     }
 
     @Override

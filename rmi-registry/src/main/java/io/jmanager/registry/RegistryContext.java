@@ -7,6 +7,17 @@ package io.jmanager.registry;
  * @param maxBatchBytes  largest total of one batch call
  * @param waitSliceNanos longest a blocking call waits on the registry before the client must call again
  * @param sessions       the sessions; grants go only to live ones
+ * @param locks          finds locks by name, for fenced writes
  */
-record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions) {
+record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
+                       LockDirectory locks) {
+    /** Finds a lock or rlock by name. */
+    @FunctionalInterface
+    interface LockDirectory {
+        /**
+         * @throws io.jmanager.NoSuchSharedObjectException   if there is no such object
+         * @throws io.jmanager.ObjectTypeMismatchException if it is not a lock or rlock
+         */
+        LockObject lock(String name);
+    }
 }

@@ -57,7 +57,7 @@ public final class RegistryServer implements AutoCloseable {
 
         ClientSocketFactory csf = new ClientSocketFactory();
         ManagerService[] serviceRef = new ManagerService[1];
-        SessionTable sessions = new SessionTable(session -> serviceRef[0].sessionEnded(session));
+        SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how));
         ServerSocketFactory ssf = new ServerSocketFactory(bind, sessions);
         Registry rmiRegistry = LocateRegistry.createRegistry(port, csf, ssf);
         WireFilter filter = wireFilter(config.maxValueBytes());
@@ -74,7 +74,7 @@ public final class RegistryServer implements AutoCloseable {
         };
         long epoch = newEpoch();
         RegistryContext context = new RegistryContext(config.maxValueBytes(), maxBatchBytes(config.maxValueBytes()),
-                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions);
+                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name));
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis());
         serviceRef[0] = service;
         try {

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Python's {@code Semaphore} / {@code BoundedSemaphore}. Permits are not owned (anyone may release), but the
- * registry counts what each session took and has not given back, so that an ended session's permits return.
+ * registry counts what each session took and has not given back, so that the permits of a session that was
+ * abandoned (its worker died, was cut off past its lease, or was killed by an operator) return. A session closed
+ * cleanly gives nothing back: its permits may have been consumed as signals.
  */
 final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
     private final boolean bounded;
@@ -83,10 +85,12 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
     }
 
     @Override
-    void sessionEnded(long session) {
-        super.sessionEnded(session);
+    void sessionEnded(long session, SessionEnd how) {
+        super.sessionEnded(session, how);
         Integer held = heldBySession.remove(session);
-        if (held != null) {
+        // Permits are not owned: a worker that closes cleanly may have consumed them as signals, so only an
+        // abandoned session (died, cut off, killed) gives back what it took and did not release.
+        if (held != null && how.abandoned()) {
             permits = (int) Math.min(bounded ? initial : Integer.MAX_VALUE, (long) permits + held);
             signalChange();
         }

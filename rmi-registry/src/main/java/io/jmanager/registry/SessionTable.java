@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * The registry's client sessions and their leases. A session ends when it is closed or when its lease runs out
@@ -39,9 +38,15 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
 
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final LongConsumer onEnd;
+    private final Listener onEnd;
 
-    SessionTable(LongConsumer onEnd) {
+    /** Told of every session that ends, once. */
+    @FunctionalInterface
+    interface Listener {
+        void ended(long session, SessionEnd how);
+    }
+
+    SessionTable(Listener onEnd) {
         this.onEnd = onEnd;
     }
 
@@ -78,7 +83,12 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     }
 
     void close(long id) {
-        end(id);
+        end(id, SessionEnd.CLOSED);
+    }
+
+    /** Ends a session on an operator's request; false if it was not open. */
+    boolean kill(long id) {
+        return end(id, SessionEnd.KILLED);
     }
 
     /** Ends every session whose lease ran out. */
@@ -86,15 +96,15 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
         long now = System.nanoTime();
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.expired(now)) {
-                end(s.id);
+                end(s.id, SessionEnd.EXPIRED);
             }
         }
     }
 
-    private void end(long id) {
+    private boolean end(long id, SessionEnd how) {
         Session s = sessions.remove(id);
         if (s != null) {
-            onEnd.accept(id);
+            onEnd.ended(id, how);
             AutoCloseable connection = s.liveness;
             if (connection != null) {
                 try {
@@ -104,6 +114,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
                 }
             }
         }
+        return s != null;
     }
 
     /** Attaches a worker's liveness connection to its open session; false for an unknown or ended session. */
@@ -124,7 +135,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     /** The worker's liveness connection ended: its process died or it closed: the session ends now. */
     @Override
     public void lost(long session) {
-        end(session);
+        end(session, SessionEnd.CONNECTION_LOST);
     }
 
     List<Session> snapshot() {

@@ -15,11 +15,13 @@ final class Waiters {
     /** One wait in progress. */
     static final class Waiter {
         final long session;
+        final long thread;
         final long waitId;
         boolean cancelled;
 
-        Waiter(long session, long waitId) {
+        Waiter(long session, long thread, long waitId) {
             this.session = session;
+            this.thread = thread;
             this.waitId = waitId;
         }
     }
@@ -30,9 +32,22 @@ final class Waiters {
     private final Map<Key, Waiter> active = new HashMap<>();
     private final Map<Key, Long> tombstones = new HashMap<>();
 
+    /** The waits in progress as {@code session:thread} (thread 0 where the wait has no owner thread). */
+    java.util.List<String> describe() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Waiter w : active.values()) {
+            out.add(w.session + ":" + w.thread);
+        }
+        return out;
+    }
+
     Waiter register(long session, long waitId) {
+        return register(session, 0, waitId);
+    }
+
+    Waiter register(long session, long thread, long waitId) {
         Key key = new Key(session, waitId);
-        Waiter waiter = new Waiter(session, waitId);
+        Waiter waiter = new Waiter(session, thread, waitId);
         waiter.cancelled = tombstones.remove(key) != null;
         active.put(key, waiter);
         return waiter;

@@ -28,7 +28,7 @@ final class Fixture implements AutoCloseable {
     static final long MAX_BATCH = 4096;
 
     final List<GuardedObject> objects = new CopyOnWriteArrayList<>();
-    final SessionTable sessions = new SessionTable(id -> objects.forEach(o -> o.endSession(id)));
+    final SessionTable sessions = new SessionTable((id, how) -> objects.forEach(o -> o.endSession(id, how)));
     final RegistryContext context;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fixture");
@@ -42,7 +42,7 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(long waitSliceNanos) {
-        this.context = new RegistryContext(MAX_VALUE, MAX_BATCH, waitSliceNanos, sessions);
+        this.context = new RegistryContext(MAX_VALUE, MAX_BATCH, waitSliceNanos, sessions, this::findLock);
     }
 
     private static double factor() {
@@ -74,6 +74,16 @@ final class Fixture implements AutoCloseable {
     <T extends GuardedObject> T add(T object) {
         objects.add(object);
         return object;
+    }
+
+    /** The lock made here under {@code name}, for fenced writes. */
+    LockObject findLock(String name) {
+        for (GuardedObject o : objects) {
+            if (o instanceof LockObject l && l.name.equals(name)) {
+                return l;
+            }
+        }
+        throw new io.jmanager.NoSuchSharedObjectException("no lock '" + name + "' in this fixture");
     }
 
     LockObject lock(String name) {

@@ -102,8 +102,9 @@ class ManagerServiceTest {
     private final FakeExporter exporter = new FakeExporter();
     private final FakeRegistry registry = new FakeRegistry();
     private final ManagerService[] ref = new ManagerService[1];
-    private final SessionTable sessions = new SessionTable(id -> ref[0].sessionEnded(id));
-    private final RegistryContext context = new RegistryContext(1024, 4096, TimeUnit.SECONDS.toNanos(60), sessions);
+    private final SessionTable sessions = new SessionTable((id, how) -> ref[0].sessionEnded(id, how));
+    private final RegistryContext context = new RegistryContext(1024, 4096, TimeUnit.SECONDS.toNanos(60), sessions,
+            name -> ref[0].lock(name));
     private final ManagerService service = new ManagerService(context, exporter, registry, 42, 5_000);
 
     {
@@ -234,7 +235,7 @@ class ManagerServiceTest {
     }
 
     @Test
-    void closingASessionReleasesItsHoldsInEveryObject() throws Exception {
+    void killingASessionReleasesItsHoldsInEveryObject() throws Exception {
         long s1 = service.openSession("h", 1, 0).sessionId();
         long s2 = service.openSession("h", 2, 0).sessionId();
         LockObject l1 = (LockObject) service.getOrCreate(s1, "l1", ObjectSpec.of(ObjectType.LOCK)).stub();
@@ -247,10 +248,24 @@ class ManagerServiceTest {
         sem.acquire(s1, 4, 2, 0);
         Future<Long> waiter = fx.async(() -> l1.acquire(s2, 1, 5, LONG_WAIT));
         awaitWaiting(l1, 1);
-        service.closeSession(s1);
+        assertTrue(service.killSession(s1));
         assertTrue(get(waiter) > 0);
         assertFalse(l2.isLocked());
-        assertEquals(2, sem.availablePermits());
+        assertEquals(2, sem.availablePermits(), "an abandoned session's permits return");
+        assertFalse(service.killSession(s1), "already ended");
+    }
+
+    @Test
+    void closingASessionReleasesItsLocksButKeepsConsumedPermitsConsumed() throws Exception {
+        long s1 = service.openSession("h", 1, 0).sessionId();
+        LockObject l = (LockObject) service.getOrCreate(s1, "cl", ObjectSpec.of(ObjectType.LOCK)).stub();
+        SemaphoreObject sem = (SemaphoreObject) service.getOrCreate(s1, "cs",
+                ObjectSpec.sized(ObjectType.SEMAPHORE, 2)).stub();
+        l.acquire(s1, 1, 1, 0);
+        sem.acquire(s1, 2, 2, 0);
+        service.closeSession(s1);
+        assertFalse(l.isLocked());
+        assertEquals(0, sem.availablePermits(), "a clean close may have consumed its permits as signals");
     }
 
     @Test

@@ -105,7 +105,7 @@ class SemaphoreObjectTest {
     }
 
     @Test
-    void sessionEndReturnsItsPermitsAndWakesWaiters() throws Exception {
+    void abandonedSessionReturnsItsPermitsAndWakesWaiters() throws Exception {
         SemaphoreObject s = semaphore(3);
         assertTrue(s.acquire(s1, 1, 2, 0));
         s.release(s1, 1);
@@ -113,11 +113,20 @@ class SemaphoreObjectTest {
         assertEquals(0, s.availablePermits());
         Future<Boolean> waiter = fx.async(() -> s.acquire(s2, 1, 3, LONG_WAIT));
         awaitWaiting(s, 1);
-        fx.sessions.close(s1);
+        fx.sessions.kill(s1);
         assertTrue(get(waiter), "the 3 permits s1 still held (1 acquired, 2 drained) came back");
         assertEquals(0, s.availablePermits());
-        fx.sessions.close(s2);
+        fx.sessions.kill(s2);
         assertEquals(3, s.availablePermits());
+    }
+
+    @Test
+    void cleanlyClosedSessionKeepsWhatItConsumedAsSignals() {
+        SemaphoreObject s = semaphore(0);
+        s.release(s2, 3);
+        assertTrue(s.acquire(s1, 1, 3, 0));
+        fx.sessions.close(s1);
+        assertEquals(0, s.availablePermits(), "a consumer that closes cleanly created no permits");
     }
 
     @Test
@@ -125,7 +134,7 @@ class SemaphoreObjectTest {
         SemaphoreObject b = bounded(2);
         assertTrue(b.acquire(s1, 1, 2, 0));
         b.release(s2, 2);
-        fx.sessions.close(s1);
+        fx.sessions.kill(s1);
         assertEquals(2, b.availablePermits());
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class SessionTableTest {
     private final ConcurrentLinkedQueue<Long> ended = new ConcurrentLinkedQueue<>();
-    private final SessionTable table = new SessionTable(ended::add);
+    private final SessionTable table = new SessionTable((id, how) -> ended.add(id));
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
     @Test

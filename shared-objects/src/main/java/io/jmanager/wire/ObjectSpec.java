@@ -28,13 +28,31 @@ public final class ObjectSpec implements Serializable {
     private final long size;
     private final String linkedName;
     private final long[] initialBits;
+    private final long visibilityMillis;
 
     private ObjectSpec(ObjectType type, String layout, long size, String linkedName, long[] initialBits) {
+        this(type, layout, size, linkedName, initialBits, 0);
+    }
+
+    private ObjectSpec(ObjectType type, String layout, long size, String linkedName, long[] initialBits,
+                       long visibilityMillis) {
         this.type = Objects.requireNonNull(type, "type");
         this.layout = layout;
         this.size = size;
         this.linkedName = linkedName;
         this.initialBits = initialBits;
+        this.visibilityMillis = visibilityMillis;
+    }
+
+    /**
+     * An at-least-once queue: items taken as deliveries stay owned by the taker for {@code visibilityMillis} and
+     * return to the queue unless acknowledged (the taker died, or was too slow).
+     */
+    public static ObjectSpec atLeastOnceQueue(long maxsize, long visibilityMillis) {
+        if (visibilityMillis <= 0) {
+            throw new IllegalArgumentException("visibility timeout must be positive, got " + visibilityMillis);
+        }
+        return new ObjectSpec(ObjectType.QUEUE, null, maxsize, null, null, visibilityMillis);
     }
 
     /** A type without parameters: dict, list, namespace, lock, rlock, event. */
@@ -74,6 +92,16 @@ public final class ObjectSpec implements Serializable {
         return linkedName;
     }
 
+    /** For an at-least-once queue, how long a delivery may stay unacknowledged; 0 for a plain queue. */
+    public long visibilityMillis() {
+        return visibilityMillis;
+    }
+
+    /** True for an at-least-once queue. */
+    public boolean atLeastOnce() {
+        return visibilityMillis > 0;
+    }
+
     /** A copy of the initial bits, or {@code null}. */
     public long[] initialBits() {
         return initialBits == null ? null : initialBits.clone();
@@ -84,7 +112,9 @@ public final class ObjectSpec implements Serializable {
         switch (type) {
             case VALUE: return "value('" + layout + "')";
             case ARRAY: return "array('" + layout + "', " + size + ")";
-            case QUEUE: return size == 0 ? "queue (unbounded)" : "queue(maxsize=" + size + ")";
+            case QUEUE:
+                return (size == 0 ? "queue (unbounded" : "queue(maxsize=" + size) + (atLeastOnce()
+                        ? ", at-least-once, visibility " + visibilityMillis + " ms)" : ")");
             case SEMAPHORE: case BOUNDED_SEMAPHORE: return type.displayName() + "(" + size + ")";
             case BARRIER: return "barrier(parties=" + size + ")";
             case CONDITION: return "condition(lock='" + linkedName + "')";
@@ -105,6 +135,9 @@ public final class ObjectSpec implements Serializable {
         }
         if ((type == ObjectType.VALUE || type == ObjectType.ARRAY) && layout == null) {
             throw new InvalidObjectException("ObjectSpec of a " + type + " without a layout");
+        }
+        if (visibilityMillis < 0 || (visibilityMillis > 0 && type != ObjectType.QUEUE)) {
+            throw new InvalidObjectException("ObjectSpec with a visibility timeout that is not a queue's");
         }
         if (type == ObjectType.CONDITION && linkedName == null) {
             throw new InvalidObjectException("ObjectSpec of a condition without a lock name");

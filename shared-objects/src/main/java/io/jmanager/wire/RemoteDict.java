@@ -47,6 +47,21 @@ public interface RemoteDict extends java.rmi.Remote {
      */
     byte[] increment(byte[] key, byte[] delta) throws RemoteException;
 
+    /**
+     * Stores the value only if {@code token} is the current fencing token of the lock named {@code lockName}, that
+     * is, only while the writer still holds that lock; returns the previous value or null.
+     *
+     * @throws io.jmanager.StaleTokenException if the token is not the lock's current one; nothing is written
+     */
+    byte[] putFenced(byte[] key, byte[] value, String lockName, long token) throws RemoteException;
+
+    /**
+     * Removes the key only if {@code token} is the current fencing token of the lock named {@code lockName}.
+     *
+     * @throws io.jmanager.StaleTokenException if the token is not the lock's current one; nothing is removed
+     */
+    byte[] removeFenced(byte[] key, String lockName, long token) throws RemoteException;
+
     /** A snapshot of all entries as {@code [k0, v0, k1, v1, ...]}, in insertion order. */
     byte[][] entries() throws RemoteException;
 

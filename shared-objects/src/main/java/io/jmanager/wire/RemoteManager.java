@@ -53,4 +53,16 @@ public interface RemoteManager extends Remote {
 
     /** The registry's epoch: a random number chosen at start-up, so a restart is detectable. */
     long epoch() throws RemoteException;
+
+    /** The open sessions, for operators, sorted by id. */
+    SessionInfo[] sessions() throws RemoteException;
+
+    /** The state of every lock and rlock (holder, token, waiters), for operators, sorted by name. */
+    LockInfo[] locks() throws RemoteException;
+
+    /**
+     * Ends a session as if its worker had died: its locks are released, the permits it took return, its waits are
+     * cancelled. Returns false if no such session is open. For operators facing a stuck worker.
+     */
+    boolean killSession(long sessionId) throws RemoteException;
 }

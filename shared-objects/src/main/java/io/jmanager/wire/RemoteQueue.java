@@ -42,4 +42,26 @@ public interface RemoteQueue extends RemoteBlocking {
     boolean join(long session, long waitId, long waitNanos) throws RemoteException;
 
     int unfinishedTasks() throws RemoteException;
+
+    /**
+     * At-least-once queues only: removes the head as a delivery owned by {@code session} until it is acknowledged,
+     * waiting up to {@code waitNanos} for one. Returns the 8-byte big-endian delivery id followed by the item's
+     * bytes, or null if still empty. An unacknowledged delivery returns to the head of the queue when its
+     * visibility timeout passes or its session ends.
+     *
+     * @throws IllegalStateException for a plain queue
+     */
+    byte[] pollDelivery(long session, long waitId, long waitNanos) throws RemoteException;
+
+    /**
+     * Acknowledges a delivery: its item is gone for good. Returns false if the delivery is no longer out (it
+     * expired and went back to the queue, or was acknowledged already).
+     */
+    boolean ack(long session, long deliveryId) throws RemoteException;
+
+    /** Returns an unacknowledged delivery to the head of the queue now; false if it is no longer out. */
+    boolean nack(long session, long deliveryId) throws RemoteException;
+
+    /** How many deliveries are out, unacknowledged. */
+    int inFlight() throws RemoteException;
 }

@@ -16,7 +16,6 @@ import io.jmanager.Timing;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,10 +23,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LockSemanticsTest {
     static final long BOUND = Timing.millis(10_000);
-    static final String SEMAPHORE_SESSION_BUG = "bug: rmi-registry SemaphoreObject counts acquire() per session"
-            + " (heldBySession) but release() only decrements the releasing session's count, and sessionEnded()"
-            + " adds the ended session's whole count back: permits acquired by one worker and released by another"
-            + " are returned a second time when the acquirer's session ends";
 
     static TestRegistry registry;
     static Manager m;
@@ -227,7 +222,6 @@ class LockSemanticsTest {
      * acquired was paid for by a producer's release.
      */
     @Test
-    @Disabled(SEMAPHORE_SESSION_BUG)
     void closingAConsumerOfASignallingSemaphoreCreatesNoPermits() throws Exception {
         String semName = name("signal");
         SharedSemaphore producer = m.semaphore(semName, 0);
@@ -244,7 +238,6 @@ class LockSemanticsTest {
 
     /** The same with a bounded semaphore used as a pool that another worker refills. */
     @Test
-    @Disabled(SEMAPHORE_SESSION_BUG)
     void closingAWorkerWhosePermitsWereReleasedByAnotherCreatesNoPermits() throws Exception {
         String semName = name("pool");
         SharedSemaphore pool = m.boundedSemaphore(semName, 2);

@@ -38,7 +38,7 @@ class ManagerCloseTest {
     }
 
     @Test
-    void closeReleasesTheSessionsLocksAndPermitsAtOnce() throws Exception {
+    void closeReleasesTheSessionsLocksAtOnce() throws Exception {
         String lockName = TestRegistry.uniqueName("close-lock");
         String rlockName = TestRegistry.uniqueName("close-rlock");
         String semName = TestRegistry.uniqueName("close-sem");
@@ -74,7 +74,8 @@ class ManagerCloseTest {
         closing.close();
         assertTrue(waiting.value(Timing.millis(2000)), "a waiter of another manager got the lock promptly");
         assertTrue(survivor.rlock(rlockName).tryLock(), "the rlock's two holds were released");
-        assertEquals(2, sem2.availablePermits(), "the permits came back");
+        assertEquals(0, sem2.availablePermits(), "a clean close gives no permits back: they are not owned, and"
+                + " may have been consumed as signals (a worker that dies gives them back; see FailureScenariosTest)");
         assertThrows(IllegalStateException.class, lock::isLocked, "proxies of a closed manager fail");
         closing.close(); // idempotent
         survivor.rlock(rlockName).unlock();

@@ -46,6 +46,22 @@ final class RegistryProcess implements AutoCloseable {
         throw last;
     }
 
+    /** Starts a registry process on {@code port} (a restart on the same port), waiting until it is serving. */
+    static RegistryProcess startOn(int port, String... extraArgs) {
+        return startOnce(port, extraArgs);
+    }
+
+    /** The port this registry listens on. */
+    int port() {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    /** Kills the registry like a crash ({@code SIGKILL}) and waits until it is gone. */
+    void kill() {
+        process.destroyForcibly();
+        waitQuietly(process);
+    }
+
     private static RegistryProcess startOnce(int port, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--advertise", "127.0.0.1"));

@@ -18,6 +18,12 @@ final class Workers {
         void run(Manager m, String[] args) throws Exception;
     }
 
+    /** One step that may throw. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
     /** How long a worker's blocking step may wait before the worker fails (instead of hanging the test). */
     static final long STEP_TIMEOUT_MILLIS = Timing.millis(60_000);
     static final TimeUnit MS = TimeUnit.MILLISECONDS;
