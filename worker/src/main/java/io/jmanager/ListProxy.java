@@ -33,14 +33,6 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
         return ctx.name();
     }
 
-    private List<E> decodeAll(byte[][] values) {
-        List<E> out = new ArrayList<>(values.length);
-        for (byte[] v : values) {
-            out.add(ctx.decode(v));
-        }
-        return out;
-    }
-
     @Override
     public E get(int index) {
         return ctx.decode(ctx.call(() -> remote().get(index)));
@@ -179,7 +171,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public List<E> slice(int from, int to) {
-        return decodeAll(ctx.call(() -> remote().slice(from, to)));
+        return ctx.decodeAll(ctx.call(() -> remote().slice(from, to)));
     }
 
     @Override
@@ -227,7 +219,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public List<E> copy() {
-        return decodeAll(ctx.call(() -> remote().snapshot()));
+        return ctx.decodeAll(ctx.call(() -> remote().snapshot()));
     }
 
     @Override

@@ -99,6 +99,15 @@ final class ProxyContext {
         return bytes == null ? null : (T) manager.decode(bytes);
     }
 
+    /** Decodes every element, in order. */
+    <T> java.util.List<T> decodeAll(byte[][] values) {
+        java.util.List<T> out = new java.util.ArrayList<>(values.length);
+        for (byte[] v : values) {
+            out.add(decode(v));
+        }
+        return out;
+    }
+
     /** Waits for a grant on this object; see {@link Waits#await}. */
     <T> T await(io.jmanager.wire.RemoteBlocking remote, long waitId, long timeoutNanos, boolean interruptible,
                 Waits.Slice<T> slice) throws InterruptedException, BrokenBarrierException {

@@ -168,12 +168,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
     }
 
     private List<E> snapshot() {
-        byte[][] items = ctx.call(() -> remote().snapshot());
-        List<E> out = new ArrayList<>(items.length);
-        for (byte[] item : items) {
-            out.add(ctx.decode(item));
-        }
-        return out;
+        return ctx.decodeAll(ctx.call(() -> remote().snapshot()));
     }
 
     @Override

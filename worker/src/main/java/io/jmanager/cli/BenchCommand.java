@@ -198,7 +198,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs each client as its own JVM and merges their results. */
     private BenchResult runForked(BenchSettings s) throws Exception {
-        long startAt = System.currentTimeMillis() + 2_000;
+        // Every child JVM must be up before the common start: on one pinned CPU, JVMs start one after another
+        // (about 0.3-0.5 s of CPU each), so a fixed 2 s left 8 children starting late and out of step.
+        long startAt = System.currentTimeMillis() + 1_000 + 500L * clients;
         List<Process> processes = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")

@@ -270,8 +270,11 @@ class FailureScenariosTest {
             frozen.awaitLine("holding", START);
             long staleToken = tokenOf(frozen);
             signal(frozen, "STOP");
+            long stopped = System.nanoTime();
             try {
                 long token = lock.tryLockAndGetToken(GRANT_BOUND_MILLIS, TimeUnit.MILLISECONDS);
+                System.out.printf("SIGSTOP -> next grant (lease %d ms): %d ms%n", LEASE_MILLIS,
+                        (System.nanoTime() - stopped) / 1_000_000);
                 assertTrue(token > staleToken, "the lock must pass to a new holder after the frozen one's lease");
                 data.putFenced("owner", "new-holder", lock, token);
             } finally {
