@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test of the project on a fresh machine: unit tests, multi-process tests and the integration tests
-# of the packaged jars. JDK 17 and Maven are on the machine; Maven fetches the rest from Maven Central.
-# Tests use free loopback ports only, so a registry already running on 1099 is left alone.
+# Runs every test of the project on a fresh machine: unit tests, multi-process tests, the integration tests of the
+# packaged jars and the container tests (a registry container and worker containers on one Docker network).
+# JDK 17 and Maven are on the machine; Maven fetches the rest from Maven Central. Non-container tests use free
+# loopback ports only, so a registry already running on 1099 is left alone.
+#  1. package the jars (tests skipped): the images are built from this build's own jars;
+#  2. docker/build-images.sh: installs and starts the Docker engine when `docker info` fails (Debian's docker.io),
+#     then builds jmanager/jre, jmanager/registry and jmanager/worker locally; nothing is pulled;
+#  3. removes containers and networks a killed earlier run left behind (label io.jmanager.it);
+#  4. mvn -B verify -Ddocker.required=true: every test; a missing Docker engine or image fails the build.
+# Arguments go to both Maven runs (e.g. -o, or -Djmanager.test.timeFactor=3 on a slow machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec mvn -B verify "$@"
+mvn -B -q package -DskipTests "$@"
+bash docker/build-images.sh
+leftovers=$(docker ps -aq --filter label=io.jmanager.it=true)
+if [ -n "$leftovers" ]; then
+    echo "test-all: removing containers left by an earlier run: $(echo $leftovers)"
+    docker rm -f $leftovers >/dev/null
+fi
+docker network prune -f --filter label=io.jmanager.it=true >/dev/null
+exec mvn -B verify -Ddocker.required=true "$@"

@@ -52,6 +52,9 @@ final class Calls {
 
     /** True when the call cannot have reached the registry: the connection was refused or not established. */
     private static boolean neverSent(Exception e) {
+        if (Rpc.authenticationFailure(e) != null) {
+            return false; // a key problem: retrying cannot help
+        }
         if (e instanceof ConnectException) {
             return true;
         }

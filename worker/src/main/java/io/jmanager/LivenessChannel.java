@@ -1,15 +1,16 @@
 package io.jmanager;
 
-import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.Liveness;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.rmi.server.RMIClientSocketFactory;
 
 /**
- * This worker's side of the {@link Liveness} connection: opened once per session, held by a daemon thread that
+ * This worker's side of the {@link Liveness} connection (authenticated like every connection, by the socket
+ * factory): opened once per session, held by a daemon thread that
  * only waits for the connection to end. When this process dies the kernel closes it and the registry ends the
  * session at once; when the registry side ends it (registry stopped, session ended), {@code onLost} runs.
  */
@@ -26,8 +27,9 @@ final class LivenessChannel implements AutoCloseable {
      *
      * @throws IOException if the registry cannot be reached or refuses the session
      */
-    static LivenessChannel open(String host, int port, long session, Runnable onLost) throws IOException {
-        Socket socket = new ClientSocketFactory().createSocket(host, port);
+    static LivenessChannel open(RMIClientSocketFactory factory, String host, int port, long session, Runnable onLost)
+            throws IOException {
+        Socket socket = factory.createSocket(host, port);
         try {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.write(Liveness.MAGIC);

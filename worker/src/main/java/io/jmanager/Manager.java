@@ -51,8 +51,41 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
+     * Connects with default options, authenticating with {@code key}. See
+     * {@link #connect(String, AuthKey, ManagerOptions)}.
+     */
+    public static Manager connect(String url, AuthKey key) {
+        return connect(url, key, ManagerOptions.defaults());
+    }
+
+    /**
+     * Connects to the registry at {@code url} ({@code rmi://host:port}), authenticating with {@code key}, and opens a
+     * session. The key is kept in this JVM for its life (it is never sent: only an HMAC proof of it is); connections
+     * to a registry that announces another key still use this JVM's other keys (see
+     * {@link #connect(String, ManagerOptions)}).
+     *
+     * @throws AuthenticationException      if the registry does not accept the key, or fails to prove it holds it
+     * @throws IllegalArgumentException     if the URL is malformed
+     * @throws RegistryUnavailableException naming the URL, if no jmanager registry answers within the connect
+     *                                      timeout
+     */
+    public static Manager connect(String url, AuthKey key, ManagerOptions options) {
+        Objects.requireNonNull(key, "key");
+        ClientTransport.addAuthKey(key.withSource("the key given to Manager.connect(url, key): " + key.source()));
+        return connect(url, options);
+    }
+
+    /**
      * Connects to the registry at {@code url} ({@code rmi://host:port}) and opens a session.
      *
+     * <p>Every connection first proves that both ends hold the registry's key (a mutual HMAC challenge-response,
+     * before any RMI byte). The key is one given to {@link #connect(String, AuthKey, ManagerOptions)} in this JVM,
+     * else {@code JMANAGER_AUTHKEY} (the key's text), else the file named by {@code JMANAGER_AUTHKEY_FILE}, else
+     * {@code ~/.jmanager/authkey}, which a registry started by the same user on this host has written: local
+     * workers need no configuration.
+     *
+     * @throws AuthenticationException      naming the key source, if this worker has no key, another key than the
+     *                                      registry's, or a key file it must not use (readable by other users)
      * @throws IllegalArgumentException     if the URL is malformed
      * @throws RegistryUnavailableException naming the URL, if no jmanager registry answers within the connect
      *                                      timeout
@@ -62,6 +95,9 @@ public final class Manager implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ClientTransport.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         ClientTransport.setReadTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.readTimeout().toMillis()));
+        if (options.tls() != null) {
+            ClientTransport.setTlsContext(options.tls());
+        }
         return new Manager(RegistryConnection.open(parsed, options), options);
     }
 

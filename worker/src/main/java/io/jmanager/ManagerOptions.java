@@ -2,6 +2,7 @@ package io.jmanager;
 
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a worker connects. Immutable; start from {@link #defaults()}.
@@ -15,9 +16,12 @@ import java.util.Objects;
  * @param reconnectAttempts how many times a call retries when the registry cannot be reached, before it fails
  *                          with {@link RegistryUnavailableException} (default 4)
  * @param reconnectBackoff  the first pause between those retries, doubled each time up to 2 s (default 100 ms)
+ * @param tls               the TLS context for a registry started with {@code --tls} (its trust store, and a client
+ *                          certificate for mutual TLS), or null for plain TCP (default; {@code -Djmanager.tls=true}
+ *                          makes the default the JVM's default TLS context, set by {@code javax.net.ssl.*})
  */
 public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Duration lease, Duration waitSlice,
-                             int reconnectAttempts, Duration reconnectBackoff) {
+                             int reconnectAttempts, Duration reconnectBackoff, SSLContext tls) {
     public ManagerOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
@@ -46,28 +50,53 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
     }
 
     public static ManagerOptions defaults() {
-        return new ManagerOptions(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(1),
-                4, Duration.ofMillis(100));
+        ManagerOptions plain = new ManagerOptions(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofSeconds(1), 4, Duration.ofMillis(100), null);
+        return Boolean.getBoolean("jmanager.tls") ? plain.withTls() : plain;
     }
 
     public ManagerOptions withConnectTimeout(Duration d) {
-        return new ManagerOptions(d, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff);
+        return new ManagerOptions(d, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls);
     }
 
     public ManagerOptions withReadTimeout(Duration d) {
-        return new ManagerOptions(connectTimeout, d, lease, waitSlice, reconnectAttempts, reconnectBackoff);
+        return new ManagerOptions(connectTimeout, d, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls);
     }
 
     public ManagerOptions withLease(Duration d) {
-        return new ManagerOptions(connectTimeout, readTimeout, d, waitSlice, reconnectAttempts, reconnectBackoff);
+        return new ManagerOptions(connectTimeout, readTimeout, d, waitSlice, reconnectAttempts, reconnectBackoff, tls);
     }
 
     public ManagerOptions withWaitSlice(Duration d) {
-        return new ManagerOptions(connectTimeout, readTimeout, lease, d, reconnectAttempts, reconnectBackoff);
+        return new ManagerOptions(connectTimeout, readTimeout, lease, d, reconnectAttempts, reconnectBackoff, tls);
     }
 
     public ManagerOptions withReconnect(int attempts, Duration backoff) {
-        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, attempts, backoff);
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, attempts, backoff, tls);
+    }
+
+    /**
+     * Connects over TLS with {@code context} (a registry started with {@code --tls}); build one with
+     * {@link io.jmanager.wire.TlsContexts#load}. TLS settings apply to the whole JVM, as timeouts do.
+     */
+    public ManagerOptions withTls(SSLContext context) {
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
+                Objects.requireNonNull(context, "context"));
+    }
+
+    /** Connects over TLS with the JVM's default TLS context (set by the {@code javax.net.ssl.*} properties). */
+    public ManagerOptions withTls() {
+        try {
+            return withTls(SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no default TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects over plain TCP. */
+    public ManagerOptions withoutTls() {
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
+                null);
     }
 
     /** The pause before retry number {@code attempt} (0-based): the backoff doubled per attempt, at most 2 s. */

@@ -3,6 +3,7 @@ package io.jmanager;
 import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.RemoteManager;
 import io.jmanager.wire.SessionGrant;
+import io.jmanager.wire.TlsClientSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.rmi.NotBoundException;
@@ -67,7 +68,7 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     private RemoteManager lookupRoot() throws Exception {
-        Registry registry = LocateRegistry.getRegistry(url.host(), url.port(), new ClientSocketFactory());
+        Registry registry = LocateRegistry.getRegistry(url.host(), url.port(), socketFactory());
         try {
             return (RemoteManager) registry.lookup(RemoteManager.BINDING);
         } catch (NotBoundException e) {
@@ -79,6 +80,11 @@ final class RegistryConnection implements AutoCloseable {
         }
     }
 
+    /** The factory for connections this worker opens itself (the registry's stubs carry their own). */
+    private java.rmi.server.RMIClientSocketFactory socketFactory() {
+        return options.tls() != null ? new TlsClientSocketFactory() : new ClientSocketFactory();
+    }
+
     private Session openSession() {
         try {
             RemoteManager root = lookupRoot();
@@ -87,7 +93,7 @@ final class RegistryConnection implements AutoCloseable {
             Session[] self = new Session[1];
             LivenessChannel liveness;
             try {
-                liveness = LivenessChannel.open(url.host(), url.port(), grant.sessionId(),
+                liveness = LivenessChannel.open(socketFactory(), url.host(), url.port(), grant.sessionId(),
                         () -> markLost(self[0], "the connection to the registry broke"));
             } catch (IOException e) {
                 root.closeSession(grant.sessionId());
@@ -99,8 +105,8 @@ final class RegistryConnection implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             RuntimeException translated = Rpc.translate(urlText, "the registry", e);
-            throw translated instanceof RegistryUnavailableException ? translated
-                    : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
+            throw translated instanceof RegistryUnavailableException || translated instanceof AuthenticationException
+                    ? translated : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import io.jmanager.wire.HandshakeException;
 import java.net.SocketTimeoutException;
 import java.rmi.ConnectException;
 import java.rmi.ConnectIOException;
@@ -22,12 +23,17 @@ final class Rpc {
 
     /** The unchecked exception for a failed call. */
     static RuntimeException translate(String url, String target, Exception e) {
+        HandshakeException handshake = authenticationFailure(e);
+        if (handshake != null) {
+            return new AuthenticationException(handshake.getMessage(), e);
+        }
         if (e instanceof NoSuchObjectException) {
             return new NoSuchSharedObjectException(target + " no longer exists on the registry at " + url
                     + " (destroyed, or the registry restarted); get it again from the manager");
         }
-        if (e instanceof ConnectException || e instanceof ConnectIOException || e instanceof UnknownHostException) {
-            return new RegistryUnavailableException(url, "cannot connect (" + rootMessage(e) + ")", e);
+        if (e instanceof ConnectException || e instanceof ConnectIOException || e instanceof UnknownHostException
+                || e instanceof HandshakeException) {
+            return new RegistryUnavailableException(url, "cannot connect (" + connectFailure(e) + ")", e);
         }
         if (e instanceof UnmarshalException && hasCause(e, SocketTimeoutException.class)) {
             return new RegistryUnavailableException(url, "no answer within the read timeout while calling "
@@ -48,6 +54,29 @@ final class Rpc {
                     e);
         }
         return new JManagerException("unexpected failure calling " + target + ": " + e, e);
+    }
+
+    /** Why a connection failed: the handshake's own message if it failed there, else the root cause. */
+    private static String connectFailure(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof HandshakeException || t instanceof SocketTimeoutException) {
+                return t.getMessage();
+            }
+        }
+        return rootMessage(e);
+    }
+
+    /** The authentication failure in {@code e}'s causes (its key, its proof), or null. */
+    static HandshakeException authenticationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HandshakeException h && h.isAuthentication()) {
+                return h;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-JVM registry on a free loopback port, for tests. {@link #connect()} opens managers that are closed with the
- * registry. Typical use: one per test class ({@code @BeforeAll}/{@code @AfterAll}), unique object names per test.
+ * An in-JVM registry on a free loopback port, for tests, with this JVM's {@link TestKeys test key} (so
+ * {@link #connect()}, and {@code Manager.connect(url)} in this JVM, authenticate without arguments). {@link #connect()}
+ * opens managers that are closed with the registry. Typical use: one per test class ({@code @BeforeAll}/{@code @AfterAll}), unique object names per test.
  */
 public final class TestRegistry implements AutoCloseable {
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -27,8 +28,14 @@ public final class TestRegistry implements AutoCloseable {
         return start(RegistryConfig.defaults());
     }
 
-    /** Starts a registry with {@code config} on a free port of 127.0.0.1. */
+    /**
+     * Starts a registry with {@code config} on a free port of 127.0.0.1, with this JVM's {@link TestKeys test key}
+     * unless the config names a key.
+     */
     public static TestRegistry start(RegistryConfig config) {
+        if (config.authKey() == null && config.authKeyFile() == null) {
+            config = config.withAuthKey(TestKeys.key());
+        }
         try {
             return new TestRegistry(RegistryServer.start(config.withPort(0).withBindAddress("127.0.0.1")
                     .withAdvertiseHost("127.0.0.1")));

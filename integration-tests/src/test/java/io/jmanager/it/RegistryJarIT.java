@@ -10,6 +10,7 @@ import io.jmanager.Manager;
 import io.jmanager.ManagerOptions;
 import io.jmanager.RegistryUnavailableException;
 import io.jmanager.SharedDict;
+import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.RemoteDict;
 import io.jmanager.wire.ValueCodec;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.Naming;
+import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,9 +133,15 @@ class RegistryJarIT {
                 d.put("alice", 1);
                 assertEquals(2, d.increment("alice", 1));
             }
-            // A plain RMI client looks the object up by URL and calls its wire interface.
-            RemoteDict plain = (RemoteDict) Naming.lookup(registry.url + "/scores");
+            // The registry prints where its key is; this test JVM found it there (the default key file).
+            assertTrue(String.join("\n", registry.output()).contains("authentication key: "),
+                    () -> String.join("\n", registry.output()));
+            // A plain RMI client, with jmanager's socket factory (which authenticates), looks the object up by
+            // name and calls its wire interface; without it (Naming.lookup), the registry does not talk to it.
+            RemoteDict plain = (RemoteDict) LocateRegistry.getRegistry("127.0.0.1", port, new ClientSocketFactory())
+                    .lookup("scores");
             assertEquals(1, plain.size());
+            assertThrows(java.rmi.ConnectIOException.class, () -> Naming.lookup(registry.url + "/scores"));
             assertEquals(2, ValueCodec.decode(plain.get(ValueCodec.encode("alice", null)), null));
 
             registry.process.destroy(); // SIGTERM

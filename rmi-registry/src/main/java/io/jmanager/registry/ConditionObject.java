@@ -52,6 +52,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
     @Override
     public void awaitBegin(long session, long thread, long waitId) {
         lockedRun(() -> {
+            checkWaiterRoom(waitSet.size());
             int holds = lock.releaseFully(session, thread, "await on condition '" + name + "'");
             waitSet.put(new Key(session, waitId), new CondWaiter(session, thread, holds));
         });

@@ -135,6 +135,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
 
     @Override
     public byte[][] getAll(byte[][] keys) {
+        checkBatchItems(keys.length);
         return locked(() -> {
             byte[][] out = new byte[keys.length][];
             for (int i = 0; i < keys.length; i++) {
@@ -170,6 +171,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
 
     @Override
     public int removeEntries(byte[][] pairs) {
+        checkBatchItems(pairs.length / 2);
         return locked(() -> {
             int removed = 0;
             for (int i = 0; i + 1 < pairs.length; i += 2) {

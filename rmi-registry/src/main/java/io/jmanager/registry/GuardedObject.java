@@ -1,6 +1,7 @@
 package io.jmanager.registry;
 
 import io.jmanager.NoSuchSharedObjectException;
+import io.jmanager.RegistryLimitException;
 import io.jmanager.ValueTooLargeException;
 import io.jmanager.wire.ObjectSpec;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +141,7 @@ abstract class GuardedObject {
         if (result != null || waitNanos <= 0) {
             return result;
         }
+        checkWaiterRoom(waiters.size());
         Waiters.Waiter waiter = waiters.register(session, thread, waitId);
         try {
             long nanos = slice(waitNanos);
@@ -198,15 +200,41 @@ abstract class GuardedObject {
         return value;
     }
 
-    /** Checks every value of a batch and the batch's total size. */
+    /** Checks every value of a batch, the batch's total size and its item count. */
     final byte[][] checkSizes(byte[][] values) {
+        checkBatchItems(values.length);
         checkBatch(values.length, total(values));
         return values;
     }
 
-    /** Checks every key and value of a batch of entries, and their total size together. */
+    /** Checks every key and value of a batch of entries, their total size together, and the entry count. */
     final void checkSizes(byte[][] keys, byte[][] values) {
+        checkBatchItems(Math.max(keys.length, values.length));
         checkBatch(keys.length + values.length, total(keys) + total(values));
+    }
+
+    /**
+     * Throws {@link RegistryLimitException} if one call carries more than {@code --max-batch-size} items; nothing was
+     * done. Call before taking the mutex.
+     */
+    final void checkBatchItems(int items) {
+        if (items > limits.maxBatchItems()) {
+            throw new RegistryLimitException("a batch of " + items + " items for " + spec.type() + " '" + name
+                    + "' exceeds the registry's limit of " + limits.maxBatchItems() + " items per call"
+                    + " (--max-batch-size); nothing was done. Send smaller batches");
+        }
+    }
+
+    /**
+     * Throws {@link RegistryLimitException} if {@code waiting} calls already wait on this object
+     * ({@code --max-waiters-per-object}); the caller's call did nothing. Call with the mutex held.
+     */
+    final void checkWaiterRoom(int waiting) {
+        if (waiting >= limits.maxWaitersPerObject()) {
+            throw new RegistryLimitException(waiting + " calls already wait on " + spec.type() + " '" + name
+                    + "', the registry's limit (--max-waiters-per-object); this call did not wait. Retry later, or"
+                    + " start the registry with a larger --max-waiters-per-object");
+        }
     }
 
     private long total(byte[][] values) {

@@ -82,6 +82,7 @@ final class ListObject extends GuardedObject implements RemoteList {
 
     @Override
     public int removeMatching(byte[][] values, boolean retain) {
+        checkBatchItems(values.length);
         Set<Bytes> set = new HashSet<>();
         for (byte[] v : values) {
             set.add(new Bytes(v));

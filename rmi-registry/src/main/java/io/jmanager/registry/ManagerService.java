@@ -34,6 +34,7 @@ final class ManagerService implements RemoteManager {
     private final Registry rmiRegistry;
     private final long epoch;
     private final long defaultLeaseMillis;
+    private final int maxObjects;
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -44,6 +45,13 @@ final class ManagerService implements RemoteManager {
 
     ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
                    long defaultLeaseMillis) {
+        this(context, exporter, rmiRegistry, epoch, defaultLeaseMillis, Integer.MAX_VALUE);
+    }
+
+    /** A service that holds at most {@code maxObjects} shared objects ({@code --max-objects}). */
+    ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
+                   long defaultLeaseMillis, int maxObjects) {
+        this.maxObjects = maxObjects;
         this.context = context;
         this.exporter = exporter;
         this.rmiRegistry = rmiRegistry;
@@ -97,6 +105,12 @@ final class ManagerService implements RemoteManager {
     }
 
     private Entry create(String name, ObjectSpec spec) throws RemoteException {
+        int needed = spec.type() == ObjectType.CONDITION && !objects.containsKey(spec.linkedName()) ? 2 : 1;
+        if (objects.size() + needed > maxObjects) {
+            throw new io.jmanager.RegistryLimitException("the registry holds " + objects.size() + " shared objects"
+                    + " and its limit is " + maxObjects + " (--max-objects); '" + name + "' was not created. Destroy"
+                    + " objects you no longer need, or start the registry with a larger --max-objects");
+        }
         LockObject lock = null;
         if (spec.type() == ObjectType.CONDITION) {
             String lockName = spec.linkedName();
@@ -214,6 +228,36 @@ final class ManagerService implements RemoteManager {
     @Override
     public boolean killSession(long sessionId) {
         return context.sessions().kill(sessionId);
+    }
+
+    /**
+     * Binds again any name that is missing from (or changed in) the RMI registry: a caller on the registry's host
+     * that holds the key can {@code unbind} names (the JDK allows local callers; {@code bind} and {@code rebind}
+     * are refused to every remote caller by the registry's filter). Runs periodically; cheap, all in-process.
+     */
+    void reassertBindings(Remote root) {
+        synchronized (tableLock) {
+            try {
+                rebindIfChanged(RemoteManager.BINDING, root);
+                for (Map.Entry<String, Entry> e : objects.entrySet()) {
+                    rebindIfChanged(e.getKey(), e.getValue().stub());
+                }
+            } catch (RemoteException e) {
+                // in-process calls on the registry do not fail; if one did, the next round retries
+            }
+        }
+    }
+
+    private void rebindIfChanged(String name, Remote stub) throws RemoteException {
+        Remote bound;
+        try {
+            bound = rmiRegistry.lookup(name);
+        } catch (NotBoundException e) {
+            bound = null;
+        }
+        if (bound != stub) {
+            rmiRegistry.rebind(name, stub);
+        }
     }
 
     /** Unexports every object (registry shutdown). */

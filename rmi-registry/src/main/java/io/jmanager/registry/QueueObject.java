@@ -249,6 +249,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
 
     @Override
     public int removeMatching(byte[][] values, boolean retain) {
+        checkBatchItems(values.length);
         Set<Bytes> set = new HashSet<>();
         for (byte[] v : values) {
             set.add(new Bytes(v));

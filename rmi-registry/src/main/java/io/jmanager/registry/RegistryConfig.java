@@ -1,44 +1,154 @@
 package io.jmanager.registry;
 
+import io.jmanager.AuthKey;
+import io.jmanager.wire.ServerSecurity;
+import java.nio.file.Path;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
 /**
  * How to run a registry. Immutable; build with {@link #defaults()} and the {@code with*} methods.
  *
- * @param port            the RMI registry port, also used by every exported object; 0 picks a free port
- * @param bindAddress     the address to listen on; null or {@code 0.0.0.0} for all interfaces
- * @param advertiseHost   the host name put into stubs (what workers connect to); null for this host's name
- * @param leaseMillis     the default session lease
- * @param maxValueBytes   the largest encoded value accepted
- * @param waitSliceMillis the longest one blocking call waits on the registry before the client calls again
+ * @param port                   the RMI registry port, also used by every exported object; 0 picks a free port
+ * @param bindAddress            the address to listen on; null or {@code 0.0.0.0} for all interfaces
+ * @param advertiseHost          the host name put into stubs (what workers connect to); null for this host's name
+ * @param leaseMillis            the default session lease
+ * @param maxValueBytes          the largest encoded value accepted
+ * @param waitSliceMillis        the longest one blocking call waits on the registry before the client calls again
+ * @param authKey                the key workers must prove; null to take {@code authKeyFile}
+ * @param authKeyFile            the key file ({@code --authkey-file}), created with a new key if missing; null for
+ *                               {@code JMANAGER_AUTHKEY}, else {@code JMANAGER_AUTHKEY_FILE}, else
+ *                               {@code ~/.jmanager/authkey} (created if missing), as {@code registry.jar} does
+ * @param handshakeTimeoutMillis how long a new connection has to authenticate (TLS included)
+ * @param maxPendingHandshakes   how many connections may be authenticating at once (the oldest is dropped)
+ * @param tls                    TLS for every connection, or null for plain TCP
+ * @param limits                 counts the registry refuses to exceed
  */
 public record RegistryConfig(int port, String bindAddress, String advertiseHost, long leaseMillis,
-                             int maxValueBytes, long waitSliceMillis) {
+                             int maxValueBytes, long waitSliceMillis, AuthKey authKey, Path authKeyFile,
+                             int handshakeTimeoutMillis, int maxPendingHandshakes, Tls tls, Limits limits) {
     public static final int DEFAULT_PORT = 1099;
 
+    public RegistryConfig {
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * TLS settings.
+     *
+     * @param context the registry's TLS context (its certificate; and, for mutual TLS, whom it trusts)
+     * @param mutual  refuse clients without a certificate the context trusts
+     */
+    public record Tls(SSLContext context, boolean mutual) {
+        public Tls {
+            Objects.requireNonNull(context, "context");
+        }
+    }
+
+    /**
+     * What the registry refuses to exceed, each with {@link io.jmanager.RegistryLimitException} naming its option.
+     *
+     * @param maxObjects          shared objects in the registry ({@code --max-objects})
+     * @param maxSessions         open worker sessions ({@code --max-sessions})
+     * @param maxWaitersPerObject blocked calls waiting on one object at once ({@code --max-waiters-per-object})
+     * @param maxBatchItems       items in one batch call, e.g. {@code putAll}, {@code extend}
+     *                            ({@code --max-batch-size})
+     */
+    public record Limits(int maxObjects, int maxSessions, int maxWaitersPerObject, int maxBatchItems) {
+        public Limits {
+            if (maxObjects < 1 || maxSessions < 1 || maxWaitersPerObject < 1 || maxBatchItems < 1) {
+                throw new IllegalArgumentException("every limit must be at least 1: " + maxObjects + ", "
+                        + maxSessions + ", " + maxWaitersPerObject + ", " + maxBatchItems);
+            }
+        }
+
+        public static Limits defaults() {
+            return new Limits(100_000, 10_000, 10_000, 500_000);
+        }
+
+        public Limits withMaxObjects(int n) {
+            return new Limits(n, maxSessions, maxWaitersPerObject, maxBatchItems);
+        }
+
+        public Limits withMaxSessions(int n) {
+            return new Limits(maxObjects, n, maxWaitersPerObject, maxBatchItems);
+        }
+
+        public Limits withMaxWaitersPerObject(int n) {
+            return new Limits(maxObjects, maxSessions, n, maxBatchItems);
+        }
+
+        public Limits withMaxBatchItems(int n) {
+            return new Limits(maxObjects, maxSessions, maxWaitersPerObject, n);
+        }
+    }
+
     public static RegistryConfig defaults() {
-        return new RegistryConfig(DEFAULT_PORT, null, null, 10_000, 16 << 20, 1_000);
+        return new RegistryConfig(DEFAULT_PORT, null, null, 10_000, 16 << 20, 1_000, null, null,
+                ServerSecurity.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, ServerSecurity.DEFAULT_MAX_PENDING_HANDSHAKES, null,
+                Limits.defaults());
     }
 
     public RegistryConfig withPort(int p) {
-        return new RegistryConfig(p, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis);
+        return new RegistryConfig(p, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
     }
 
     public RegistryConfig withBindAddress(String a) {
-        return new RegistryConfig(port, a, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis);
+        return new RegistryConfig(port, a, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
     }
 
     public RegistryConfig withAdvertiseHost(String h) {
-        return new RegistryConfig(port, bindAddress, h, leaseMillis, maxValueBytes, waitSliceMillis);
+        return new RegistryConfig(port, bindAddress, h, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
     }
 
     public RegistryConfig withLeaseMillis(long l) {
-        return new RegistryConfig(port, bindAddress, advertiseHost, l, maxValueBytes, waitSliceMillis);
+        return new RegistryConfig(port, bindAddress, advertiseHost, l, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
     }
 
     public RegistryConfig withMaxValueBytes(int m) {
-        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, m, waitSliceMillis);
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, m, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
     }
 
     public RegistryConfig withWaitSliceMillis(long w) {
-        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, w);
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, w,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
+    }
+
+    /** Uses {@code key} (e.g. in tests, or a key the embedding application manages). */
+    public RegistryConfig withAuthKey(AuthKey key) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                key, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
+    }
+
+    /** Uses the key in {@code file}, created with a new random key if it does not exist. */
+    public RegistryConfig withAuthKeyFile(Path file) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, file, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits);
+    }
+
+    public RegistryConfig withHandshakeTimeoutMillis(int millis) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, millis, maxPendingHandshakes, tls, limits);
+    }
+
+    public RegistryConfig withMaxPendingHandshakes(int n) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, n, tls, limits);
+    }
+
+    /** Serves every connection over TLS (null: plain TCP). */
+    public RegistryConfig withTls(Tls t) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, t, limits);
+    }
+
+    public RegistryConfig withLimits(Limits l) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, l);
     }
 }

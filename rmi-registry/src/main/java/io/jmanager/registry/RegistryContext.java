@@ -3,14 +3,23 @@ package io.jmanager.registry;
 /**
  * What every object of one registry shares: its limits and the session table.
  *
- * @param maxValueBytes  largest encoded value accepted (default 16 MiB)
- * @param maxBatchBytes  largest total of one batch call
- * @param waitSliceNanos longest a blocking call waits on the registry before the client must call again
- * @param sessions       the sessions; grants go only to live ones
- * @param locks          finds locks by name, for fenced writes
+ * @param maxValueBytes       largest encoded value accepted (default 16 MiB)
+ * @param maxBatchBytes       largest total of one batch call
+ * @param waitSliceNanos      longest a blocking call waits on the registry before the client must call again
+ * @param sessions            the sessions; grants go only to live ones
+ * @param locks               finds locks by name, for fenced writes
+ * @param maxBatchItems       most items in one batch call ({@code --max-batch-size})
+ * @param maxWaitersPerObject most calls waiting on one object at once ({@code --max-waiters-per-object})
  */
 record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
-                       LockDirectory locks) {
+                       LockDirectory locks, int maxBatchItems, int maxWaitersPerObject) {
+    /** With the default item and waiter limits. */
+    RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
+                    LockDirectory locks) {
+        this(maxValueBytes, maxBatchBytes, waitSliceNanos, sessions, locks,
+                RegistryConfig.Limits.defaults().maxBatchItems(), RegistryConfig.Limits.defaults().maxWaitersPerObject());
+    }
+
     /** Finds a lock or rlock by name. */
     @FunctionalInterface
     interface LockDirectory {

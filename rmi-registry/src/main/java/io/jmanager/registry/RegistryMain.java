@@ -1,5 +1,9 @@
 package io.jmanager.registry;
 
+import io.jmanager.wire.ServerSecurity;
+import io.jmanager.wire.TlsContexts;
+import io.jmanager.wire.WireFilter;
+import java.nio.file.Path;
 import java.rmi.server.ExportException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +40,64 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             description = "largest value accepted, e.g. 16MiB, 512KiB, 65536 (default: 16MiB)")
     int maxValueBytes = RegistryConfig.defaults().maxValueBytes();
 
+    @Option(names = "--authkey-file", paramLabel = "FILE", description = "the key workers must prove, created with"
+            + " a new random key if missing (default: $JMANAGER_AUTHKEY, else the file $JMANAGER_AUTHKEY_FILE, else"
+            + " ~/.jmanager/authkey). The file must be readable by its owner only")
+    Path authKeyFile;
+
+    @Option(names = "--handshake-timeout", paramLabel = "MILLIS", description = "how long a new connection has to"
+            + " authenticate (TLS included) before it is dropped (default: ${DEFAULT-VALUE})")
+    int handshakeTimeoutMillis = ServerSecurity.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+
+    @Option(names = "--max-pending-handshakes", paramLabel = "N", description = "connections that may be"
+            + " authenticating at once; a newer one drops the oldest (default: ${DEFAULT-VALUE})")
+    int maxPendingHandshakes = ServerSecurity.DEFAULT_MAX_PENDING_HANDSHAKES;
+
+    @Option(names = "--tls", description = "serve every connection over TLS (the key handshake still runs inside);"
+            + " needs --tls-keystore. Workers connect with ManagerOptions.withTls(...)")
+    boolean tls;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS12 file with the registry's"
+            + " certificate and private key")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD",
+            defaultValue = "${env:JMANAGER_TLS_KEYSTORE_PASSWORD}",
+            description = "its password (default: $JMANAGER_TLS_KEYSTORE_PASSWORD)")
+    String tlsKeyStorePassword;
+
+    @Option(names = "--tls-truststore", paramLabel = "FILE", description = "PKCS12 file with the certificates of"
+            + " the clients to accept, for --tls-mutual")
+    Path tlsTrustStore;
+
+    @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD",
+            defaultValue = "${env:JMANAGER_TLS_TRUSTSTORE_PASSWORD}",
+            description = "its password (default: $JMANAGER_TLS_TRUSTSTORE_PASSWORD)")
+    String tlsTrustStorePassword;
+
+    @Option(names = "--tls-mutual", description = "mutual TLS: refuse clients without a certificate from"
+            + " --tls-truststore")
+    boolean tlsMutual;
+
+    @Option(names = "--max-objects", paramLabel = "N", description = "most shared objects (default: ${DEFAULT-VALUE})")
+    int maxObjects = RegistryConfig.Limits.defaults().maxObjects();
+
+    @Option(names = "--max-sessions", paramLabel = "N", description = "most open worker sessions (default:"
+            + " ${DEFAULT-VALUE})")
+    int maxSessions = RegistryConfig.Limits.defaults().maxSessions();
+
+    @Option(names = "--max-waiters-per-object", paramLabel = "N", description = "most calls blocked on one object"
+            + " at once (default: ${DEFAULT-VALUE})")
+    int maxWaitersPerObject = RegistryConfig.Limits.defaults().maxWaitersPerObject();
+
+    @Option(names = "--max-batch-size", paramLabel = "N", description = "most items in one batch call such as"
+            + " putAll or extend (default: ${DEFAULT-VALUE})")
+    int maxBatchItems = RegistryConfig.Limits.defaults().maxBatchItems();
+
     public static void main(String[] args) {
+        // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
+        WireFilter.installRmiFilterProperties();
+        WireFilter.installProcessBackstop();
         int code = run(args);
         if (code != 0) {
             System.exit(code);
@@ -63,9 +124,40 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--lease must be at least 100 ms, got " + leaseMillis);
         }
+        requirePositive("--handshake-timeout", handshakeTimeoutMillis);
+        requirePositive("--max-pending-handshakes", maxPendingHandshakes);
+        requirePositive("--max-objects", maxObjects);
+        requirePositive("--max-sessions", maxSessions);
+        requirePositive("--max-waiters-per-object", maxWaitersPerObject);
+        requirePositive("--max-batch-size", maxBatchItems);
+        boolean tlsOptions = tlsKeyStore != null || tlsTrustStore != null || tlsMutual;
+        if (tlsOptions && !tls) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--tls-keystore, --tls-truststore and"
+                    + " --tls-mutual need --tls");
+        }
+        if (tls && tlsKeyStore == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--tls needs --tls-keystore FILE (a PKCS12"
+                    + " file with the registry's certificate and key)");
+        }
+        if (tlsMutual && tlsTrustStore == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--tls-mutual needs --tls-truststore FILE"
+                    + " (the client certificates to accept)");
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
-                .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes);
+                .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
+                .withAuthKeyFile(authKeyFile).withHandshakeTimeoutMillis(handshakeTimeoutMillis)
+                .withMaxPendingHandshakes(maxPendingHandshakes)
+                .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems));
+        if (tls) {
+            try {
+                config = config.withTls(new RegistryConfig.Tls(TlsContexts.load(tlsKeyStore,
+                        password(tlsKeyStorePassword), tlsTrustStore, password(tlsTrustStorePassword)), tlsMutual));
+            } catch (java.io.IOException e) {
+                System.err.println("registry.jar: " + e.getMessage());
+                return 1;
+            }
+        }
         RegistryServer server;
         try {
             server = RegistryServer.start(config);
@@ -75,6 +167,10 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             return 1;
         } catch (java.net.UnknownHostException e) {
             System.err.println("registry.jar: unknown --bind address " + bind);
+            return 1;
+        } catch (java.io.IOException e) {
+            // the key: unreadable, refused (readable by others), or cannot be created
+            System.err.println("registry.jar: cannot use the authentication key: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,11 +186,35 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
                 + " ms)");
         System.out.println("state is kept in memory only, as with Python's manager: it is lost when the registry"
                 + " stops");
-        System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")");
+        System.out.println("authentication key: " + server.authKey().key().source()
+                + (server.authKey().created() ? " (created now)" : "") + ", fingerprint "
+                + server.authKey().key().fingerprint());
+        if (server.authKey().file() != null) {
+            System.out.println("workers of this user on this host find the key by themselves; elsewhere give them a"
+                    + " copy (JMANAGER_AUTHKEY_FILE=FILE, mode 600) or its text (JMANAGER_AUTHKEY)");
+        }
+        if (server.tls()) {
+            System.out.println("TLS on every connection" + (tlsMutual ? ", client certificates required" : ""));
+        } else {
+            System.out.println("connections are authenticated, not encrypted: use --tls on networks you do not"
+                    + " control");
+        }
+        System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")"
+                + (server.tls() ? " and ManagerOptions.withTls(...)" : ""));
         System.out.println("jmanager registry ready at " + server.url());
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private void requirePositive(String option, int value) {
+        if (value <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), option + " must be positive, got " + value);
+        }
+    }
+
+    private static char[] password(String text) {
+        return text == null ? new char[0] : text.toCharArray();
     }
 
     private static String rootMessage(Throwable e) {

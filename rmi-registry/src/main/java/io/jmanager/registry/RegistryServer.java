@@ -1,10 +1,16 @@
 package io.jmanager.registry;
 
+import io.jmanager.AuthKey;
+import io.jmanager.wire.AuthKeys;
 import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.RemoteManager;
+import io.jmanager.wire.ServerSecurity;
 import io.jmanager.wire.ServerSocketFactory;
+import io.jmanager.wire.TlsClientSocketFactory;
 import io.jmanager.wire.WireFilter;
 import java.io.IOException;
+import java.rmi.server.RMIClientSocketFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
@@ -31,36 +37,96 @@ public final class RegistryServer implements AutoCloseable {
     private final int port;
     private final String advertiseHost;
     private final long epoch;
+    private final AuthKeys.Loaded key;
+    private final boolean tls;
+    private final Refusals refusals;
     private volatile boolean closed;
 
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
-                           String advertiseHost, long epoch) {
+                           String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals) {
         this.rmiRegistry = rmiRegistry;
         this.service = service;
         this.reaper = reaper;
         this.port = port;
         this.advertiseHost = advertiseHost;
         this.epoch = epoch;
+        this.key = key;
+        this.tls = tls;
+        this.refusals = refusals;
+    }
+
+    /** Counts connections refused during their handshake, and reports them at most every 10 s. */
+    static final class Refusals implements ServerSecurity.Monitor {
+        private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
+        private static final long REPORT_NANOS = 10_000_000_000L;
+        private final AtomicLong total = new AtomicLong();
+        private final AtomicLong sinceReport = new AtomicLong();
+        private volatile long lastReport = System.nanoTime() - REPORT_NANOS;
+
+        @Override
+        public void refused(java.net.InetAddress address, String reason) {
+            total.incrementAndGet();
+            long n = sinceReport.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastReport;
+            if (now - last >= REPORT_NANOS && compareAndSetLast(last, now)) {
+                sinceReport.addAndGet(-n);
+                LOG.log(System.Logger.Level.WARNING, "refused " + n + " connection(s) that did not authenticate"
+                        + " (the last from " + (address == null ? "?" : address.getHostAddress()) + ": " + reason
+                        + ")");
+            }
+        }
+
+        private synchronized boolean compareAndSetLast(long expected, long now) {
+            if (lastReport != expected) {
+                return false;
+            }
+            lastReport = now;
+            return true;
+        }
+
+        long total() {
+            return total.get();
+        }
     }
 
     /**
      * Starts a registry.
      *
+     * <p>Its key is {@link RegistryConfig#authKey()}, else the key file of {@link RegistryConfig#authKeyFile()},
+     * else {@code JMANAGER_AUTHKEY}, else {@code JMANAGER_AUTHKEY_FILE}, else {@code ~/.jmanager/authkey}; a
+     * missing key file is created with a new random key.
+     *
+     * <p>It also sets the RMI registry's and the DGC's deserialization filters
+     * ({@link WireFilter#installRmiFilterProperties()}), unless the operator set them; they take effect only if no
+     * remote object was exported in this JVM before.
+     *
      * @throws java.rmi.server.ExportException if the port is in use
      * @throws UnknownHostException            if the bind address does not resolve
+     * @throws IOException                     if the key cannot be read or created (the message says which and why)
      */
     public static RegistryServer start(RegistryConfig config) throws IOException {
+        WireFilter.installRmiFilterProperties();
+        AuthKeys.Loaded key = config.authKey() != null
+                ? new AuthKeys.Loaded(config.authKey(), false, null)
+                : AuthKeys.forRegistry(config.authKeyFile(), System.getenv(), AuthKeys.defaultFile());
         InetAddress bind = bindAddress(config.bindAddress());
         String advertise = config.advertiseHost() != null ? config.advertiseHost() : defaultAdvertiseHost(bind);
         System.setProperty("java.rmi.server.hostname", advertise);
         int port = config.port() == 0 ? freePort(bind) : config.port();
 
-        ClientSocketFactory csf = new ClientSocketFactory();
+        RegistryConfig.Tls tls = config.tls();
+        RMIClientSocketFactory csf = tls == null ? new ClientSocketFactory() : new TlsClientSocketFactory();
         ManagerService[] serviceRef = new ManagerService[1];
-        SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how));
-        ServerSocketFactory ssf = new ServerSocketFactory(bind, sessions);
+        SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how),
+                config.limits().maxSessions());
+        Refusals refusals = new Refusals();
+        ServerSecurity security = new ServerSecurity(key.key(), config.handshakeTimeoutMillis(),
+                config.maxPendingHandshakes(), tls == null ? null : tls.context(), tls != null && tls.mutual(),
+                refusals);
+        ServerSocketFactory ssf = new ServerSocketFactory(bind, sessions, security);
         Registry rmiRegistry = LocateRegistry.createRegistry(port, csf, ssf);
-        WireFilter filter = wireFilter(config.maxValueBytes());
+        WireFilter filter = wireFilter(config.maxValueBytes(), config.limits().maxBatchItems());
         ManagerService.Exporter exporter = new ManagerService.Exporter() {
             @Override
             public Remote export(Remote object) throws RemoteException {
@@ -74,11 +140,14 @@ public final class RegistryServer implements AutoCloseable {
         };
         long epoch = newEpoch();
         RegistryContext context = new RegistryContext(config.maxValueBytes(), maxBatchBytes(config.maxValueBytes()),
-                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name));
-        ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis());
+                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
+                config.limits().maxBatchItems(), config.limits().maxWaitersPerObject());
+        ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
+                config.limits().maxObjects());
         serviceRef[0] = service;
+        Remote root = exporter.export(service);
         try {
-            rmiRegistry.bind(RemoteManager.BINDING, exporter.export(service));
+            rmiRegistry.bind(RemoteManager.BINDING, root);
         } catch (AlreadyBoundException e) {
             throw new IllegalStateException("impossible: a new registry already has a binding", e);
         }
@@ -89,7 +158,8 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch);
+        reaper.scheduleWithFixedDelay(() -> service.reassertBindings(root), 1, 1, TimeUnit.SECONDS);
+        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals);
     }
 
     /** The largest total of one batch call. */
@@ -104,7 +174,13 @@ public final class RegistryServer implements AutoCloseable {
      * the call's other arguments, for which 64 MiB leave room for millions of items.
      */
     static WireFilter wireFilter(int maxValueBytes) {
-        return new WireFilter(maxBatchBytes(maxValueBytes) + (64 << 20), Math.max(maxValueBytes + 64L, 1 << 20));
+        return wireFilter(maxValueBytes, RegistryConfig.Limits.defaults().maxBatchItems());
+    }
+
+    /** Like {@link #wireFilter(int)}, letting through batches of up to {@code maxBatchItems} items. */
+    static WireFilter wireFilter(int maxValueBytes, int maxBatchItems) {
+        return new WireFilter(maxBatchBytes(maxValueBytes) + (64 << 20),
+                Math.max(Math.max(maxValueBytes + 64L, 1 << 20), 2L * maxBatchItems + 2));
     }
 
     private static InetAddress bindAddress(String address) throws UnknownHostException {
@@ -154,6 +230,21 @@ public final class RegistryServer implements AutoCloseable {
     /** The URL workers use, e.g. {@code rmi://host:1099}. */
     public String url() {
         return "rmi://" + advertiseHost + ":" + port;
+    }
+
+    /** The key workers must prove, with where it came from and whether it was created at this start. */
+    public AuthKeys.Loaded authKey() {
+        return key;
+    }
+
+    /** True if every connection is TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** How many connections were closed during their handshake since start (wrong key, garbage, too slow). */
+    public long refusedConnections() {
+        return refusals.total();
     }
 
     /** A random number chosen at start-up; differs after every restart. */

@@ -1,5 +1,6 @@
 package io.jmanager.registry;
 
+import io.jmanager.RegistryLimitException;
 import io.jmanager.SessionExpiredException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Listener onEnd;
+    private final int maxSessions;
 
     /** Told of every session that ends, once. */
     @FunctionalInterface
@@ -47,10 +49,25 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     }
 
     SessionTable(Listener onEnd) {
-        this.onEnd = onEnd;
+        this(onEnd, Integer.MAX_VALUE);
     }
 
+    /** A table that refuses to open more than {@code maxSessions} sessions at once ({@code --max-sessions}). */
+    SessionTable(Listener onEnd, int maxSessions) {
+        this.onEnd = onEnd;
+        this.maxSessions = maxSessions;
+    }
+
+    /** Opens a session; {@link RegistryLimitException} if {@code --max-sessions} are open already. */
     Session open(String host, long pid, long leaseNanos) {
+        if (sessions.size() >= maxSessions) {
+            expireOverdue(); // make room from sessions that are over, before refusing
+            if (sessions.size() >= maxSessions) {
+                throw new RegistryLimitException(sessions.size() + " sessions are open on this registry, its limit"
+                        + " (--max-sessions); no session was opened. Close unused managers, or start the registry"
+                        + " with a larger --max-sessions");
+            }
+        }
         Session s = new Session(ids.incrementAndGet(), host, pid, leaseNanos);
         sessions.put(s.id, s);
         return s;

@@ -11,6 +11,11 @@ import java.util.Map;
  */
 final class Waiters {
     static final long TOMBSTONE_NANOS = 60_000_000_000L;
+    /**
+     * The most tombstones kept per object: cancels of waits that never arrive (a client that died in between, or a
+     * hostile one) must not grow the registry's memory without bound. Beyond it, the oldest are forgotten.
+     */
+    static final int MAX_TOMBSTONES = 10_000;
 
     /** One wait in progress. */
     static final class Waiter {
@@ -30,7 +35,7 @@ final class Waiters {
     }
 
     private final Map<Key, Waiter> active = new HashMap<>();
-    private final Map<Key, Long> tombstones = new HashMap<>();
+    private final Map<Key, Long> tombstones = new java.util.LinkedHashMap<>();
 
     /** The waits in progress as {@code session:thread} (thread 0 where the wait has no owner thread). */
     java.util.List<String> describe() {
@@ -71,6 +76,10 @@ final class Waiters {
             return true;
         }
         purgeOldTombstones();
+        for (Iterator<Key> it = tombstones.keySet().iterator(); tombstones.size() >= MAX_TOMBSTONES && it.hasNext(); ) {
+            it.next();
+            it.remove();
+        }
         tombstones.put(key, System.nanoTime());
         return false;
     }

@@ -26,6 +26,15 @@ final class Fixture implements AutoCloseable {
     static final double FACTOR = factor();
     static final int MAX_VALUE = 1024;
     static final long MAX_BATCH = 4096;
+    /**
+     * The key of the registries the tests of this module start over RMI; this JVM authenticates with it (it is
+     * never the user's {@code ~/.jmanager/authkey}).
+     */
+    static final io.jmanager.AuthKey AUTH_KEY = io.jmanager.AuthKey.generate();
+
+    static {
+        io.jmanager.wire.ClientTransport.addAuthKey(AUTH_KEY);
+    }
 
     final List<GuardedObject> objects = new CopyOnWriteArrayList<>();
     final SessionTable sessions = new SessionTable((id, how) -> objects.forEach(o -> o.endSession(id, how)));

@@ -98,6 +98,15 @@ class RegistryMainTest {
         "--max-value-size 10             | between 1KiB and 2GiB",
         "--max-value-size lots           | is not a size",
         "--max-value-size 17179869185g   | 17179869185g",
+        "--max-objects 0                 | --max-objects must be positive",
+        "--max-sessions -1               | --max-sessions must be positive",
+        "--max-waiters-per-object 0      | --max-waiters-per-object must be positive",
+        "--max-batch-size 0              | --max-batch-size must be positive",
+        "--handshake-timeout 0           | --handshake-timeout must be positive",
+        "--max-pending-handshakes 0      | --max-pending-handshakes must be positive",
+        "--tls                           | --tls needs --tls-keystore",
+        "--tls-keystore x.p12            | need --tls",
+        "--tls --tls-keystore x.p12 --tls-mutual | --tls-mutual needs --tls-truststore",
         "extra-argument                  | extra-argument"})
     void badOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
         String[] bad = args.trim().split("\\s+");
@@ -116,10 +125,35 @@ class RegistryMainTest {
     void helpAndVersionExitWith0() throws Exception {
         Object[] help = run("--help");
         assertEquals(0, help[0]);
-        assertContains((String) help[2], "--max-value-size", "--port", "--lease");
+        assertContains((String) help[2], "--max-value-size", "--port", "--lease", "--authkey-file", "--tls",
+                "--tls-mutual", "--max-objects", "--max-sessions", "--max-waiters-per-object", "--max-batch-size",
+                "--handshake-timeout");
         Object[] version = run("--version");
         assertEquals(0, version[0]);
         assertContains((String) version[2], "jmanager registry");
+    }
+
+    @Test
+    void aKeyFileOthersCanReadStopsTheRegistryWithCode1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path key = dir.resolve("authkey");
+        java.nio.file.Files.writeString(key, io.jmanager.AuthKey.generateText() + "\n");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.getFileAttributeView(key,
+                java.nio.file.attribute.PosixFileAttributeView.class) != null, "POSIX permissions");
+        java.nio.file.Files.setPosixFilePermissions(key,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Object[] result = run("--port", "0", "--bind", "127.0.0.1", "--authkey-file", key.toString());
+        assertEquals(1, result[0], "exit code; stderr: " + result[1]);
+        assertContains((String) result[1], "cannot use the authentication key", key.toString(), "chmod 600");
+    }
+
+    @Test
+    void anUnreadableTlsKeyStoreStopsTheRegistryWithCode1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Object[] result = run("--port", "0", "--bind", "127.0.0.1", "--tls", "--tls-keystore",
+                dir.resolve("missing.p12").toString());
+        assertEquals(1, result[0], "exit code; stderr: " + result[1]);
+        assertContains((String) result[1], "missing.p12");
     }
 
     @Test

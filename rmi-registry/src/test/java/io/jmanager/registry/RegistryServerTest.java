@@ -40,7 +40,7 @@ class RegistryServerTest {
     static void start() throws Exception {
         server = RegistryServer.start(RegistryConfig.defaults().withPort(0).withBindAddress("127.0.0.1")
                 .withAdvertiseHost("127.0.0.1").withMaxValueBytes(MAX_VALUE).withWaitSliceMillis(200)
-                .withLeaseMillis(10_000));
+                .withLeaseMillis(10_000).withAuthKey(Fixture.AUTH_KEY));
         Registry registry = LocateRegistry.getRegistry("127.0.0.1", server.port(), new ClientSocketFactory());
         manager = (RemoteManager) registry.lookup(RemoteManager.BINDING);
     }

@@ -1,18 +1,40 @@
 package io.jmanager.wire;
 
+import io.jmanager.AuthKey;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
- * JVM-wide client transport settings used by {@link ClientSocketFactory}: timeouts and address overrides.
- * Defaults come from system properties {@code jmanager.connectTimeoutMillis} (3000) and
- * {@code jmanager.readTimeoutMillis} (30000). Thread-safe.
+ * JVM-wide client transport settings used by {@link ClientSocketFactory} and {@link TlsClientSocketFactory}:
+ * timeouts, address overrides, the keys this JVM may authenticate with, and the TLS context. None of it travels in
+ * stubs: a stub carries only which factory to use. Timeout defaults come from system properties
+ * {@code jmanager.connectTimeoutMillis} (3000) and {@code jmanager.readTimeoutMillis} (30000). Thread-safe.
+ *
+ * <p><b>Keys.</b> A registry announces its key's fingerprint in the handshake; the client answers with the key of
+ * that fingerprint among those {@linkplain #addAuthKey added} in this JVM (by {@code Manager.connect(url, key)}),
+ * else the key from the environment ({@code JMANAGER_AUTHKEY}, {@code JMANAGER_AUTHKEY_FILE}, or the default key
+ * file {@code ~/.jmanager/authkey}, re-read when the file changes). One JVM can thus talk to several registries with
+ * different keys.
  */
 public final class ClientTransport {
     private static volatile int connectTimeoutMillis = Integer.getInteger("jmanager.connectTimeoutMillis", 3000);
     private static volatile int readTimeoutMillis = Integer.getInteger("jmanager.readTimeoutMillis", 30000);
     private static final Map<String, InetSocketAddress> OVERRIDES = new ConcurrentHashMap<>();
+    private static final Map<String, AuthKey> KEYS = new ConcurrentHashMap<>();
+    private static volatile SSLContext tls;
+    private static volatile Map<String, String> environment = System.getenv();
+    private static volatile Path defaultKeyFile;
+    private static final Object ENV_LOCK = new Object();
+    private static EnvironmentKey cachedEnvironmentKey;
 
     private ClientTransport() {
     }
@@ -25,7 +47,7 @@ public final class ClientTransport {
         return readTimeoutMillis;
     }
 
-    /** Sets the connect timeout for new connections; must be positive. */
+    /** Sets the connect timeout for new connections (the TCP connect and the authentication handshake). */
     public static void setConnectTimeoutMillis(int millis) {
         if (millis <= 0) {
             throw new IllegalArgumentException("connect timeout must be positive, got " + millis);
@@ -52,5 +74,134 @@ public final class ClientTransport {
     static InetSocketAddress resolve(String host, int port) {
         InetSocketAddress override = OVERRIDES.get(host + ":" + port);
         return override != null ? override : new InetSocketAddress(host, port);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Keys
+
+    /** Lets this JVM authenticate with {@code key} to any registry that uses it. Keys are kept for the JVM's life. */
+    public static void addAuthKey(AuthKey key) {
+        KEYS.putIfAbsent(key.fingerprint(), Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * For tests: where this JVM looks for its environment key ({@code env} stands for {@link System#getenv()},
+     * {@code keyFile} for {@code ~/.jmanager/authkey}); null restores the defaults.
+     */
+    public static void setEnvironmentForTests(Map<String, String> env, Path keyFile) {
+        synchronized (ENV_LOCK) {
+            environment = env == null ? System.getenv() : Map.copyOf(env);
+            defaultKeyFile = keyFile;
+            cachedEnvironmentKey = null;
+        }
+    }
+
+    private static Path defaultKeyFile() {
+        Path p = defaultKeyFile;
+        return p != null ? p : AuthKeys.defaultFile();
+    }
+
+    /** The key found in the environment (or why none could be used), cached while the files it came from stay. */
+    private record EnvironmentKey(AuthKey key, String problem, Object stamp) {
+    }
+
+    private static EnvironmentKey environmentKey() {
+        synchronized (ENV_LOCK) {
+            Map<String, String> env = environment;
+            Path file = defaultKeyFile();
+            Object stamp = stamp(env, file);
+            EnvironmentKey cached = cachedEnvironmentKey;
+            if (cached != null && Objects.equals(cached.stamp(), stamp)) {
+                return cached;
+            }
+            EnvironmentKey fresh;
+            try {
+                AuthKey key = AuthKeys.forWorker(env, file);
+                fresh = new EnvironmentKey(key, key == null ? AuthKeys.workerSources(file) : null, stamp);
+            } catch (IOException e) {
+                fresh = new EnvironmentKey(null, e.getMessage(), stamp);
+            }
+            cachedEnvironmentKey = fresh;
+            return fresh;
+        }
+    }
+
+    /** What the environment key depends on: the variables, and the key file's identity, size and time. */
+    private static Object stamp(Map<String, String> env, Path defaultFile) {
+        String text = env.get(AuthKeys.ENV_KEY);
+        String named = env.get(AuthKeys.ENV_FILE);
+        Path file = text != null && !text.isBlank() ? null
+                : named != null && !named.isBlank() ? Path.of(named.trim()) : defaultFile;
+        List<Object> stamp = new ArrayList<>();
+        stamp.add(text == null ? null : Integer.valueOf(text.hashCode()));
+        stamp.add(named);
+        if (file != null) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                stamp.add(a.fileKey());
+                stamp.add(a.size());
+                stamp.add(a.lastModifiedTime());
+                stamp.add(Files.getPosixFilePermissions(file).toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                stamp.add("absent");
+            }
+        }
+        return stamp;
+    }
+
+    /** Chooses among this JVM's keys by the registry's fingerprint; the handshake's {@link Handshake.KeyChooser}. */
+    static final Handshake.KeyChooser KEY_CHOOSER = (fingerprint, peer) -> {
+        AuthKey explicit = KEYS.get(fingerprint);
+        if (explicit != null) {
+            return explicit;
+        }
+        EnvironmentKey env = environmentKey();
+        if (env.key() != null && env.key().fingerprint().equals(fingerprint)) {
+            return env.key();
+        }
+        StringBuilder have = new StringBuilder();
+        for (AuthKey k : KEYS.values()) {
+            have.append(have.length() == 0 ? "" : "; ").append(k.source()).append(" (fingerprint ")
+                    .append(k.fingerprint()).append(')');
+        }
+        if (env.key() != null) {
+            have.append(have.length() == 0 ? "" : "; ").append(env.key().source()).append(" (fingerprint ")
+                    .append(env.key().fingerprint()).append(')');
+        }
+        String why;
+        if (env.problem() != null && have.length() == 0) {
+            why = "this worker has no usable key: " + env.problem();
+        } else if (env.problem() != null) {
+            why = "this worker's keys differ: " + have + "; and " + env.problem();
+        } else {
+            why = "this worker's key differs: " + have;
+        }
+        throw new HandshakeException("authentication with the registry at " + peer + " failed: it uses the key"
+                + " with fingerprint " + fingerprint + ", and " + why + ". Give this worker the registry's key (the"
+                + " registry prints where its key file is): pass it to Manager.connect(url, key), or set "
+                + AuthKeys.ENV_FILE + " or " + AuthKeys.ENV_KEY, true);
+    };
+
+    // ------------------------------------------------------------------------------------------------------------
+    // TLS
+
+    /**
+     * The TLS context for connections to registries started with {@code --tls}; null restores the default
+     * ({@link SSLContext#getDefault()}, configured by the standard {@code javax.net.ssl.*} system properties).
+     */
+    public static void setTlsContext(SSLContext context) {
+        tls = context;
+    }
+
+    static SSLContext tlsContext() throws IOException {
+        SSLContext context = tls;
+        if (context != null) {
+            return context;
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException("no default TLS context in this JVM: " + e.getMessage(), e);
+        }
     }
 }

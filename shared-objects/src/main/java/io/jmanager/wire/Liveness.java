@@ -7,7 +7,8 @@ package io.jmanager.wire;
  * run out; no ghost acquire can outlive the worker. A silent peer (host cut off, process paused) keeps the
  * connection open: the lease covers that case.
  *
- * <p>Wire format, client to registry: the four bytes {@code JMLV}, then the session id as 8 bytes big-endian.
+ * <p>Wire format, after the authentication {@link Handshake} that opens every connection: client to registry, the
+ * four bytes {@code JMLV}, then the session id as 8 bytes big-endian.
  * The registry answers one byte {@link #ACCEPTED} or {@link #REFUSED} and then sends nothing; the connection
  * stays open for the session's life.
  */

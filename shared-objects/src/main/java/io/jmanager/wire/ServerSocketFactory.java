@@ -7,21 +7,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.rmi.server.RMIServerSocketFactory;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The registry's server socket factory: listens on one bind address (all interfaces when null), and routes each
- * accepted connection: a {@link Liveness} connection is served by the {@link Liveness.Listener}, anything else is
- * handed to RMI unchanged. Routing happens on the connection's own thread, when RMI first reads from it, so a slow
- * or silent peer never holds up {@code accept()}. Instances with the same bind address and listener are equal, so
- * the RMI registry and every exported object share one port.
+ * The registry's server socket factory: listens on one bind address (all interfaces when null), and hands every
+ * accepted connection to RMI as a {@link RoutedSocket}, which on its first read runs TLS (if configured) and the
+ * authentication {@link Handshake}, and then routes it: a {@link Liveness} connection is served by the
+ * {@link Liveness.Listener}, anything else passes to RMI. All of that happens on the connection's own thread, when
+ * RMI first reads from it, so a slow or silent peer never holds up {@code accept()}; a connection that has not
+ * authenticated within the handshake timeout is closed, and at most {@link ServerSecurity#maxPendingHandshakes()}
+ * connections are in their handshake at once (a newer one pushes out the oldest). Instances with the same bind
+ * address, listener and security are equal, so the RMI registry and every exported object share one port.
  */
 public final class ServerSocketFactory implements RMIServerSocketFactory {
     private final InetAddress bindAddress;
     private final Liveness.Listener liveness;
+    private final ServerSecurity security;
 
     /** A factory that refuses liveness connections (for registries without sessions). */
-    public ServerSocketFactory(InetAddress bindAddress) {
-        this(bindAddress, REFUSE_ALL);
+    public ServerSocketFactory(InetAddress bindAddress, ServerSecurity security) {
+        this(bindAddress, REFUSE_ALL, security);
     }
 
     private static final Liveness.Listener REFUSE_ALL = new Liveness.Listener() {
@@ -35,14 +41,15 @@ public final class ServerSocketFactory implements RMIServerSocketFactory {
         }
     };
 
-    public ServerSocketFactory(InetAddress bindAddress, Liveness.Listener liveness) {
+    public ServerSocketFactory(InetAddress bindAddress, Liveness.Listener liveness, ServerSecurity security) {
         this.bindAddress = bindAddress;
         this.liveness = Objects.requireNonNull(liveness, "liveness");
+        this.security = Objects.requireNonNull(security, "security");
     }
 
     @Override
     public ServerSocket createServerSocket(int port) throws IOException {
-        ServerSocket socket = new RoutingServerSocket(liveness);
+        ServerSocket socket = new RoutingServerSocket(liveness, security);
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(bindAddress, port), 256);
         return socket;
@@ -51,20 +58,25 @@ public final class ServerSocketFactory implements RMIServerSocketFactory {
     @Override
     public boolean equals(Object o) {
         return o instanceof ServerSocketFactory other && Objects.equals(bindAddress, other.bindAddress)
-                && liveness == other.liveness;
+                && liveness == other.liveness && security == other.security;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(bindAddress) * 31 + System.identityHashCode(liveness);
+        return Objects.hashCode(bindAddress) * 31 + System.identityHashCode(liveness) * 17
+                + System.identityHashCode(security);
     }
 
-    /** Accepts {@link RoutedSocket}s. */
-    private static final class RoutingServerSocket extends ServerSocket {
+    /** Accepts {@link RoutedSocket}s and keeps the count of those still in their handshake bounded. */
+    static final class RoutingServerSocket extends ServerSocket implements RoutedSocket.Gate {
         private final Liveness.Listener liveness;
+        private final ServerSecurity security;
+        private final ConcurrentLinkedDeque<RoutedSocket> pending = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger pendingCount = new AtomicInteger();
 
-        RoutingServerSocket(Liveness.Listener liveness) throws IOException {
+        RoutingServerSocket(Liveness.Listener liveness, ServerSecurity security) throws IOException {
             this.liveness = liveness;
+            this.security = security;
         }
 
         @Override
@@ -72,10 +84,42 @@ public final class ServerSocketFactory implements RMIServerSocketFactory {
             if (isClosed()) {
                 throw new java.net.SocketException("Socket is closed");
             }
-            Socket socket = new RoutedSocket(liveness);
+            RoutedSocket socket = new RoutedSocket(this);
             implAccept(socket);
             socket.setTcpNoDelay(true);
+            pending.addLast(socket);
+            int n = pendingCount.incrementAndGet();
+            while (n > security.maxPendingHandshakes()) {
+                RoutedSocket oldest = pending.pollFirst();
+                if (oldest == null) {
+                    break;
+                }
+                n = pendingCount.decrementAndGet();
+                oldest.evict(); // closing only: its own thread notices, never this one
+            }
             return socket;
+        }
+
+        @Override
+        public ServerSecurity security() {
+            return security;
+        }
+
+        @Override
+        public Liveness.Listener liveness() {
+            return liveness;
+        }
+
+        @Override
+        public void handshakeEnded(RoutedSocket socket) {
+            if (pending.remove(socket)) {
+                pendingCount.decrementAndGet();
+            }
+        }
+
+        /** Connections accepted and still in their handshake (for tests). */
+        int pendingHandshakes() {
+            return pendingCount.get();
         }
     }
 }

@@ -13,6 +13,61 @@ public final class WireFilter implements ObjectInputFilter {
     private static final Set<Class<?>> ALLOWED = Set.of(String.class, ObjectSpec.class, ObjectType.class,
             Enum.class);
 
+    /**
+     * The RMI registry's filter ({@code sun.rmi.registry.registryFilter}): no class at all. {@code lookup} and
+     * {@code unbind} read their name as a string, which no filter sees; {@code bind} and {@code rebind} must
+     * deserialize a stub, which this refuses, so no remote caller can bind or rebind a name, not even one on the
+     * registry's host (the JDK lets local callers). The registry binds its objects in-process, without
+     * serialization.
+     */
+    public static final String REGISTRY_PATTERN = "maxdepth=2;maxrefs=16;maxarray=16;maxbytes=4096;!*";
+
+    /**
+     * The distributed garbage collector's filter ({@code sun.rmi.transport.dgcFilter}): the JDK's own allow-list
+     * for {@code dirty} and {@code clean}, stated explicitly, with a bound on the stream's size.
+     */
+    public static final String DGC_PATTERN = "maxdepth=5;maxarray=10000;maxbytes=4194304;java.rmi.server.ObjID;"
+            + "java.rmi.server.UID;java.rmi.dgc.VMID;java.rmi.dgc.Lease;!*";
+
+    /**
+     * A JVM-wide backstop for the registry process (set by {@code registry.jar}, not by an embedded registry): any
+     * stream without its own filter admits only what one of the filters above admits.
+     */
+    public static final String PROCESS_PATTERN = "maxdepth=10;java.lang.String;java.lang.Enum;"
+            + "io.jmanager.wire.ObjectSpec;io.jmanager.wire.ObjectType;java.rmi.server.ObjID;java.rmi.server.UID;"
+            + "java.rmi.dgc.VMID;java.rmi.dgc.Lease;!*";
+
+    /**
+     * Sets the RMI registry's and the DGC's filter properties, unless the operator set them. They are read once,
+     * when the JDK's registry and DGC classes initialize: call this before the first remote object of the JVM is
+     * exported. (The JDK's built-in filters, which apply otherwise, admit the same DGC classes, and for the
+     * registry also stubs, so only remote {@code bind}/{@code rebind} from the local host would then be possible.)
+     */
+    public static void installRmiFilterProperties() {
+        if (System.getProperty("sun.rmi.registry.registryFilter") == null) {
+            System.setProperty("sun.rmi.registry.registryFilter", REGISTRY_PATTERN);
+        }
+        if (System.getProperty("sun.rmi.transport.dgcFilter") == null) {
+            System.setProperty("sun.rmi.transport.dgcFilter", DGC_PATTERN);
+        }
+    }
+
+    /**
+     * Installs {@link #PROCESS_PATTERN} as the JVM-wide filter, unless one is set (e.g. with
+     * {@code -Djdk.serialFilter}). Returns whether it was installed.
+     */
+    public static boolean installProcessBackstop() {
+        if (ObjectInputFilter.Config.getSerialFilter() != null) {
+            return false;
+        }
+        try {
+            ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter(PROCESS_PATTERN));
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // set meanwhile
+        }
+    }
+
     private final long maxBytes;
     private final long maxArrayLength;
 

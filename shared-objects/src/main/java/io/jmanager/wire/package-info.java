@@ -1,7 +1,8 @@
 /**
  * The wire contract between registry and workers. Everything that crosses RMI is defined here: the {@code Remote*}
  * interfaces (one per shared object type), the small final value classes they exchange, the tagged value encoding
- * ({@link io.jmanager.wire.ValueCodec}), the socket factories and the deserialization filters.
+ * ({@link io.jmanager.wire.ValueCodec}), the socket factories with the authentication
+ * {@link io.jmanager.wire.Handshake} that opens every connection, and the deserialization filters.
  *
  * <p>Conventions shared by all remote interfaces:
  * <ul>

@@ -1,5 +1,6 @@
 package io.jmanager.process;
 
+import io.jmanager.TestKeys;
 import io.jmanager.Timing;
 import java.io.BufferedReader;
 import java.io.File;
@@ -99,9 +100,15 @@ final class JavaLauncher {
 
     /** {@code java <flags> -cp <this class path> -Djmanager.test.timeFactor=<factor> mainClass args...}. */
     static List<String> command(String mainClass, List<String> args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /** Like {@link #command(String, List)}, with more JVM flags (e.g. {@code -Duser.home=...}). */
+    static List<String> command(List<String> jvmFlags, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(jvmFlags);
         cmd.add("-Djmanager.test.timeFactor=" + Timing.FACTOR);
         cmd.add("-cp");
         cmd.add(classPath());
@@ -118,9 +125,28 @@ final class JavaLauncher {
                 "destroy-child-jvms"));
     }
 
+    /**
+     * Starts a child JVM whose key is this test JVM's ({@code JMANAGER_AUTHKEY_FILE} = {@link TestKeys#file()};
+     * a {@code JMANAGER_AUTHKEY} of the environment is removed, since it would take precedence).
+     */
     static Process start(List<String> command) {
+        return start(command, java.util.Map.of());
+    }
+
+    /** Like {@link #start(List)}, with environment changes: a null value removes the variable. */
+    static Process start(List<String> command, java.util.Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().remove("JMANAGER_AUTHKEY");
+            builder.environment().put("JMANAGER_AUTHKEY_FILE", TestKeys.file().toString());
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    builder.environment().remove(k);
+                } else {
+                    builder.environment().put(k, v);
+                }
+            });
+            Process p = builder.start();
             STARTED.add(p);
             p.onExit().thenRun(() -> STARTED.remove(p));
             return p;

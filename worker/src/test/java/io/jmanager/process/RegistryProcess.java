@@ -38,7 +38,7 @@ final class RegistryProcess implements AutoCloseable {
         AssertionError last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return startOnce(freePort(), extraArgs);
+                return startOnce(freePort(), java.util.Map.of(), List.of(), extraArgs);
             } catch (PortTakenError e) {
                 last = e; // lost the race for the free port: another one
             }
@@ -48,7 +48,23 @@ final class RegistryProcess implements AutoCloseable {
 
     /** Starts a registry process on {@code port} (a restart on the same port), waiting until it is serving. */
     static RegistryProcess startOn(int port, String... extraArgs) {
-        return startOnce(port, extraArgs);
+        return startOnce(port, java.util.Map.of(), List.of(), extraArgs);
+    }
+
+    /**
+     * Starts a registry process with environment changes ({@code env}: a null value removes a variable, e.g.
+     * {@code JMANAGER_AUTHKEY_FILE} so that it uses its default key file) and more JVM flags.
+     */
+    static RegistryProcess startWith(java.util.Map<String, String> env, List<String> jvmFlags, String... extraArgs) {
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return startOnce(freePort(), env, jvmFlags, extraArgs);
+            } catch (PortTakenError e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** The port this registry listens on. */
@@ -62,11 +78,12 @@ final class RegistryProcess implements AutoCloseable {
         waitQuietly(process);
     }
 
-    private static RegistryProcess startOnce(int port, String... extraArgs) {
+    private static RegistryProcess startOnce(int port, java.util.Map<String, String> env, List<String> jvmFlags,
+                                             String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--advertise", "127.0.0.1"));
         args.addAll(List.of(extraArgs));
-        Process p = JavaLauncher.start(JavaLauncher.command("io.jmanager.registry.RegistryMain", args));
+        Process p = JavaLauncher.start(JavaLauncher.command(jvmFlags, "io.jmanager.registry.RegistryMain", args), env);
         List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
         String[] url = new String[1];

@@ -44,6 +44,21 @@ final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(description, JavaLauncher.start(JavaLauncher.command(main.getName(), list)));
     }
 
+    /**
+     * Starts {@code main} with environment changes ({@code env}: a null value removes a variable) and more JVM
+     * flags: for workers that must find (or miss) their key by themselves.
+     */
+    static WorkerProcess startWith(java.util.Map<String, String> env, List<String> jvmFlags, Class<?> main,
+                                   Object... args) {
+        List<String> list = new ArrayList<>();
+        for (Object a : args) {
+            list.add(String.valueOf(a));
+        }
+        String description = main.getSimpleName() + list;
+        return new WorkerProcess(description, JavaLauncher.start(JavaLauncher.command(jvmFlags, main.getName(), list),
+                env));
+    }
+
     /** Waits for every worker (sharing one deadline) and asserts each exited with 0; returns their stdout. */
     static List<List<String>> awaitAll(List<WorkerProcess> workers, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
