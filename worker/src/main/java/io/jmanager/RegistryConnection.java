@@ -211,7 +211,8 @@ final class RegistryConnection implements AutoCloseable {
             throw new SessionExpiredException("session " + lost.id() + " with the registry at " + urlText
                     + " ended: " + why + (restarted ? "; the registry restarted, so objects kept only in its memory"
                     + " are gone" : "") + ". Locks it held were released and may belong to others now; its waits"
-                    + " were cancelled. This manager goes on in new session " + fresh.id());
+                    + " were cancelled. This manager goes on in new session " + fresh.id()
+                    + (restarted ? " of the restarted registry" : ""));
         }
     }
 
