@@ -43,10 +43,7 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
     @Override
     public void set(int index, T value) {
         long bits = code.toBits(value);
-        ctx.call(() -> {
-            remote().set(index, bits);
-            return null;
-        });
+        ctx.run(() -> remote().set(index, bits));
     }
 
     @Override
@@ -65,10 +62,7 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
         for (int i = 0; i < bits.length; i++) {
             bits[i] = code.toBits(values.get(i));
         }
-        ctx.call(() -> {
-            remote().setRange(from, bits);
-            return null;
-        });
+        ctx.run(() -> remote().setRange(from, bits));
     }
 
     @Override
@@ -113,10 +107,7 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
         for (int i = 0; i < bytes.length; i++) {
             bits[i] = code.toBits(bytes[i]);
         }
-        ctx.call(() -> {
-            remote().setRange(0, bits);
-            return null;
-        });
+        ctx.run(() -> remote().setRange(0, bits));
     }
 
     private void requireChar() {

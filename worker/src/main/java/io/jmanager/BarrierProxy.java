@@ -75,18 +75,12 @@ final class BarrierProxy extends PlainProxy implements SharedBarrier {
 
     @Override
     public void abort() {
-        ctx.call(() -> {
-            remote().abort();
-            return null;
-        });
+        ctx.run(() -> remote().abort());
     }
 
     @Override
     public void reset() {
-        ctx.call(() -> {
-            remote().reset();
-            return null;
-        });
+        ctx.run(() -> remote().reset());
     }
 
     @Override

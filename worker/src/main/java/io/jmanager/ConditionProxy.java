@@ -38,10 +38,7 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
         long owner = ProxyContext.thread();
         long session = ctx.session();
         long waitId = ctx.manager.waits().newWaitId();
-        ctx.call(() -> {
-            remote().awaitBegin(session, owner, waitId);
-            return null;
-        });
+        ctx.run(() -> remote().awaitBegin(session, owner, waitId));
         Waits.Slice<Integer> slice = (id, n) -> {
             int state = remote().awaitSlice(session, owner, id, n);
             return state == RemoteCondition.WAITING ? null : state;
@@ -136,19 +133,13 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
     public void signal() {
         long owner = ProxyContext.thread();
         long session = ctx.session();
-        ctx.call(() -> {
-            remote().signal(session, owner);
-            return null;
-        });
+        ctx.run(() -> remote().signal(session, owner));
     }
 
     @Override
     public void signalAll() {
         long owner = ProxyContext.thread();
         long session = ctx.session();
-        ctx.call(() -> {
-            remote().signalAll(session, owner);
-            return null;
-        });
+        ctx.run(() -> remote().signalAll(session, owner));
     }
 }

@@ -120,10 +120,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
 
     @Override
     public void clear() {
-        ctx.call(() -> {
-            remote().clear();
-            return null;
-        });
+        ctx.run(() -> remote().clear());
     }
 
     @Override
@@ -136,10 +133,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
             values[i++] = value(e.getValue());
         }
         if (i > 0) {
-            ctx.call(() -> {
-                remote().putAll(keys, values);
-                return null;
-            });
+            ctx.run(() -> remote().putAll(keys, values));
         }
     }
 

@@ -17,18 +17,12 @@ final class EventProxy extends PlainProxy implements SharedEvent {
 
     @Override
     public void set() {
-        ctx.call(() -> {
-            remote().set();
-            return null;
-        });
+        ctx.run(() -> remote().set());
     }
 
     @Override
     public void clear() {
-        ctx.call(() -> {
-            remote().clear();
-            return null;
-        });
+        ctx.run(() -> remote().clear());
     }
 
     @Override

@@ -47,20 +47,14 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean add(E element) {
         byte[] v = ctx.encode(element);
-        ctx.call(() -> {
-            remote().append(v);
-            return null;
-        });
+        ctx.run(() -> remote().append(v));
         return true;
     }
 
     @Override
     public void add(int index, E element) {
         byte[] v = ctx.encode(element);
-        ctx.call(() -> {
-            remote().insert(index, v);
-            return null;
-        });
+        ctx.run(() -> remote().insert(index, v));
     }
 
     @Override
@@ -89,10 +83,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public void clear() {
-        ctx.call(() -> {
-            remote().clear();
-            return null;
-        });
+        ctx.run(() -> remote().clear());
     }
 
     @Override
@@ -104,10 +95,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean addAll(int index, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
-        ctx.call(() -> {
-            remote().insertAll(index, v);
-            return null;
-        });
+        ctx.run(() -> remote().insertAll(index, v));
         return v.length > 0;
     }
 
@@ -142,20 +130,14 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     protected void removeRange(int from, int to) {
-        ctx.call(() -> {
-            remote().setSlice(from, to, new byte[0][]);
-            return null;
-        });
+        ctx.run(() -> remote().setSlice(from, to, new byte[0][]));
     }
 
     @Override
     public void extend(Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
         if (v.length > 0) {
-            ctx.call(() -> {
-                remote().extend(v);
-                return null;
-            });
+            ctx.run(() -> remote().extend(v));
         }
     }
 
@@ -177,10 +159,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public void setSlice(int from, int to, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
-        ctx.call(() -> {
-            remote().setSlice(from, to, v);
-            return null;
-        });
+        ctx.run(() -> remote().setSlice(from, to, v));
     }
 
     @Override
@@ -211,10 +190,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public void sort(boolean reverse) {
-        ctx.call(() -> {
-            remote().sort(reverse);
-            return null;
-        });
+        ctx.run(() -> remote().sort(reverse));
     }
 
     @Override

@@ -71,10 +71,7 @@ class LockProxy extends PlainProxy implements SharedLock {
         long owner = ProxyContext.thread();
         ctx.manager.holds().checkStillHeld(name(), owner, ctx.manager.connection().generation());
         long session = ctx.session();
-        ctx.call(() -> {
-            remote().release(session, owner);
-            return null;
-        });
+        ctx.run(() -> remote().release(session, owner));
         ctx.manager.holds().released(name(), owner);
     }
 

@@ -71,6 +71,20 @@ final class ProxyContext {
         });
     }
 
+    /** Like {@link #call} for a call without a result. */
+    void run(RemoteRun run) {
+        call(() -> {
+            run.run();
+            return null;
+        });
+    }
+
+    /** A remote invocation without a result. */
+    @FunctionalInterface
+    interface RemoteRun {
+        void run() throws Exception;
+    }
+
     <T> T callBarrier(RemoteCall<T> call) throws BrokenBarrierException {
         return Calls.callBarrier(manager, target, () -> {
             refreshIfStale();

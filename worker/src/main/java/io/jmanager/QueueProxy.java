@@ -161,10 +161,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
 
     @Override
     public void clear() {
-        ctx.call(() -> {
-            remote().clear();
-            return null;
-        });
+        ctx.run(() -> remote().clear());
     }
 
     private List<E> snapshot() {
@@ -222,10 +219,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
 
     @Override
     public void taskDone() {
-        ctx.call(() -> {
-            remote().taskDone(1);
-            return null;
-        });
+        ctx.run(() -> remote().taskDone(1));
     }
 
     @Override

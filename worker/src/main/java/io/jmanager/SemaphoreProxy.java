@@ -54,10 +54,7 @@ final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
     @Override
     public void release(int permits) {
         long session = ctx.session();
-        ctx.call(() -> {
-            remote().release(session, permits);
-            return null;
-        });
+        ctx.run(() -> remote().release(session, permits));
     }
 
     @Override

@@ -68,10 +68,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
     public void set(int index, R value) {
         int from = element(index);
         long[] bits = mapper().toBits(value);
-        ctx.call(() -> {
-            remote().setRange(from, bits);
-            return null;
-        });
+        ctx.run(() -> remote().setRange(from, bits));
     }
 
     @Override
@@ -96,10 +93,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
         for (int i = 0; i < values.size(); i++) {
             m.toBits(values.get(i), bits, i * fields);
         }
-        ctx.call(() -> {
-            remote().setRange(0, bits);
-            return null;
-        });
+        ctx.run(() -> remote().setRange(0, bits));
     }
 
     @Override
@@ -112,10 +106,7 @@ final class StructArrayProxy<R extends Record> extends PlainProxy implements Sha
     public void setField(int index, String field, Object value) {
         int s = slot(index, field);
         long bits = layout.fieldType(s % fields).toBits(value);
-        ctx.call(() -> {
-            remote().set(s, bits);
-            return null;
-        });
+        ctx.run(() -> remote().set(s, bits));
     }
 
     @Override

@@ -34,10 +34,7 @@ final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
     @Override
     public void set(T value) {
         long bits = code.toBits(value);
-        ctx.call(() -> {
-            remote().set(0, bits);
-            return null;
-        });
+        ctx.run(() -> remote().set(0, bits));
     }
 
     @Override

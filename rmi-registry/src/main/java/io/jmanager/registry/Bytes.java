@@ -16,6 +16,20 @@ final class Bytes {
         return bytes;
     }
 
+    /**
+     * Removes from {@code items} every element that is (or, with {@code retain}, is not) among {@code values},
+     * comparing bytes; returns how many were removed.
+     */
+    static int removeMatching(java.util.Collection<byte[]> items, byte[][] values, boolean retain) {
+        java.util.Set<Bytes> set = new java.util.HashSet<>();
+        for (byte[] v : values) {
+            set.add(new Bytes(v));
+        }
+        int before = items.size();
+        items.removeIf(item -> set.contains(new Bytes(item)) != retain);
+        return before - items.size();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Bytes other && hash == other.hash && Arrays.equals(bytes, other.bytes);

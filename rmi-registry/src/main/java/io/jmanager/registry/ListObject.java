@@ -6,9 +6,7 @@ import io.jmanager.wire.ValueCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** A list of encoded values. Every method is atomic; indexes are checked here. */
 final class ListObject extends GuardedObject implements RemoteList {
@@ -83,15 +81,7 @@ final class ListObject extends GuardedObject implements RemoteList {
     @Override
     public int removeMatching(byte[][] values, boolean retain) {
         checkBatchItems(values.length);
-        Set<Bytes> set = new HashSet<>();
-        for (byte[] v : values) {
-            set.add(new Bytes(v));
-        }
-        return locked(() -> {
-            int before = items.size();
-            items.removeIf(item -> set.contains(new Bytes(item)) != retain);
-            return before - items.size();
-        });
+        return locked(() -> Bytes.removeMatching(items, values, retain));
     }
 
     @Override

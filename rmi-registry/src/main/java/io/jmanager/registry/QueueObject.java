@@ -9,9 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.Set;
 
 /**
  * A FIFO queue, bounded when {@code spec.size() > 0}, with JoinableQueue task accounting: every item put counts as
@@ -250,14 +248,8 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     public int removeMatching(byte[][] values, boolean retain) {
         checkBatchItems(values.length);
-        Set<Bytes> set = new HashSet<>();
-        for (byte[] v : values) {
-            set.add(new Bytes(v));
-        }
         return locked(() -> {
-            int before = items.size();
-            items.removeIf(item -> set.contains(new Bytes(item)) != retain);
-            int removed = before - items.size();
+            int removed = Bytes.removeMatching(items, values, retain);
             if (removed > 0) {
                 discarded(removed);
             }
