@@ -22,16 +22,22 @@ import picocli.CommandLine.Option;
  * {@code bench}: a load generator like {@code redis-benchmark}. Runs {@code --clients} managers with
  * {@code --threads} threads each (or {@code --fork} client JVMs), a warm-up, then a measured window, and prints
  * throughput and latency percentiles.
+ *
+ * <p>{@code --op} may list several operations ({@code --op put,get,lock}): the same clients then run them one after
+ * another, each in its own warm-up ({@code --op-warmup} after the first) and measured window, all clients keeping
+ * the same wall-clock schedule. One set of JVMs is warmed up once: on a machine where the client JVMs share a CPU,
+ * their JIT compilation takes seconds per JVM, which would otherwise be paid again for every operation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Load generator: throughput and latency percentiles of one operation.")
+        description = "Load generator: throughput and latency percentiles of one or more operations.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
 
-    @Option(names = "--op", paramLabel = "OP", description = "put, get, incr, lock, queue, barrier, batch, connect"
+    @Option(names = "--op", paramLabel = "OP", split = ",", description = "put, get, incr, lock, queue, barrier,"
+            + " batch, connect, or a comma-separated list run one after another by the same clients"
             + " (default: put)", converter = OpConverter.class)
-    BenchOp op = BenchOp.PUT;
+    List<BenchOp> opList;
 
     @Option(names = "--clients", paramLabel = "N", description = "client managers, or processes with --fork"
             + " (default: ${DEFAULT-VALUE})")
@@ -51,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     double warmup = 2;
 
+    @Option(names = "--op-warmup", paramLabel = "S", description = "warm-up seconds of each listed operation after"
+            + " the first (default: ${DEFAULT-VALUE})")
+    double opWarmup = 1;
+
     @Option(names = "--value-size", paramLabel = "B", description = "bytes per value (default: ${DEFAULT-VALUE})")
     int valueSize = 16;
 
@@ -64,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fork", description = "run each client in its own JVM, so that client CPU is real")
     boolean fork;
 
-    @Option(names = "--json", description = "print one JSON object instead of text")
+    @Option(names = "--json", description = "print one JSON object per operation instead of text")
     boolean json;
 
     @Option(names = "--child", hidden = true)
@@ -76,61 +86,121 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--start-at", hidden = true)
     long startAtMillis;
 
+    /** The operations to run, in order. */
+    private List<BenchOp> ops() {
+        return opList == null || opList.isEmpty() ? List.of(BenchOp.PUT) : opList;
+    }
+
+    /** When each operation's warm-up starts, its measured window opens, and it ends, in nanos from the start. */
+    private long[][] schedule() {
+        List<BenchOp> ops = ops();
+        long[][] phases = new long[ops.size()][3];
+        long t = 0;
+        for (int k = 0; k < phases.length; k++) {
+            phases[k][0] = t;
+            phases[k][1] = t + (long) ((k == 0 ? warmup : opWarmup) * 1e9);
+            phases[k][2] = phases[k][1] + (long) (duration * 1e9);
+            t = phases[k][2];
+        }
+        return phases;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (clients < 1 || threads < 1 || duration <= 0 || warmup < 0 || valueSize < 0 || batch < 1 || keys < 1) {
+        if (clients < 1 || threads < 1 || duration <= 0 || warmup < 0 || opWarmup < 0 || valueSize < 0 || batch < 1
+                || keys < 1) {
             throw new CliException("--clients, --threads, --batch and --keys must be at least 1, --duration positive,"
-                    + " --warmup and --value-size not negative");
+                    + " --warmup, --op-warmup and --value-size not negative");
         }
+        List<BenchOp> ops = ops();
+        if (ops.size() > 1 && ops.contains(BenchOp.BARRIER)) {
+            throw new CliException("--op barrier runs alone: its parties wait for each other across the windows");
+        }
+        long[][] phases = schedule();
         BenchSettings settings = new BenchSettings(clients, threads,
                 totalThreads > 0 ? totalThreads : clients * threads, keys, valueSize, batch,
-                (long) ((warmup + duration) * 1000) + 10_000);
+                phases[phases.length - 1][2] / 1_000_000 + 10_000);
         if (child) {
-            System.out.println(runInProcess(settings).encode());
+            for (BenchResult r : runInProcess(settings)) {
+                System.out.println(r.encode());
+            }
             return 0;
         }
         try (Manager setup = connection.connect()) {
-            op.prepare(setup, settings);
+            for (BenchOp op : ops) {
+                op.prepare(setup, settings);
+            }
         }
-        BenchResult result = fork ? runForked(settings) : runInProcess(settings);
-        String title = String.format(Locale.ROOT, "bench %s: %d %s × %d threads, value %d B%s, warm-up %.1f s",
-                op.name().toLowerCase(Locale.ROOT), clients, fork ? "processes" : "clients", threads, valueSize,
-                op == BenchOp.BATCH ? ", batch " + batch : "", warmup);
-        System.out.println(json ? result.json(op.name().toLowerCase(Locale.ROOT), clients, threads, fork, valueSize,
-                batch) : result.text(title));
+        List<BenchResult> results = fork ? runForked(settings) : runInProcess(settings);
+        for (int k = 0; k < ops.size(); k++) {
+            BenchOp op = ops.get(k);
+            String name = op.name().toLowerCase(Locale.ROOT);
+            double opWarm = (phases[k][1] - phases[k][0]) / 1e9;
+            String title = String.format(Locale.ROOT, "bench %s: %d %s × %d threads, value %d B%s, warm-up %.1f s",
+                    name, clients, fork ? "processes" : "clients", threads, valueSize,
+                    op == BenchOp.BATCH ? ", batch " + batch : "", opWarm);
+            System.out.println(json ? results.get(k).json(name, clients, threads, fork, valueSize, batch)
+                    : results.get(k).text(title));
+        }
         return 0;
     }
 
-    /** Runs all clients in this JVM: one manager per client, {@code threads} threads each. */
-    private BenchResult runInProcess(BenchSettings s) throws Exception {
+    /**
+     * Runs all clients in this JVM: one manager per client, {@code threads} threads each; every thread runs the
+     * operations in order, on the common schedule. Returns one result per operation.
+     */
+    private List<BenchResult> runInProcess(BenchSettings s) throws Exception {
         if (startAtMillis > 0) {
             long wait = startAtMillis - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait); // aligns forked clients' start; not a synchronisation of results
             }
         }
+        List<BenchOp> ops = ops();
         int localClients = child ? 1 : clients;
         List<Manager> managers = new ArrayList<>();
         for (int c = 0; c < localClients; c++) {
             managers.add(connection.connect());
         }
         try {
-            long start = System.nanoTime();
-            long measureFrom = start + (long) (warmup * 1e9);
-            long end = measureFrom + (long) (duration * 1e9);
-            AtomicLong counted = new AtomicLong();
+            long[][] phases = schedule();
+            // forked clients keep the schedule from the common wall-clock start, whatever their connect took
+            long start = System.nanoTime() - (startAtMillis > 0
+                    ? TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - startAtMillis)) : 0);
+            int n = ops.size();
+            AtomicLong[] counted = new AtomicLong[n];
+            AtomicLong[] lastExit = new AtomicLong[n];
+            List<List<Histogram>> histograms = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                counted[k] = new AtomicLong();
+                lastExit[k] = new AtomicLong(Long.MIN_VALUE);
+                histograms.add(new ArrayList<>());
+            }
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Histogram> histograms = new ArrayList<>();
             List<Thread> workers = new ArrayList<>();
             CountDownLatch done = new CountDownLatch(localClients * threads);
             for (Manager m : managers) {
                 for (int t = 0; t < threads; t++) {
-                    Histogram h = new Histogram(3);
-                    histograms.add(h);
-                    BenchOp.Runner runner = op.runner(m, s, connection.url());
+                    List<BenchOp.Runner> runners = new ArrayList<>();
+                    List<Histogram> mine = new ArrayList<>();
+                    for (int k = 0; k < n; k++) {
+                        runners.add(ops.get(k).runner(m, s, connection.url()));
+                        Histogram h = new Histogram(3);
+                        histograms.get(k).add(h);
+                        mine.add(h);
+                    }
                     Thread thread = new Thread(() -> {
                         try {
-                            loop(runner, h, measureFrom, end, counted);
+                            for (int k = 0; k < n; k++) {
+                                long phaseStart = start + phases[k][0];
+                                long wait = phaseStart - System.nanoTime();
+                                if (wait > 0) {
+                                    TimeUnit.NANOSECONDS.sleep(wait);
+                                }
+                                loop(runners.get(k), mine.get(k), start + phases[k][1], start + phases[k][2],
+                                        counted[k]);
+                                lastExit[k].accumulateAndGet(System.nanoTime(), Math::max);
+                            }
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
                         } finally {
@@ -142,18 +212,27 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             workers.forEach(Thread::start);
-            progress(done, start, measureFrom, end, counted);
-            op.finish(managers.get(0), s);
+            progress(done, start, phases, counted);
+            for (BenchOp op : ops) {
+                op.finish(managers.get(0), s);
+            }
             for (Thread t : workers) {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             }
             if (failure.get() != null) {
-                throw new CliException("bench " + op.name().toLowerCase(Locale.ROOT) + " failed: " + failure.get());
+                throw new CliException("bench " + ops.stream().map(o -> o.name().toLowerCase(Locale.ROOT))
+                        .collect(java.util.stream.Collectors.joining(",")) + " failed: " + failure.get());
             }
-            Histogram all = new Histogram(3);
-            histograms.forEach(all::add);
-            long measured = Math.min(System.nanoTime(), end) - measureFrom;
-            return new BenchResult(counted.get(), Math.max(measured, 1), all);
+            List<BenchResult> results = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                Histogram all = new Histogram(3);
+                histograms.get(k).forEach(all::add);
+                long measureFrom = start + phases[k][1];
+                long end = start + phases[k][2];
+                long measured = Math.min(lastExit[k].get(), end) - measureFrom;
+                results.add(new BenchResult(counted[k].get(), Math.max(measured, 1), all));
+            }
+            return results;
         } finally {
             managers.forEach(Manager::close);
         }
@@ -178,26 +257,35 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits for the run to end, printing a progress line every second on stderr for runs of 5 s or more. */
-    private void progress(CountDownLatch done, long start, long measureFrom, long end, AtomicLong counted)
+    /**
+     * Waits for the run to end, printing a progress line every second on stderr (for measured windows of 5 s or
+     * more) with the operations counted in the current window.
+     */
+    private void progress(CountDownLatch done, long start, long[][] phases, AtomicLong[] counted)
             throws InterruptedException {
         boolean show = !child && duration >= 5;
-        long last = counted.get();
+        List<BenchOp> ops = ops();
+        long[] last = new long[counted.length];
         while (!done.await(1, TimeUnit.SECONDS)) {
             long now = System.nanoTime();
-            if (now >= end || (maxOps > 0 && counted.get() >= maxOps)) {
+            if (now >= start + phases[phases.length - 1][2]) {
                 return;
             }
-            long current = counted.get();
-            if (show && now > measureFrom) {
-                System.err.printf(Locale.ROOT, "  %4.0f s: %,d ops/s%n", (now - start) / 1e9, current - last);
+            for (int k = 0; k < phases.length; k++) {
+                if (now > start + phases[k][1] && now <= start + phases[k][2] + 1_000_000_000L) {
+                    long current = counted[k].get();
+                    if (show) {
+                        System.err.printf(Locale.ROOT, "  %4.0f s: %s %,d ops/s%n", (now - start) / 1e9,
+                                ops.get(k).name().toLowerCase(Locale.ROOT), current - last[k]);
+                    }
+                    last[k] = current;
+                }
             }
-            last = current;
         }
     }
 
-    /** Runs each client as its own JVM and merges their results. */
-    private BenchResult runForked(BenchSettings s) throws Exception {
+    /** Runs each client as its own JVM and merges their results, one per operation. */
+    private List<BenchResult> runForked(BenchSettings s) throws Exception {
         // Every child JVM must be up before the common start: on one pinned CPU, JVMs start one after another
         // (about 0.3-0.5 s of CPU each), so a fixed 2 s left 8 children starting late and out of step.
         long startAt = System.currentTimeMillis() + 1_000 + 500L * clients;
@@ -205,7 +293,9 @@ final class BenchCommand implements Callable<Integer> {
         for (int c = 0; c < clients; c++) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                             .toString(), "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-                    "bench", "--child", "--url", connection.url(), "--op", op.name(), "--threads",
+                    "bench", "--child", "--url", connection.url(), "--op", ops().stream().map(BenchOp::name)
+                            .collect(java.util.stream.Collectors.joining(",")), "--op-warmup",
+                    String.valueOf(opWarmup), "--threads",
                     String.valueOf(threads), "--total-threads", String.valueOf(s.totalThreads()), "--duration",
                     String.valueOf(duration), "--warmup", String.valueOf(warmup), "--value-size",
                     String.valueOf(valueSize), "--batch", String.valueOf(batch), "--keys", String.valueOf(keys),
@@ -215,22 +305,27 @@ final class BenchCommand implements Callable<Integer> {
             }
             processes.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
-        BenchResult merged = null;
+        List<BenchResult> merged = null;
         for (Process p : processes) {
-            String line = null;
+            List<BenchResult> results = new ArrayList<>();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String l; (l = out.readLine()) != null; ) {
                     if (l.startsWith("RESULT ")) {
-                        line = l;
+                        results.add(BenchResult.decode(l));
                     }
                 }
             }
-            if (p.waitFor() != 0 || line == null) {
+            if (p.waitFor() != 0 || results.size() != ops().size()) {
                 throw new CliException("a forked bench client failed (exit " + p.exitValue() + ")");
             }
-            BenchResult r = BenchResult.decode(line);
-            merged = merged == null ? r : merged.merge(r);
+            if (merged == null) {
+                merged = results;
+            } else {
+                for (int k = 0; k < results.size(); k++) {
+                    merged.set(k, merged.get(k).merge(results.get(k)));
+                }
+            }
         }
         return merged;
     }
@@ -243,7 +338,8 @@ final class BenchCommand implements Callable<Integer> {
                 return BenchOp.valueOf(value.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException("unknown op '" + value
-                        + "': use put, get, incr, lock, queue, barrier, batch or connect");
+                        + "': use put, get, incr, lock, queue, barrier, batch or connect (or a comma-separated"
+                        + " list)");
             }
         }
     }

@@ -7,7 +7,9 @@ import io.jmanager.SharedLock;
 import io.jmanager.SharedQueue;
 import io.jmanager.SharedValue;
 import io.jmanager.TypeCode;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
@@ -138,14 +140,24 @@ enum BenchOp {
             case BATCH: {
                 SharedDict<String, byte[]> dict = m.dict(objectName());
                 byte[] value = s.value();
-                int[] next = {random.nextInt(Math.max(1, s.keys()))};
-                return () -> {
-                    Map<String, byte[]> batch = new HashMap<>(s.batch() * 2);
+                // The batches are built once, so that the loop measures putAll and getAll, not the bench making
+                // maps and key strings: consecutive runs of --batch keys covering the key space.
+                int count = Math.max(1, (s.keys() + s.batch() - 1) / s.batch());
+                List<Map<String, byte[]>> batches = new ArrayList<>(count);
+                List<List<String>> keyLists = new ArrayList<>(count);
+                for (int b = 0; b < count; b++) {
+                    Map<String, byte[]> batch = new LinkedHashMap<>(s.batch() * 2);
                     for (int i = 0; i < s.batch(); i++) {
-                        batch.put(key(next[0]++ % s.keys()), value);
+                        batch.put(key((b * s.batch() + i) % s.keys()), value);
                     }
-                    dict.putAll(batch);
-                    dict.getAll(List.copyOf(batch.keySet()));
+                    batches.add(batch);
+                    keyLists.add(List.copyOf(batch.keySet()));
+                }
+                int[] next = {random.nextInt(count)};
+                return () -> {
+                    int b = next[0]++ % count;
+                    dict.putAll(batches.get(b));
+                    dict.getAll(keyLists.get(b));
                     return 2 * s.batch();
                 };
             }
