@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 SYSTEMS = [('rmi', 'plain Java RMI (floor)', '#7f7f7f', 's'),
            ('jmanager', 'jmanager', '#1f77b4', 'o'),
            ('python', "Python SyncManager", '#ff7f0e', '^')]
-LABEL_OFFSET = {'rmi': (0, 7), 'jmanager': (0, -13), 'python': (0, -13)}  # keeps the value labels apart
+
 
 
 def main():
@@ -32,13 +32,18 @@ def main():
              'shared': 'servers and clients pinned to CPU 0'}.get(placement, placement)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={'width_ratios': [1.1, 1]})
+    # value labels: above the highest point of each client count, below the others, so that they stay apart
+    top = {}
+    for r in rows:
+        if r['op'] == 'put' and r['opsPerSec'] > top.get(r['clients'], (0, None))[0]:
+            top[r['clients']] = (r['opsPerSec'], r['system'])
     for key, label, color, marker in SYSTEMS:
         pts = sorted((r['clients'], r['opsPerSec']) for r in rows if r['system'] == key and r['op'] == 'put')
         if pts:
             xs, ys = zip(*pts)
             left.plot(xs, ys, marker=marker, color=color, label=label, linewidth=2)
             for x, y in pts:
-                left.annotate('%.1fk' % (y / 1000), (x, y), textcoords='offset points', xytext=LABEL_OFFSET[key],
+                left.annotate('%.1fk' % (y / 1000), (x, y), textcoords='offset points', xytext=(0, 7) if top[x][1] == key else (0, -13),
                               ha='left' if x == min(xs) else 'center', fontsize=8, color=color)
     left.set_xscale('log', base=2)
     counts = sorted({r['clients'] for r in rows if r['op'] == 'put'})

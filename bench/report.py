@@ -135,7 +135,8 @@ def markdown_table(t):
     lines = ['| ' + ' | '.join(HEAD) + ' |',
              '|' + '|'.join(['---', '---:'] + ['---:'] * 5 + ['---', '---', '---:']) + '|']
     for r in t:
-        lines.append('| ' + ' | '.join(r) + ' |')
+        cells = [c.replace('*', '\\*').replace('>=', '≥').replace('<=', '≤') for c in r]
+        lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
@@ -167,7 +168,7 @@ def main():
         with open(a.markdown, 'w') as f:
             f.write(markdown_table(t) + '\n\ntargets met: %d of %d\n' % (met, total))
             if footnotes(rows):
-                f.write('\n' + footnotes(rows) + '\n')
+                f.write('\n' + footnotes(rows).replace('*', '\\*', 1) + '\n')
 
 
 if __name__ == '__main__':
