@@ -12,7 +12,7 @@
 #
 # usage: bench/compare.sh [--quick] [--placement split|shared] [--build] [--jars DIR] [--clients LIST]
 #                         [--out DIR] [--plot FILE] [--wait-quiet SECONDS]
-#   --quick        1 s windows, short warm-ups, clients 1 and 4 only (about 80 s); the full run takes about 4.5 min
+#   --quick        1 s windows, short warm-ups, clients 1 and 4 only (about 80 s); the full run takes about 4.8 min
 #   --placement    split (default): servers on CPU 0, clients on CPU 1; shared: everything on CPU 0
 #   --build        rebuild the jars (otherwise built only if missing)
 #   --jars DIR     take registry.jar and worker.jar from DIR instead of this checkout's build
