@@ -1,31 +1,14 @@
 package io.jmanager.contract;
 
-import io.jmanager.Manager;
 import io.jmanager.SharedLock;
 import io.jmanager.TestRegistry;
 import java.util.concurrent.locks.Lock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link LockContract} against the non-reentrant {@link SharedLock} ({@code manager.lock}, Python's {@code Lock}),
  * one fresh lock per test: re-entry by the owner blocks ({@code lock()}) or fails ({@code tryLock}).
  */
-class SharedLockContractTest extends LockContract {
-    private static TestRegistry registry;
-    private static Manager manager;
-
-    @BeforeAll
-    static void startRegistry() {
-        registry = TestRegistry.start();
-        manager = registry.connect();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
+class SharedLockContractTest extends SharedLockContractBase {
     @Override
     protected Lock newLock() {
         return manager.lock(TestRegistry.uniqueName("contract-lock"));
@@ -34,11 +17,6 @@ class SharedLockContractTest extends LockContract {
     @Override
     protected boolean isReentrant() {
         return false;
-    }
-
-    @Override
-    protected int holdCount(Lock lock) {
-        return ((SharedLock) lock).getHoldCount();
     }
 
     /** Destroying the lock fails its waiters with NoSuchSharedObjectException: the only way out of lock(). */

@@ -1,29 +1,11 @@
 package io.jmanager.contract;
 
-import io.jmanager.Manager;
-import io.jmanager.SharedLock;
 import io.jmanager.SharedReentrantLock;
 import io.jmanager.TestRegistry;
 import java.util.concurrent.locks.Lock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** {@link LockContract} against {@link SharedReentrantLock} ({@code manager.rlock}), one fresh rlock per test. */
-class SharedRLockContractTest extends LockContract {
-    private static TestRegistry registry;
-    private static Manager manager;
-
-    @BeforeAll
-    static void startRegistry() {
-        registry = TestRegistry.start();
-        manager = registry.connect();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
+class SharedRLockContractTest extends SharedLockContractBase {
     @Override
     protected Lock newLock() {
         return manager.rlock(TestRegistry.uniqueName("contract-rlock"));
@@ -32,11 +14,6 @@ class SharedRLockContractTest extends LockContract {
     @Override
     protected boolean isReentrant() {
         return true;
-    }
-
-    @Override
-    protected int holdCount(Lock lock) {
-        return ((SharedLock) lock).getHoldCount();
     }
 
     @Override
