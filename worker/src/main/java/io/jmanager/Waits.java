@@ -10,9 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounded blocking on the client. A blocking operation first tries once without waiting, on the calling thread.
- * If that grants nothing it waits on the registry in slices of at most {@code sliceNanos}, each slice running on a
- * wait thread while the caller waits for it, recomputing the remaining budget with {@link System#nanoTime()}.
+ * Bounded blocking on the client. A blocking operation first tries once on the calling thread: without waiting
+ * when it is interruptible, or waiting up to {@link #FIRST_SLICE_NANOS} when it is not ({@code lock()}, an
+ * uninterruptible condition wait), which saves a thread hand-off for short waits. If that grants nothing it waits
+ * on the registry in slices of at most {@code sliceNanos}, each slice running on a wait thread while the caller
+ * waits for it, recomputing the remaining budget with {@link System#nanoTime()}.
  *
  * <p>An interrupt of the caller cancels the wait on the registry ({@link RemoteBlocking#cancelWait}) and then
  * collects the slice in flight: if it had already been granted, the caller gets the grant with its interrupt
@@ -28,6 +30,12 @@ final class Waits implements AutoCloseable {
 
     /** No timeout. */
     static final long FOREVER = -1;
+
+    /**
+     * The longest first slice of an uninterruptible wait, run on the calling thread; longer waits go on in slices on
+     * a wait thread, where they can be watched and cancelled.
+     */
+    static final long FIRST_SLICE_NANOS = 50_000_000L;
 
     private final ExecutorService executor;
     private final AtomicLong waitIds = new AtomicLong();
@@ -60,12 +68,15 @@ final class Waits implements AutoCloseable {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        T granted = proxy.callBarrier(() -> slice.attempt(waitId, 0));
+        long begin = System.nanoTime();
+        T granted = interruptible || timeoutNanos == 0
+                ? proxy.callBarrier(() -> slice.attempt(waitId, 0))
+                : firstSliceOnCaller(proxy, waitId, timeoutNanos, slice);
         if (granted != null || timeoutNanos == 0) {
             return granted;
         }
         boolean forever = timeoutNanos < 0;
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = begin + timeoutNanos;
         boolean interrupted = false;
         try {
             while (true) {
@@ -109,6 +120,25 @@ final class Waits implements AutoCloseable {
             }
         } finally {
             if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The first slice of an uninterruptible wait, on the calling thread: nothing has to react to an interrupt at
+     * once, so a grant that comes within {@link #FIRST_SLICE_NANOS} costs one round trip and no thread hand-off.
+     * The interrupt status is cleared for the call (a retry's back-off sleep must not see it) and restored after.
+     */
+    private <T> T firstSliceOnCaller(ProxyContext proxy, long waitId, long timeoutNanos, Slice<T> slice)
+            throws BrokenBarrierException {
+        long first = Math.min(FIRST_SLICE_NANOS, sliceNanos);
+        long nanos = timeoutNanos < 0 ? first : Math.min(timeoutNanos, first);
+        boolean wasInterrupted = Thread.interrupted();
+        try {
+            return proxy.callBarrier(() -> slice.attempt(waitId, nanos));
+        } finally {
+            if (wasInterrupted) {
                 Thread.currentThread().interrupt();
             }
         }
