@@ -8,8 +8,13 @@ import io.jmanager.wire.RemoteArray;
 /**
  * A typed value, array or struct array stored as typecode bits, one slot per field of each element. Every slot
  * written is range-checked against its field's typecode; arithmetic and compare-and-set are atomic.
+ *
+ * <p>Records: the slots in chunks of {@value #CHUNK} under the chunk's index, written when a slot in them changes;
+ * a chunk without a record holds the spec's initial values.
  */
 final class ArrayObject extends GuardedObject implements RemoteArray {
+    /** Slots per record. */
+    static final int CHUNK = 512;
     private final StructLayout layout;
     private final long[] slots;
 
@@ -82,6 +87,7 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
         lockedRun(() -> {
             typeOf(check(slot)).checkBits(bits);
             slots[slot] = bits;
+            changed(slot, slot + 1);
         });
     }
 
@@ -93,12 +99,17 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
                 typeOf(from + i).checkBits(bits[i]);
             }
             System.arraycopy(bits, 0, slots, from, bits.length);
+            changed(from, from + bits.length);
         });
     }
 
     @Override
     public long addAndGet(int slot, long deltaBits) {
-        return locked(() -> slots[slot] = typeOf(check(slot)).addBits(slots[slot], deltaBits));
+        return locked(() -> {
+            slots[slot] = typeOf(check(slot)).addBits(slots[slot], deltaBits);
+            changed(slot, slot + 1);
+            return slots[slot];
+        });
     }
 
     @Override
@@ -110,6 +121,7 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
                 return false;
             }
             slots[slot] = updateBits;
+            changed(slot, slot + 1);
             return true;
         });
     }
@@ -120,7 +132,52 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
             typeOf(check(slot)).checkBits(bits);
             long old = slots[slot];
             slots[slot] = bits;
+            changed(slot, slot + 1);
             return old;
         });
+    }
+
+    /** Writes the chunks of slots {@code [from, to)}. Call with the mutex held. */
+    private void changed(int from, int to) {
+        if (!records.durable() || from >= to) {
+            return;
+        }
+        for (int chunk = from / CHUNK; chunk <= (to - 1) / CHUNK; chunk++) {
+            records.put(chunk, chunk(chunk));
+        }
+    }
+
+    private byte[] chunk(int chunk) {
+        int start = chunk * CHUNK;
+        int n = Math.min(CHUNK, slots.length - start);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 * n);
+        out.asLongBuffer().put(slots, start, n);
+        return out.array();
+    }
+
+    @Override
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+        for (java.util.Map.Entry<Long, byte[]> r : stored) {
+            long start = r.getKey() * CHUNK;
+            int n = r.getValue().length / 8;
+            if (r.getKey() < 0 || start >= slots.length || r.getValue().length % 8 != 0
+                    || n != Math.min(CHUNK, slots.length - start)) {
+                throw new IllegalArgumentException(spec.describe() + " '" + name + "': malformed chunk record "
+                        + r.getKey());
+            }
+            long[] bits = new long[n];
+            java.nio.ByteBuffer.wrap(r.getValue()).asLongBuffer().get(bits);
+            for (int i = 0; i < n; i++) {
+                typeOf((int) start + i).checkBits(bits[i]);
+            }
+            System.arraycopy(bits, 0, slots, (int) start, n);
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        for (int chunk = 0; chunk * (long) CHUNK < slots.length; chunk++) {
+            sink.put(chunk, chunk(chunk));
+        }
     }
 }

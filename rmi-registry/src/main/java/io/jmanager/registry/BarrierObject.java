@@ -63,7 +63,7 @@ final class BarrierObject extends GuardedObject implements RemoteBarrier {
             boolean tripped = awaitTripLocked(session, waitId, waitNanos);
             return Arrival.encode(arrived.index, tripped);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -73,7 +73,7 @@ final class BarrierObject extends GuardedObject implements RemoteBarrier {
         try {
             return awaitTripLocked(session, waitId, waitNanos);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 

@@ -74,7 +74,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
             });
             return result == null ? WAITING : result;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 

@@ -3,13 +3,23 @@ package io.jmanager.registry;
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.RemoteDict;
 import io.jmanager.wire.ValueCodec;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A dict or namespace: encoded key to encoded value, in insertion order. Every method is atomic. */
+/**
+ * A dict or namespace: encoded key to encoded value, in insertion order. Every method is atomic.
+ *
+ * <p>Records: one per entry, under a sequence number that grows with each new key (so that ascending keys give
+ * insertion order), holding the key's length as an {@code int}, the key and the value.
+ */
 final class DictObject extends GuardedObject implements RemoteDict {
     private final Map<Bytes, byte[]> entries = new LinkedHashMap<>();
+    /** Each key's record number; kept only when the records are durable. */
+    private final Map<Bytes, Long> recordOf = new HashMap<>();
+    private long lastRecord;
 
     DictObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -29,19 +39,23 @@ final class DictObject extends GuardedObject implements RemoteDict {
     public byte[] put(byte[] key, byte[] value) {
         checkSize(key);
         checkSize(value);
-        return locked(() -> entries.put(new Bytes(key), value));
+        return locked(() -> store(new Bytes(key), value));
     }
 
     @Override
     public byte[] putIfAbsent(byte[] key, byte[] value) {
         checkSize(key);
         checkSize(value);
-        return locked(() -> entries.putIfAbsent(new Bytes(key), value));
+        return locked(() -> {
+            Bytes k = new Bytes(key);
+            byte[] current = entries.get(k);
+            return current != null ? current : store(k, value);
+        });
     }
 
     @Override
     public byte[] remove(byte[] key) {
-        return locked(() -> entries.remove(new Bytes(key)));
+        return locked(() -> drop(new Bytes(key)));
     }
 
     @Override
@@ -50,7 +64,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
             Bytes k = new Bytes(key);
             byte[] current = entries.get(k);
             if (current != null && Arrays.equals(current, value)) {
-                entries.remove(k);
+                drop(k);
                 return true;
             }
             return false;
@@ -64,7 +78,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
             Bytes k = new Bytes(key);
             byte[] current = entries.get(k);
             if (current != null && Arrays.equals(current, expected)) {
-                entries.put(k, value);
+                store(k, value);
                 return true;
             }
             return false;
@@ -76,7 +90,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         checkSize(value);
         return locked(() -> {
             Bytes k = new Bytes(key);
-            return entries.containsKey(k) ? entries.put(k, value) : null;
+            return entries.containsKey(k) ? store(k, value) : null;
         });
     }
 
@@ -87,7 +101,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         LockObject lock = limits.locks().lock(lockName);
         return locked(() -> {
             lock.checkToken(token);
-            return entries.put(new Bytes(key), value);
+            return store(new Bytes(key), value);
         });
     }
 
@@ -96,7 +110,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         LockObject lock = limits.locks().lock(lockName);
         return locked(() -> {
             lock.checkToken(token);
-            return entries.remove(new Bytes(key));
+            return drop(new Bytes(key));
         });
     }
 
@@ -117,7 +131,11 @@ final class DictObject extends GuardedObject implements RemoteDict {
 
     @Override
     public void clear() {
-        lockedRun(entries::clear);
+        lockedRun(() -> {
+            entries.clear();
+            recordOf.clear();
+            records.clear();
+        });
     }
 
     @Override
@@ -128,7 +146,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         checkSizes(keys, values);
         lockedRun(() -> {
             for (int i = 0; i < keys.length; i++) {
-                entries.put(new Bytes(keys[i]), values[i]);
+                store(new Bytes(keys[i]), values[i]);
             }
         });
     }
@@ -151,7 +169,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
         return locked(() -> {
             Bytes k = new Bytes(key);
             byte[] sum = ValueCodec.add(entries.get(k), delta);
-            entries.put(k, sum);
+            store(k, sum);
             return sum;
         });
     }
@@ -178,11 +196,61 @@ final class DictObject extends GuardedObject implements RemoteDict {
                 Bytes k = new Bytes(pairs[i]);
                 byte[] current = entries.get(k);
                 if (current != null && Arrays.equals(current, pairs[i + 1])) {
-                    entries.remove(k);
+                    drop(k);
                     removed++;
                 }
             }
             return removed;
         });
+    }
+
+    /** Stores {@code key -> value} in memory and in the records. Call with the mutex held. */
+    private byte[] store(Bytes key, byte[] value) {
+        byte[] old = entries.put(key, value);
+        if (records.durable()) {
+            long n = recordOf.computeIfAbsent(key, k -> ++lastRecord);
+            records.put(n, record(key, value));
+        }
+        return old;
+    }
+
+    /** Removes {@code key} from memory and from the records. Call with the mutex held. */
+    private byte[] drop(Bytes key) {
+        byte[] old = entries.remove(key);
+        if (old != null && records.durable()) {
+            records.remove(recordOf.remove(key));
+        }
+        return old;
+    }
+
+    private static byte[] record(Bytes key, byte[] value) {
+        byte[] k = key.bytes();
+        return ByteBuffer.allocate(4 + k.length + value.length).putInt(k.length).put(k).put(value).array();
+    }
+
+    @Override
+    void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
+        for (Map.Entry<Long, byte[]> r : stored) {
+            byte[] bytes = r.getValue();
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            int keyLength = in.getInt();
+            if (keyLength < 0 || keyLength > bytes.length - 4) {
+                throw new IllegalArgumentException("dict '" + name + "': malformed record " + r.getKey());
+            }
+            Bytes key = new Bytes(Arrays.copyOfRange(bytes, 4, 4 + keyLength));
+            entries.put(key, Arrays.copyOfRange(bytes, 4 + keyLength, bytes.length));
+            if (records.durable()) {
+                recordOf.put(key, r.getKey());
+            }
+            lastRecord = Math.max(lastRecord, r.getKey());
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        long n = 0;
+        for (Map.Entry<Bytes, byte[]> e : entries.entrySet()) {
+            sink.put(++n, record(e.getKey(), e.getValue()));
+        }
     }
 }

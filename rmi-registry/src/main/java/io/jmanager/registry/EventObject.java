@@ -3,7 +3,7 @@ package io.jmanager.registry;
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.RemoteEvent;
 
-/** Python's {@code Event}: a flag; waiters wake when it is set. */
+/** Python's {@code Event}: a flag; waiters wake when it is set. Record 0: the flag (one byte, 1 when set). */
 final class EventObject extends GuardedObject implements RemoteEvent {
     private boolean flag;
 
@@ -20,13 +20,17 @@ final class EventObject extends GuardedObject implements RemoteEvent {
     public void set() {
         lockedRun(() -> {
             flag = true;
+            records.put(0, new byte[] {1});
             signalChange();
         });
     }
 
     @Override
     public void clear() {
-        lockedRun(() -> flag = false);
+        lockedRun(() -> {
+            flag = false;
+            records.put(0, new byte[] {0});
+        });
     }
 
     @Override
@@ -40,7 +44,22 @@ final class EventObject extends GuardedObject implements RemoteEvent {
         try {
             return awaitGrant(session, waitId, waitNanos, () -> flag ? Boolean.TRUE : null) != null;
         } finally {
-            mutex.unlock();
+            unlock();
         }
+    }
+
+    @Override
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+        for (java.util.Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() != 0 || r.getValue().length != 1) {
+                throw new IllegalArgumentException("event '" + name + "': malformed record " + r.getKey());
+            }
+            flag = r.getValue()[0] == 1;
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        sink.put(0, new byte[] {(byte) (flag ? 1 : 0)});
     }
 }

@@ -23,6 +23,9 @@ abstract class GuardedObject {
     final Condition changed;
     final Waiters waiters = new Waiters();
     private boolean destroyed;
+    /** Where this object's state is kept; {@link Records#NONE} in memory. Set before the object is exported. */
+    Records records = Records.NONE;
+    private Durability durability = Durability.IN_MEMORY;
 
     GuardedObject(String name, ObjectSpec spec, RegistryContext limits) {
         this.name = name;
@@ -39,6 +42,39 @@ abstract class GuardedObject {
         this.limits = limits;
         this.mutex = sharedWith.mutex;
         this.changed = sharedWith.changed;
+    }
+
+    /**
+     * Connects this object to its records. Call once, before the object is exported; restore its state first
+     * ({@link #restore}) when it comes from a data directory or an import.
+     */
+    final void attach(Records records, Durability durability) {
+        this.records = records;
+        this.durability = durability;
+    }
+
+    /**
+     * Rebuilds the state from records this object type wrote, given in ascending key order; the object starts
+     * from its spec's initial state. Types without durable state ignore them. Called before the object is shared.
+     *
+     * @throws IllegalArgumentException if a record is malformed
+     */
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+    }
+
+    /** Writes the whole state as records (what {@link #restore} reads): for exports and imports. */
+    void writeState(RecordSink sink) {
+    }
+
+    /**
+     * Releases the mutex, then, once the calling thread holds it no more, waits until what it wrote is durable:
+     * a remote call that changed state answers only after the change is on disk ({@code --fsync always}).
+     */
+    final void unlock() {
+        mutex.unlock();
+        if (!mutex.isHeldByCurrentThread()) {
+            durability.awaitDurable();
+        }
     }
 
     /** Summary of the state for listings, e.g. {@code "3 entries"}. Called with the mutex held. */
@@ -95,7 +131,7 @@ abstract class GuardedObject {
             checkAlive();
             return action.get();
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -106,7 +142,7 @@ abstract class GuardedObject {
             checkAlive();
             action.run();
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 

@@ -8,7 +8,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/** A list of encoded values. Every method is atomic; indexes are checked here. */
+/**
+ * A list of encoded values. Every method is atomic; indexes are checked here.
+ *
+ * <p>Records: one per item, under its index. A change rewrites the records from the first index it touched (an
+ * append writes one record, an insert at the front rewrites them all, like the copy it costs in memory).
+ */
 final class ListObject extends GuardedObject implements RemoteList {
     private final ArrayList<byte[]> items = new ArrayList<>();
 
@@ -29,31 +34,49 @@ final class ListObject extends GuardedObject implements RemoteList {
     @Override
     public byte[] set(int index, byte[] value) {
         checkSize(value);
-        return locked(() -> items.set(checkIndex(index), value));
+        return locked(() -> {
+            byte[] old = items.set(checkIndex(index), value);
+            records.put(index, value);
+            return old;
+        });
     }
 
     @Override
     public void append(byte[] value) {
         checkSize(value);
-        lockedRun(() -> items.add(value));
+        lockedRun(() -> {
+            items.add(value);
+            records.put(items.size() - 1, value);
+        });
     }
 
     @Override
     public void insert(int index, byte[] value) {
         checkSize(value);
-        lockedRun(() -> items.add(checkPosition(index), value));
+        lockedRun(() -> {
+            items.add(checkPosition(index), value);
+            changed(index, items.size() - 1);
+        });
     }
 
     @Override
     public void extend(byte[][] values) {
         checkSizes(values);
-        lockedRun(() -> items.addAll(Arrays.asList(values)));
+        lockedRun(() -> {
+            int old = items.size();
+            items.addAll(Arrays.asList(values));
+            changed(old, old);
+        });
     }
 
     @Override
     public void insertAll(int index, byte[][] values) {
         checkSizes(values);
-        lockedRun(() -> items.addAll(checkPosition(index), Arrays.asList(values)));
+        lockedRun(() -> {
+            int old = items.size();
+            items.addAll(checkPosition(index), Arrays.asList(values));
+            changed(index, old);
+        });
     }
 
     @Override
@@ -63,7 +86,9 @@ final class ListObject extends GuardedObject implements RemoteList {
                 throw new IndexOutOfBoundsException("pop from empty list '" + name + "'");
             }
             int i = index < 0 ? items.size() + index : index;
-            return items.remove(checkIndex(i, index));
+            byte[] removed = items.remove(checkIndex(i, index));
+            changed(i, items.size() + 1);
+            return removed;
         });
     }
 
@@ -73,6 +98,7 @@ final class ListObject extends GuardedObject implements RemoteList {
             int i = find(value, 0, items.size());
             if (i >= 0) {
                 items.remove(i);
+                changed(i, items.size() + 1);
             }
             return i >= 0;
         });
@@ -81,7 +107,14 @@ final class ListObject extends GuardedObject implements RemoteList {
     @Override
     public int removeMatching(byte[][] values, boolean retain) {
         checkBatchItems(values.length);
-        return locked(() -> Bytes.removeMatching(items, values, retain));
+        return locked(() -> {
+            int old = items.size();
+            int removed = Bytes.removeMatching(items, values, retain);
+            if (removed > 0) {
+                changed(0, old);
+            }
+            return removed;
+        });
     }
 
     @Override
@@ -91,7 +124,10 @@ final class ListObject extends GuardedObject implements RemoteList {
 
     @Override
     public void clear() {
-        lockedRun(items::clear);
+        lockedRun(() -> {
+            items.clear();
+            records.clear();
+        });
     }
 
     @Override
@@ -112,9 +148,11 @@ final class ListObject extends GuardedObject implements RemoteList {
         checkSizes(values);
         lockedRun(() -> {
             checkRange(from, to);
+            int old = items.size();
             List<byte[]> range = items.subList(from, to);
             range.clear();
             range.addAll(Arrays.asList(values));
+            changed(from, old);
         });
     }
 
@@ -149,6 +187,7 @@ final class ListObject extends GuardedObject implements RemoteList {
             sorted.sort(reverse ? order.reversed() : order);
             items.clear();
             items.addAll(sorted);
+            changed(0, items.size());
         });
     }
 
@@ -185,6 +224,40 @@ final class ListObject extends GuardedObject implements RemoteList {
         if (from < 0 || to > items.size() || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for list '" + name
                     + "' of size " + items.size());
+        }
+    }
+
+    /**
+     * Rewrites the records from index {@code from} on, after a change that left them stale from there and that
+     * found {@code oldSize} items. Call with the mutex held.
+     */
+    private void changed(int from, int oldSize) {
+        if (!records.durable()) {
+            return;
+        }
+        for (int i = from; i < items.size(); i++) {
+            records.put(i, items.get(i));
+        }
+        for (int i = items.size(); i < oldSize; i++) {
+            records.remove(i);
+        }
+    }
+
+    @Override
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+        for (java.util.Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() != items.size()) {
+                throw new IllegalArgumentException("list '" + name + "': record " + r.getKey() + " where "
+                        + items.size() + " was expected");
+            }
+            items.add(r.getValue());
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        for (int i = 0; i < items.size(); i++) {
+            sink.put(i, items.get(i));
         }
     }
 }

@@ -8,6 +8,10 @@ import io.jmanager.wire.RemoteLock;
  * Python's {@code Lock} (non-reentrant: a second acquire by the holder blocks) or {@code RLock} (reentrant per
  * owner). The owner is {@code (session, thread)}. Each new grant takes the next fencing token; re-entry keeps the
  * current one.
+ *
+ * <p>Holds belong to sessions and sessions do not survive a restart, so a restarted registry has every lock free.
+ * Fencing tokens stay monotonic across restarts: record 0 holds a ceiling, raised in blocks of
+ * {@value #TOKEN_BLOCK} before a token passes it, and a restored lock continues above it.
  */
 final class LockObject extends GuardedObject implements RemoteLock {
     private final boolean reentrant;
@@ -16,6 +20,9 @@ final class LockObject extends GuardedObject implements RemoteLock {
     private int holds;
     private long token;
     private long lastToken;
+    /** Tokens up to here may have been handed out; record 0. */
+    private long tokenCeiling;
+    static final long TOKEN_BLOCK = 1 << 20;
     private long sinceMillis;
 
     LockObject(String name, ObjectSpec spec, RegistryContext limits) {
@@ -37,7 +44,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
             Long granted = awaitGrant(session, thread, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
             return granted == null ? 0 : granted;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -48,6 +55,10 @@ final class LockObject extends GuardedObject implements RemoteLock {
             holderThread = thread;
             holds = count;
             token = ++lastToken;
+            if (token > tokenCeiling) {
+                tokenCeiling = token + TOKEN_BLOCK;
+                records.put(0, java.nio.ByteBuffer.allocate(8).putLong(tokenCeiling).array());
+            }
             sinceMillis = System.currentTimeMillis();
             return token;
         }
@@ -141,7 +152,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
                         + " unlocked). Nothing was written");
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -152,7 +163,23 @@ final class LockObject extends GuardedObject implements RemoteLock {
             return new io.jmanager.wire.LockInfo(name, spec.type(), holderSession, holderThread, holds,
                     holds == 0 ? 0 : sinceMillis, token, java.util.List.copyOf(waiters.describe()));
         } finally {
-            mutex.unlock();
+            unlock();
         }
+    }
+
+    @Override
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+        for (java.util.Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() != 0 || r.getValue().length != 8) {
+                throw new IllegalArgumentException(spec.type() + " '" + name + "': malformed record " + r.getKey());
+            }
+            tokenCeiling = java.nio.ByteBuffer.wrap(r.getValue()).getLong();
+            lastToken = tokenCeiling;
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        sink.put(0, java.nio.ByteBuffer.allocate(8).putLong(Math.max(tokenCeiling, lastToken)).array());
     }
 }

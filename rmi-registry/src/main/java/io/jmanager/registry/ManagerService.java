@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Creation and destruction are serialized on the table; object calls never touch it.
  */
 final class ManagerService implements RemoteManager {
-    private record Entry(ObjectSpec spec, GuardedObject object, Remote stub) {
+    private record Entry(long id, ObjectSpec spec, GuardedObject object, Remote stub) {
     }
 
     private final Map<String, Entry> objects = new ConcurrentHashMap<>();
@@ -35,6 +35,7 @@ final class ManagerService implements RemoteManager {
     private final long epoch;
     private final long defaultLeaseMillis;
     private final int maxObjects;
+    private final Durability durability;
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -51,6 +52,13 @@ final class ManagerService implements RemoteManager {
     /** A service that holds at most {@code maxObjects} shared objects ({@code --max-objects}). */
     ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
                    long defaultLeaseMillis, int maxObjects) {
+        this(context, exporter, rmiRegistry, epoch, defaultLeaseMillis, maxObjects, Durability.IN_MEMORY);
+    }
+
+    /** A service that keeps its objects in {@code durability}. */
+    ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
+                   long defaultLeaseMillis, int maxObjects, Durability durability) {
+        this.durability = durability;
         this.maxObjects = maxObjects;
         this.context = context;
         this.exporter = exporter;
@@ -93,11 +101,16 @@ final class ManagerService implements RemoteManager {
         }
         Entry existing = objects.get(name);
         if (existing == null) {
+            ObjectHandle created = null;
             synchronized (tableLock) {
                 existing = objects.get(name);
                 if (existing == null) {
-                    return handle(name, create(name, spec));
+                    created = handle(name, create(name, spec));
                 }
+            }
+            if (created != null) {
+                durability.awaitDurable();
+                return created;
             }
         }
         ObjectFactory.checkCompatible(name, existing.spec(), spec);
@@ -129,8 +142,17 @@ final class ManagerService implements RemoteManager {
             lock = (LockObject) lockEntry.object();
         }
         GuardedObject object = ObjectFactory.create(name, spec, context, lock);
+        long id = durability.newObjectId();
+        object.attach(durability.records(id), durability);
+        Entry entry = share(name, id, spec, object);
+        durability.created(new Durability.StoredObject(name, id, spec));
+        return entry;
+    }
+
+    /** Exports and binds an object that is ready (created, or restored). Call with the table lock held. */
+    private Entry share(String name, long id, ObjectSpec spec, GuardedObject object) throws RemoteException {
         Remote stub = exporter.export((Remote) object);
-        Entry entry = new Entry(spec, object, stub);
+        Entry entry = new Entry(id, spec, object, stub);
         objects.put(name, entry);
         try {
             rmiRegistry.rebind(name, stub);
@@ -140,6 +162,76 @@ final class ManagerService implements RemoteManager {
             throw e;
         }
         return entry;
+    }
+
+    /**
+     * Rebuilds every object of the data directory's catalog from its records and shares it (start-up). An object
+     * whose records cannot be read stops the start-up.
+     *
+     * @return how many objects and records were restored
+     * @throws IllegalArgumentException naming the object whose records are malformed
+     */
+    long[] restoreAll() throws RemoteException {
+        long records = 0;
+        synchronized (tableLock) {
+            for (Durability.StoredObject stored : durability.catalog()) {
+                LockObject lock = null;
+                if (stored.spec().type() == ObjectType.CONDITION) {
+                    Entry lockEntry = objects.get(stored.spec().linkedName());
+                    if (lockEntry == null) {
+                        // its lock was destroyed: bind it to a new rlock, as creating the condition would
+                        lockEntry = create(stored.spec().linkedName(), ObjectSpec.of(ObjectType.RLOCK));
+                    }
+                    if (!(lockEntry.object() instanceof LockObject l)) {
+                        throw new IllegalArgumentException("condition '" + stored.name() + "' names '"
+                                + stored.spec().linkedName() + "', which is a " + lockEntry.spec().type());
+                    }
+                    lock = l;
+                }
+                GuardedObject object = ObjectFactory.create(stored.name(), stored.spec(), context, lock);
+                CountingRecords counted = new CountingRecords(durability.recordsOf(stored.id()));
+                try {
+                    object.restore(counted);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(stored.spec().describe() + " '" + stored.name() + "': "
+                            + e.getMessage(), e);
+                }
+                records += counted.count;
+                object.attach(durability.records(stored.id()), durability);
+                share(stored.name(), stored.id(), stored.spec(), object);
+            }
+        }
+        durability.awaitDurable();
+        synchronized (tableLock) {
+            return new long[] {objects.size(), records};
+        }
+    }
+
+    /** Counts the records an object reads while restoring. */
+    private static final class CountingRecords implements Iterable<Map.Entry<Long, byte[]>> {
+        private final Iterable<Map.Entry<Long, byte[]>> records;
+        long count;
+
+        CountingRecords(Iterable<Map.Entry<Long, byte[]>> records) {
+            this.records = records;
+        }
+
+        @Override
+        public java.util.Iterator<Map.Entry<Long, byte[]>> iterator() {
+            java.util.Iterator<Map.Entry<Long, byte[]>> it = records.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Map.Entry<Long, byte[]> next() {
+                    count++;
+                    return it.next();
+                }
+            };
+        }
     }
 
     private static ObjectHandle handle(String name, Entry entry) {
@@ -180,8 +272,10 @@ final class ManagerService implements RemoteManager {
             }
             entry.object().destroy();
             exporter.unexport((Remote) entry.object());
-            return true;
+            durability.destroyed(new Durability.StoredObject(name, entry.id(), entry.spec()));
         }
+        durability.awaitDurable();
+        return true;
     }
 
     @Override

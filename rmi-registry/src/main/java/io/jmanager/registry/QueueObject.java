@@ -20,16 +20,27 @@ import java.util.Iterator;
  * queue but stays owned by the taker's session until acknowledged. A delivery not acknowledged within the
  * visibility timeout, or whose session ends, goes back to the head of the queue (possibly beyond its capacity:
  * an item is never dropped), to be delivered again. An acknowledged delivery is never delivered again.
+ *
+ * <p>Records: one per item under its record number (growing with each put, so ascending keys give the order of
+ * arrival), kept until the item is taken or, for a delivery, acknowledged: a restart puts unacknowledged
+ * deliveries back in the queue. The unfinished task count is the record {@link #UNFINISHED}.
  */
 final class QueueObject extends GuardedObject implements RemoteQueue {
-    private final ArrayDeque<byte[]> items = new ArrayDeque<>();
+    /** The record that holds the unfinished task count. */
+    static final long UNFINISHED = Long.MIN_VALUE;
+    private final ArrayDeque<Item> items = new ArrayDeque<>();
+    private long lastItem;
     private final int capacity;
     private long unfinished;
     private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
     private long lastDeliveryId;
 
     /** An item handed out and not yet acknowledged. */
-    private record Delivery(long id, byte[] item, long session, long deadlineNanos) {
+    private record Delivery(long id, Item item, long session, long deadlineNanos) {
+    }
+
+    /** An item and its record number. */
+    private record Item(long number, byte[] bytes) {
     }
 
     QueueObject(String name, ObjectSpec spec, RegistryContext limits) {
@@ -79,17 +90,17 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         try {
             return awaitGrant(session, waitId, waitNanos, () -> {
                 requeueExpired();
-                byte[] head = removeHead();
+                Item head = removeHead();
                 if (head == null) {
                     return null;
                 }
                 long id = ++lastDeliveryId;
                 deliveries.put(id, new Delivery(id, head, session,
                         System.nanoTime() + millisToNanos(spec.visibilityMillis())));
-                return ByteBuffer.allocate(8 + head.length).putLong(id).put(head).array();
+                return ByteBuffer.allocate(8 + head.bytes().length).putLong(id).put(head.bytes()).array();
             });
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -97,7 +108,11 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public boolean ack(long session, long deliveryId) {
         return locked(() -> {
             requeueExpired();
-            return deliveries.remove(deliveryId) != null;
+            Delivery acked = deliveries.remove(deliveryId);
+            if (acked != null) {
+                records.remove(acked.item().number());
+            }
+            return acked != null;
         });
     }
 
@@ -147,14 +162,24 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 return Boolean.TRUE;
             }) != null;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     private void add(byte[] value) {
-        items.addLast(value);
+        Item item = new Item(++lastItem, value);
+        items.addLast(item);
+        records.put(item.number(), value);
         unfinished++;
+        unfinishedChanged();
         signalChange();
+    }
+
+    /** Writes the unfinished task count. Call with the mutex held. */
+    private void unfinishedChanged() {
+        if (records.durable()) {
+            records.put(UNFINISHED, ByteBuffer.allocate(8).putLong(unfinished).array());
+        }
     }
 
     @Override
@@ -175,24 +200,33 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         try {
             return awaitGrant(session, waitId, waitNanos, () -> {
                 requeueExpired();
-                return removeHead();
+                return taken(removeHead());
             });
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
-    private byte[] removeHead() {
-        byte[] head = items.pollFirst();
+    private Item removeHead() {
+        Item head = items.pollFirst();
         if (head != null) {
             signalChange();
         }
         return head;
     }
 
+    /** Drops the record of an item taken for good (not as a delivery); returns its bytes. */
+    private byte[] taken(Item item) {
+        if (item == null) {
+            return null;
+        }
+        records.remove(item.number());
+        return item.bytes();
+    }
+
     @Override
     public byte[] peek() {
-        return locked(items::peekFirst);
+        return locked(() -> items.isEmpty() ? null : items.peekFirst().bytes());
     }
 
     @Override
@@ -201,7 +235,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             int n = Math.min(Math.max(max, 0), items.size());
             byte[][] out = new byte[n][];
             for (int i = 0; i < n; i++) {
-                out[i] = items.pollFirst();
+                out[i] = taken(items.pollFirst());
             }
             if (n > 0) {
                 signalChange();
@@ -225,16 +259,18 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
 
     @Override
     public byte[][] snapshot() {
-        return locked(() -> items.toArray(new byte[0][]));
+        return locked(() -> items.stream().map(Item::bytes).toArray(byte[][]::new));
     }
 
     @Override
     public boolean removeFirst(byte[] value) {
         return locked(() -> {
             boolean removed = false;
-            for (Iterator<byte[]> it = items.iterator(); it.hasNext() && !removed; ) {
-                if (Arrays.equals(it.next(), value)) {
+            for (Iterator<Item> it = items.iterator(); it.hasNext() && !removed; ) {
+                Item item = it.next();
+                if (Arrays.equals(item.bytes(), value)) {
                     it.remove();
+                    records.remove(item.number());
                     removed = true;
                 }
             }
@@ -249,7 +285,19 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public int removeMatching(byte[][] values, boolean retain) {
         checkBatchItems(values.length);
         return locked(() -> {
-            int removed = Bytes.removeMatching(items, values, retain);
+            java.util.Set<Bytes> set = new java.util.HashSet<>();
+            for (byte[] v : values) {
+                set.add(new Bytes(v));
+            }
+            int before = items.size();
+            items.removeIf(item -> {
+                boolean remove = set.contains(new Bytes(item.bytes())) != retain;
+                if (remove) {
+                    records.remove(item.number());
+                }
+                return remove;
+            });
+            int removed = before - items.size();
             if (removed > 0) {
                 discarded(removed);
             }
@@ -261,6 +309,9 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public void clear() {
         lockedRun(() -> {
             int removed = items.size();
+            for (Item item : items) {
+                records.remove(item.number());
+            }
             items.clear();
             discarded(removed);
         });
@@ -269,6 +320,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     /** Items removed without being handed out count as done: nobody will process them. */
     private void discarded(int count) {
         unfinished = Math.max(0, unfinished - count);
+        unfinishedChanged();
         signalChange();
     }
 
@@ -283,6 +335,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                         + unfinished + " unfinished tasks, " + count + " marked done");
             }
             unfinished -= count;
+            unfinishedChanged();
             if (unfinished == 0) {
                 signalChange();
             }
@@ -295,12 +348,40 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         try {
             return awaitGrant(session, waitId, waitNanos, () -> unfinished == 0 ? Boolean.TRUE : null) != null;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     @Override
     public int unfinishedTasks() {
         return locked(() -> (int) Math.min(unfinished, Integer.MAX_VALUE));
+    }
+
+    @Override
+    void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
+        for (Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() == UNFINISHED) {
+                if (r.getValue().length != 8) {
+                    throw new IllegalArgumentException("queue '" + name + "': malformed task count record");
+                }
+                unfinished = ByteBuffer.wrap(r.getValue()).getLong();
+            } else {
+                items.addLast(new Item(r.getKey(), r.getValue()));
+                lastItem = Math.max(lastItem, r.getKey());
+            }
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        sink.put(UNFINISHED, ByteBuffer.allocate(8).putLong(unfinished).array());
+        java.util.TreeMap<Long, byte[]> all = new java.util.TreeMap<>();
+        for (Item item : items) {
+            all.put(item.number(), item.bytes());
+        }
+        for (Delivery d : deliveries.values()) {
+            all.put(d.item().number(), d.item().bytes());
+        }
+        all.forEach(sink::put);
     }
 }

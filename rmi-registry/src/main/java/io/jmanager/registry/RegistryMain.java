@@ -94,6 +94,16 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " putAll or extend (default: ${DEFAULT-VALUE})")
     int maxBatchItems = RegistryConfig.Limits.defaults().maxBatchItems();
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "keep every object in DIR (created if missing)"
+            + " so that each acknowledged change survives a crash and a restart on the same DIR restores them;"
+            + " without it state is in memory only, like Python's manager")
+    java.nio.file.Path dataDir;
+
+    @Option(names = "--fsync", paramLabel = "POLICY", description = "with --data-dir: 'always' (default: a change"
+            + " is acknowledged once it is on disk; concurrent changes share syncs) or 'interval=MS' (faster:"
+            + " acknowledged at once, synced every MS ms; a machine crash loses at most the last MS ms)")
+    String fsync = "always";
+
     public static void main(String[] args) {
         // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
         WireFilter.installRmiFilterProperties();
@@ -143,12 +153,22 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             throw new CommandLine.ParameterException(new CommandLine(this), "--tls-mutual needs --tls-truststore FILE"
                     + " (the client certificates to accept)");
         }
+        FsyncPolicy fsyncPolicy;
+        try {
+            fsyncPolicy = FsyncPolicy.parse(fsync);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        if (dataDir == null && !"always".equals(fsync)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--fsync needs --data-dir DIR");
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
                 .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
                 .withAuthKeyFile(authKeyFile).withHandshakeTimeoutMillis(handshakeTimeoutMillis)
                 .withMaxPendingHandshakes(maxPendingHandshakes)
-                .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems));
+                .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems))
+                .withDataDir(dataDir).withFsync(fsyncPolicy);
         if (tls) {
             try {
                 config = config.withTls(new RegistryConfig.Tls(TlsContexts.load(tlsKeyStore,
@@ -168,6 +188,9 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         } catch (java.net.UnknownHostException e) {
             System.err.println("registry.jar: unknown --bind address " + bind);
             return 1;
+        } catch (DataDirectoryException e) {
+            System.err.println("registry.jar: " + e.getMessage());
+            return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
             System.err.println("registry.jar: cannot use the authentication key: " + e.getMessage());
@@ -184,8 +207,12 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         System.out.println("jmanager registry " + RegistryVersion.get() + " listening on "
                 + (bind == null ? "all interfaces" : bind) + ", port " + server.port() + " (started in " + millis
                 + " ms)");
-        System.out.println("state is kept in memory only, as with Python's manager: it is lost when the registry"
-                + " stops");
+        System.out.println("state is kept " + server.storage());
+        if (server.recovery() != null) {
+            RegistryServer.Recovery r = server.recovery();
+            System.out.println("restored " + r.objects() + " objects (" + r.records() + " records) in " + r.millis()
+                    + " ms; sessions and lock holds do not survive a restart: every lock is free");
+        }
         System.out.println("authentication key: " + server.authKey().key().source()
                 + (server.authKey().created() ? " (created now)" : "") + ", fingerprint "
                 + server.authKey().key().fingerprint());

@@ -40,10 +40,25 @@ public final class RegistryServer implements AutoCloseable {
     private final AuthKeys.Loaded key;
     private final boolean tls;
     private final Refusals refusals;
+    private final Durability durability;
+    private final Recovery recovery;
     private volatile boolean closed;
 
+    /**
+     * What a start on a data directory found.
+     *
+     * @param objects objects restored
+     * @param records records read
+     * @param millis  time to open the directory and restore them
+     */
+    public record Recovery(long objects, long records, long millis) {
+    }
+
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
-                           String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals) {
+                           String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals,
+                           Durability durability, Recovery recovery) {
+        this.durability = durability;
+        this.recovery = recovery;
         this.rmiRegistry = rmiRegistry;
         this.service = service;
         this.reaper = reaper;
@@ -104,8 +119,22 @@ public final class RegistryServer implements AutoCloseable {
      * @throws java.rmi.server.ExportException if the port is in use
      * @throws UnknownHostException            if the bind address does not resolve
      * @throws IOException                     if the key cannot be read or created (the message says which and why)
+     * @throws DataDirectoryException          if the data directory is corrupted, foreign or in use
      */
     public static RegistryServer start(RegistryConfig config) throws IOException {
+        long opening = System.nanoTime();
+        Durability durability = config.dataDir() == null ? Durability.IN_MEMORY
+                : MvStoreDurability.open(config.dataDir(), config.fsync());
+        try {
+            return start(config, durability, opening);
+        } catch (IOException | RuntimeException | Error e) {
+            durability.close();
+            throw e;
+        }
+    }
+
+    private static RegistryServer start(RegistryConfig config, Durability durability, long opening)
+            throws IOException {
         WireFilter.installRmiFilterProperties();
         AuthKeys.Loaded key = config.authKey() != null
                 ? new AuthKeys.Loaded(config.authKey(), false, null)
@@ -143,8 +172,22 @@ public final class RegistryServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
                 config.limits().maxBatchItems(), config.limits().maxWaitersPerObject());
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
-                config.limits().maxObjects());
+                config.limits().maxObjects(), durability);
         serviceRef[0] = service;
+        Recovery recovery = null;
+        if (durability.durable()) {
+            long[] restored;
+            try {
+                restored = service.restoreAll();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                service.unexportAll();
+                ManagerService.unexportQuietly(rmiRegistry);
+                throw new DataDirectoryException("data directory " + config.dataDir() + " holds state this registry"
+                        + " cannot restore: " + e.getMessage() + ". The registry did not start and did not modify"
+                        + " it", e);
+            }
+            recovery = new Recovery(restored[0], restored[1], (System.nanoTime() - opening) / 1_000_000);
+        }
         Remote root = exporter.export(service);
         try {
             rmiRegistry.bind(RemoteManager.BINDING, root);
@@ -159,7 +202,8 @@ public final class RegistryServer implements AutoCloseable {
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
         reaper.scheduleWithFixedDelay(() -> service.reassertBindings(root), 1, 1, TimeUnit.SECONDS);
-        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals);
+        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
+                durability, recovery);
     }
 
     /** The largest total of one batch call. */
@@ -247,6 +291,21 @@ public final class RegistryServer implements AutoCloseable {
         return refusals.total();
     }
 
+    /** Where objects are kept, for the start-up message. */
+    public String storage() {
+        return durability.describe();
+    }
+
+    /** True if objects are kept in a data directory. */
+    public boolean durable() {
+        return durability.durable();
+    }
+
+    /** What the start on a data directory restored, or null in memory. */
+    public Recovery recovery() {
+        return recovery;
+    }
+
     /** A random number chosen at start-up; differs after every restart. */
     public long epoch() {
         return epoch;
@@ -268,5 +327,6 @@ public final class RegistryServer implements AutoCloseable {
         ManagerService.unexportQuietly(service);
         service.unexportAll();
         ManagerService.unexportQuietly(rmiRegistry);
+        durability.close();
     }
 }

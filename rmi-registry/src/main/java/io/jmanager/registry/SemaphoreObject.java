@@ -11,6 +11,9 @@ import java.util.Map;
  * registry counts what each session took and has not given back, so that the permits of a session that was
  * abandoned (its worker died, was cut off past its lease, or was killed by an operator) return. A session closed
  * cleanly gives nothing back: its permits may have been consumed as signals.
+ *
+ * <p>Record 0: the permits available once every session holding some has ended as abandoned, which is what a
+ * restart does (sessions do not survive it): available permits plus those held by open sessions.
  */
 final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
     private final boolean bounded;
@@ -41,10 +44,11 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
                 }
                 permits -= count;
                 heldBySession.merge(session, count, Integer::sum);
+                permitsChanged();
                 return Boolean.TRUE;
             }) != null;
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
@@ -62,6 +66,7 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
             }
             permits += count;
             heldBySession.computeIfPresent(session, (s, held) -> held > count ? held - count : null);
+            permitsChanged();
             signalChange();
         });
     }
@@ -79,6 +84,7 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
             permits -= drained;
             if (drained > 0) {
                 heldBySession.merge(session, drained, Integer::sum);
+                permitsChanged();
             }
             return drained;
         });
@@ -94,11 +100,45 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
             permits = (int) Math.min(bounded ? initial : Integer.MAX_VALUE, (long) permits + held);
             signalChange();
         }
+        if (held != null) {
+            permitsChanged();
+        }
     }
 
     private static void checkCount(int count) {
         if (count <= 0) {
             throw new IllegalArgumentException("permit count must be positive, got " + count);
         }
+    }
+
+    /** The permits there would be if every holding session ended abandoned. */
+    private int permitsAfterRestart() {
+        long total = permits;
+        for (int held : heldBySession.values()) {
+            total += held;
+        }
+        return (int) Math.min(bounded ? initial : Integer.MAX_VALUE, total);
+    }
+
+    /** Writes record 0. Call with the mutex held. */
+    private void permitsChanged() {
+        if (records.durable()) {
+            records.put(0, java.nio.ByteBuffer.allocate(4).putInt(permitsAfterRestart()).array());
+        }
+    }
+
+    @Override
+    void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
+        for (java.util.Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() != 0 || r.getValue().length != 4) {
+                throw new IllegalArgumentException("semaphore '" + name + "': malformed record " + r.getKey());
+            }
+            permits = java.nio.ByteBuffer.wrap(r.getValue()).getInt();
+        }
+    }
+
+    @Override
+    void writeState(RecordSink sink) {
+        sink.put(0, java.nio.ByteBuffer.allocate(4).putInt(permitsAfterRestart()).array());
     }
 }

@@ -1,5 +1,9 @@
 package io.jmanager.wire;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -125,6 +129,86 @@ public final class ObjectSpec implements Serializable {
     @Override
     public String toString() {
         return describe();
+    }
+
+    /**
+     * This spec as portable bytes, for data directories and exports: a format byte, the type's name, the size,
+     * the visibility timeout, then layout, linked name and initial bits, each with a presence flag.
+     */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF(type.name());
+            out.writeLong(size);
+            out.writeLong(visibilityMillis);
+            writeOptional(out, layout);
+            writeOptional(out, linkedName);
+            out.writeBoolean(initialBits != null);
+            if (initialBits != null) {
+                out.writeInt(initialBits.length);
+                for (long bits : initialBits) {
+                    out.writeLong(bits);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("impossible: writing to memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The spec {@link #toBytes()} wrote.
+     *
+     * @throws IllegalArgumentException if the bytes are not such a spec (the message says what is wrong)
+     */
+    public static ObjectSpec fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int format = in.readUnsignedByte();
+            if (format != 1) {
+                throw new IllegalArgumentException("unknown object spec format " + format + " (this jmanager reads"
+                        + " format 1; was the data written by a newer version?)");
+            }
+            ObjectType type = ObjectType.valueOf(in.readUTF());
+            long size = in.readLong();
+            long visibility = in.readLong();
+            String layout = readOptional(in);
+            String linked = readOptional(in);
+            long[] initial = null;
+            if (in.readBoolean()) {
+                int n = in.readInt();
+                if (n < 0 || n > in.available() / 8) {
+                    throw new IllegalArgumentException("object spec with " + n + " initial slots but "
+                            + in.available() + " bytes left");
+                }
+                initial = new long[n];
+                for (int i = 0; i < n; i++) {
+                    initial[i] = in.readLong();
+                }
+            }
+            if (in.available() != 0) {
+                throw new IllegalArgumentException("object spec with " + in.available() + " trailing bytes");
+            }
+            if ((type == ObjectType.VALUE || type == ObjectType.ARRAY) && layout == null
+                    || type == ObjectType.CONDITION && linked == null
+                    || visibility < 0 || visibility > 0 && type != ObjectType.QUEUE) {
+                throw new IllegalArgumentException("inconsistent object spec for a " + type);
+            }
+            return new ObjectSpec(type, layout, size, linked, initial, visibility);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated object spec: " + e, e);
+        }
+    }
+
+    private static void writeOptional(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     /** Refuses a stream that breaks the invariants the factory methods keep (the registry reads specs from it). */

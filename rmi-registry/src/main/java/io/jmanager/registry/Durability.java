@@ -1,0 +1,104 @@
+package io.jmanager.registry;
+
+import io.jmanager.wire.ObjectSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the registry keeps its objects: nowhere ({@link #IN_MEMORY}, like Python's manager) or in a data directory
+ * ({@link MvStoreDurability}). Holds the catalog (name, id and spec of every object) and each object's
+ * {@link Records}. Thread-safe.
+ *
+ * <p>Contract of a durable implementation: a record written before {@link #awaitDurable()} returns on the same
+ * thread survives a crash of the process ({@code kill -9}) or, with an interval fsync policy, of the machine
+ * after at most that interval.
+ */
+interface Durability extends AutoCloseable {
+    /** An object as the catalog keeps it. */
+    record StoredObject(String name, long id, ObjectSpec spec) {
+    }
+
+    /** No data directory: every object lives in memory only. */
+    Durability IN_MEMORY = new Durability() {
+        @Override
+        public boolean durable() {
+            return false;
+        }
+
+        @Override
+        public long newObjectId() {
+            return 0;
+        }
+
+        @Override
+        public Records records(long objectId) {
+            return Records.NONE;
+        }
+
+        @Override
+        public void created(StoredObject object) {
+        }
+
+        @Override
+        public void destroyed(StoredObject object) {
+        }
+
+        @Override
+        public List<StoredObject> catalog() {
+            return List.of();
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+            return List.of();
+        }
+
+        @Override
+        public void awaitDurable() {
+        }
+
+        @Override
+        public String describe() {
+            return "in memory only (like Python's manager): objects are lost when the registry stops;"
+                    + " start with --data-dir DIR to keep them";
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    boolean durable();
+
+    /** A new object id, never used before in this store. */
+    long newObjectId();
+
+    /** The records of object {@code objectId}, created empty if new. */
+    Records records(long objectId);
+
+    /** Adds an object to the catalog. */
+    void created(StoredObject object);
+
+    /** Removes an object from the catalog and drops its records. */
+    void destroyed(StoredObject object);
+
+    /** Every object in the catalog, conditions after all other objects (they name their lock). */
+    List<StoredObject> catalog();
+
+    /** The records of one object in ascending key order. */
+    Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId);
+
+    /**
+     * Waits until every record the calling thread wrote is durable (for {@code --fsync always}); returns at once if
+     * it wrote none, or with an interval policy.
+     *
+     * @throws IllegalStateException if the data directory failed; the registry then refuses further writes
+     */
+    void awaitDurable();
+
+    /** One line for the start-up message: where and how objects are kept. */
+    String describe();
+
+    @Override
+    void close();
+}

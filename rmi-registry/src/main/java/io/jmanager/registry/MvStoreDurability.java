@@ -1,0 +1,414 @@
+package io.jmanager.registry;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
+
+/**
+ * A data directory on H2's MVStore: one file, {@value #STORE_FILE}, holding a format marker, the catalog and one
+ * map of records per object ({@code o.<id>}, {@code long} keys, {@code byte[]} values).
+ *
+ * <p><b>Group commit.</b> Objects write records into the maps with their mutex held; the remote call then calls
+ * {@link #awaitDurable()}, which waits until an MVStore commit plus an fsync covered the version the thread wrote
+ * in. The first waiting thread becomes the leader and commits and syncs everything written so far; threads that
+ * wrote meanwhile wait for the leader and are covered by its sync, or elect the next leader: with N concurrent
+ * writers one sync serves up to N calls. With {@link FsyncPolicy#intervalMillis()} a background thread commits and
+ * syncs on a fixed period instead and calls never wait.
+ *
+ * <p>MVStore appends each commit as a chunk with a checksum; after a crash it opens at the newest complete chunk,
+ * so a torn write loses only what no call was told was durable.
+ */
+final class MvStoreDurability implements Durability {
+    static final String STORE_FILE = "registry.mv.db";
+    static final String OWNER_FILE = "registry.owner";
+    private static final String META = "jmanager.meta";
+    private static final String CATALOG = "jmanager.catalog";
+    private static final String FORMAT = "jmanager-data";
+    private static final String FORMAT_VERSION = "1";
+
+    private final Path dir;
+    private final FsyncPolicy fsync;
+    private final MVStore store;
+    private final MVMap<String, String> meta;
+    private final MVMap<String, byte[]> catalog;
+    private final ThreadLocal<long[]> written = ThreadLocal.withInitial(() -> new long[1]);
+    private final Object monitor = new Object();
+    private long durableVersion = -1;
+    private boolean committing;
+    private volatile String failure;
+    private final ScheduledExecutorService syncer;
+
+    private MvStoreDurability(Path dir, FsyncPolicy fsync, MVStore store) {
+        this.dir = dir;
+        this.fsync = fsync;
+        this.store = store;
+        this.meta = store.openMap(META);
+        this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
+                .valueType(ByteArrayDataType.INSTANCE));
+        if (fsync.always()) {
+            this.syncer = null;
+        } else {
+            this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jmanager-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+            syncer.scheduleWithFixedDelay(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Opens (or creates) the data directory {@code dir}.
+     *
+     * @throws DataDirectoryException if it is not a directory, holds files that are not jmanager's, is corrupted,
+     *                                was written by a newer format, or is in use by another running registry; the
+     *                                directory is not modified in any of these cases
+     */
+    static MvStoreDurability open(Path dir, FsyncPolicy fsync) throws DataDirectoryException {
+        Path file = dir.resolve(STORE_FILE);
+        boolean fresh = !Files.exists(file);
+        checkDirectory(dir, fresh);
+        MVStore store;
+        try {
+            store = new MVStore.Builder().fileName(file.toString()).open();
+        } catch (MVStoreException e) {
+            throw translateOpenFailure(dir, file, e);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw corrupted(file, e);
+        }
+        try {
+            if (!fresh) {
+                checkFormat(store, file);
+            }
+            MvStoreDurability durability = new MvStoreDurability(dir, fsync, store);
+            if (fresh) {
+                durability.meta.put("format", FORMAT);
+                durability.meta.put("formatVersion", FORMAT_VERSION);
+                durability.meta.put("created", Instant.now().toString());
+                durability.meta.put("nextObjectId", "1");
+                store.commit();
+                store.sync();
+            }
+            durability.writeOwner();
+            return durability;
+        } catch (DataDirectoryException e) {
+            store.closeImmediately();
+            throw e;
+        } catch (RuntimeException e) {
+            store.closeImmediately();
+            throw corrupted(file, e);
+        }
+    }
+
+    private static void checkDirectory(Path dir, boolean fresh) throws DataDirectoryException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new DataDirectoryException("data directory " + dir + " is a file, not a directory; give --data-dir"
+                    + " a directory (it is created if missing)");
+        }
+        try {
+            Files.createDirectories(dir);
+            if (fresh) {
+                List<String> foreign;
+                try (Stream<Path> entries = Files.list(dir)) {
+                    foreign = entries.map(p -> p.getFileName().toString())
+                            .filter(n -> !n.startsWith("registry.")).sorted().toList();
+                }
+                if (!foreign.isEmpty()) {
+                    throw new DataDirectoryException("data directory " + dir + " is not a jmanager data directory:"
+                            + " it has no " + STORE_FILE + " but holds " + foreign.size() + " other file(s), e.g. '"
+                            + foreign.get(0) + "'. Nothing was changed; give --data-dir an empty or new directory");
+                }
+            }
+            if (!Files.isWritable(dir)) {
+                throw new DataDirectoryException("data directory " + dir + " is not writable by this user");
+            }
+        } catch (DataDirectoryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot use data directory " + dir + ": " + e, e);
+        }
+    }
+
+    private static void checkFormat(MVStore store, Path file) throws DataDirectoryException {
+        if (!store.hasMap(META) || !store.hasMap(CATALOG)) {
+            throw new DataDirectoryException(file + " is an MVStore file but not a jmanager data directory (no"
+                    + " jmanager format marker). Nothing was changed; give --data-dir an empty or new directory");
+        }
+        MVMap<String, String> meta = store.openMap(META);
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new DataDirectoryException(file + " is not a jmanager data directory (format marker '"
+                    + meta.get("format") + "'). Nothing was changed; give --data-dir an empty or new directory");
+        }
+        if (!FORMAT_VERSION.equals(meta.get("formatVersion"))) {
+            throw new DataDirectoryException(file + " was written in jmanager data format "
+                    + meta.get("formatVersion") + "; this registry reads format " + FORMAT_VERSION + ". Nothing was"
+                    + " changed; run the registry version that wrote it, or export and import the state");
+        }
+    }
+
+    private static DataDirectoryException translateOpenFailure(Path dir, Path file, MVStoreException e) {
+        if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+            String owner = "";
+            try {
+                owner = " (" + Files.readString(dir.resolve(OWNER_FILE), StandardCharsets.UTF_8).trim() + ")";
+            } catch (IOException | RuntimeException unreadable) {
+                // the owner file is informative only
+            }
+            return new DataDirectoryException("data directory " + dir + " is in use by another running registry"
+                    + owner + "; stop that registry first, or give this one another --data-dir", e);
+        }
+        return corrupted(file, e);
+    }
+
+    private static DataDirectoryException corrupted(Path file, Exception e) {
+        return new DataDirectoryException("data file " + file + " is corrupted or unreadable (" + e.getMessage()
+                + "). The registry did not start and did not modify it. Keep a copy, then restore a backup"
+                + " (worker.jar import) into a new --data-dir", e);
+    }
+
+    private void writeOwner() {
+        String owner = "pid " + ProcessHandle.current().pid() + " on " + hostName() + ", since " + Instant.now();
+        try {
+            Files.writeString(dir.resolve(OWNER_FILE), owner + System.lineSeparator(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // informative only: the MVStore file lock is what keeps a second registry out
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return ManagementFactory.getRuntimeMXBean().getName();
+        }
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public long newObjectId() {
+        synchronized (meta) {
+            long id = Long.parseLong(meta.getOrDefault("nextObjectId", "1"));
+            meta.put("nextObjectId", Long.toString(id + 1));
+            wrote();
+            return id;
+        }
+    }
+
+    @Override
+    public Records records(long objectId) {
+        return new MapRecords(objectMap(objectId));
+    }
+
+    private MVMap<Long, byte[]> objectMap(long objectId) {
+        return store.openMap("o." + objectId, new MVMap.Builder<Long, byte[]>()
+                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+    }
+
+    @Override
+    public void created(StoredObject object) {
+        checkUsable();
+        byte[] spec = object.spec().toBytes();
+        catalog.put(object.name(), ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array());
+        wrote();
+    }
+
+    @Override
+    public void destroyed(StoredObject object) {
+        checkUsable();
+        catalog.remove(object.name());
+        store.removeMap(objectMap(object.id()));
+        wrote();
+    }
+
+    @Override
+    public List<StoredObject> catalog() {
+        List<StoredObject> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : catalog.entrySet()) {
+            ByteBuffer record = ByteBuffer.wrap(e.getValue());
+            long id = record.getLong();
+            ObjectSpec spec = ObjectSpec.fromBytes(Arrays.copyOfRange(e.getValue(), 8, e.getValue().length));
+            out.add(new StoredObject(e.getKey(), id, spec));
+        }
+        out.sort(Comparator.comparing((StoredObject o) -> o.spec().type() == ObjectType.CONDITION)
+                .thenComparing(StoredObject::name));
+        return out;
+    }
+
+    @Override
+    public Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+        return objectMap(objectId).entrySet();
+    }
+
+    /** Notes that the calling thread wrote in the current version. */
+    private void wrote() {
+        written.get()[0] = store.getCurrentVersion() + 1;
+    }
+
+    @Override
+    public void awaitDurable() {
+        long[] mine = written.get();
+        long version = mine[0] - 1;
+        if (version < 0) {
+            return;
+        }
+        mine[0] = 0;
+        if (!fsync.always()) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                synchronized (monitor) {
+                    while (true) {
+                        checkUsable();
+                        if (durableVersion >= version) {
+                            return;
+                        }
+                        if (!committing) {
+                            committing = true;
+                            break;
+                        }
+                        try {
+                            monitor.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                }
+                lead();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Commits and syncs everything written so far, as the leader of a group commit. */
+    private void lead() {
+        long covered = -1;
+        String failed = null;
+        try {
+            covered = commitAndSync();
+        } catch (RuntimeException | Error e) {
+            failed = e.toString();
+        }
+        synchronized (monitor) {
+            committing = false;
+            if (failed != null) {
+                failure = failed;
+            } else {
+                durableVersion = Math.max(durableVersion, covered);
+            }
+            monitor.notifyAll();
+        }
+    }
+
+    /** Returns the newest version now durable: every write made before the call. */
+    private long commitAndSync() {
+        long version = store.getCurrentVersion();
+        store.commit();
+        store.sync();
+        return version;
+    }
+
+    private void periodicSync() {
+        try {
+            if (store.hasUnsavedChanges()) {
+                commitAndSync();
+            }
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+    }
+
+    private void checkUsable() {
+        String failed = failure;
+        if (failed != null) {
+            throw new IllegalStateException("the registry's data directory " + dir + " failed (" + failed + "):"
+                    + " this change and later ones may not be durable, and the registry refuses further writes."
+                    + " See the registry's log, fix the disk, and restart it");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "in data directory " + dir.toAbsolutePath() + " (fsync " + fsync + ")";
+    }
+
+    @Override
+    public void close() {
+        if (syncer != null) {
+            syncer.shutdownNow();
+        }
+        try {
+            if (!store.isClosed()) {
+                store.close();
+            }
+        } catch (RuntimeException e) {
+            // the store is closed (or failed) either way; the last commit is on disk
+        }
+    }
+
+    /** One object's records in its map. */
+    private final class MapRecords implements Records {
+        private final MVMap<Long, byte[]> map;
+
+        MapRecords(MVMap<Long, byte[]> map) {
+            this.map = map;
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+
+        @Override
+        public void put(long key, byte[] value) {
+            checkUsable();
+            map.put(key, value);
+            wrote();
+        }
+
+        @Override
+        public void remove(long key) {
+            checkUsable();
+            map.remove(key);
+            wrote();
+        }
+
+        @Override
+        public void clear() {
+            checkUsable();
+            map.clear();
+            wrote();
+        }
+    }
+}
