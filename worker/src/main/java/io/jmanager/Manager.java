@@ -324,6 +324,61 @@ public final class Manager implements AutoCloseable {
         return callRoot("the registry", root -> root.killSession(sessionId));
     }
 
+    /**
+     * What an export or import moved.
+     *
+     * @param objects objects
+     * @param records their records (entries, items, array chunks, counters)
+     * @param bytes   size of the export file
+     */
+    public record Transfer(long objects, long records, long bytes) {
+    }
+
+    /**
+     * Writes the registry's whole state to {@code out} in jmanager's portable export format (a gzip stream; see
+     * {@code docs/DESIGN.md}): every object with its name, type, parameters and contents. Each object is captured
+     * atomically, one after the other, not all at one instant. Sessions and lock holds are not part of the state.
+     *
+     * @throws IOException if {@code out} fails; the registry is unchanged either way
+     */
+    public Transfer exportState(java.io.OutputStream out) throws java.io.IOException {
+        long[] begun = callRoot("the registry", root -> root.beginExport(connection.sessionId()));
+        long bytes = 0;
+        while (true) {
+            byte[] page = callRoot("the registry", root -> root.exportPage(connection.sessionId(), begun[0]));
+            if (page.length == 0) {
+                return new Transfer(begun[1], begun[2], bytes);
+            }
+            out.write(page);
+            bytes += page.length;
+        }
+    }
+
+    /**
+     * Creates every object of an export file ({@link #exportState}) in this registry, which must hold no object.
+     * The registry checks the whole file first: a damaged, truncated or foreign file imports nothing.
+     *
+     * @throws IllegalArgumentException if the file is not a complete, intact export (the message says what)
+     * @throws IllegalStateException    if the registry holds objects
+     * @throws IOException              if reading {@code in} fails
+     */
+    public Transfer importState(java.io.InputStream in) throws java.io.IOException {
+        long id = callRoot("the registry", root -> root.beginImport(connection.sessionId()));
+        byte[] chunk = new byte[RemoteManager.TRANSFER_CHUNK_BYTES];
+        long bytes = 0;
+        int n;
+        while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+            byte[] part = n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n);
+            callRoot("the registry", root -> {
+                root.importChunk(connection.sessionId(), id, part);
+                return null;
+            });
+            bytes += n;
+        }
+        long[] done = callRoot("the registry", root -> root.finishImport(connection.sessionId(), id));
+        return new Transfer(done[0], done[1], bytes);
+    }
+
     /** The registry URL this manager is connected to, {@code rmi://host:port}. */
     public String url() {
         return urlText;

@@ -209,8 +209,11 @@ final class RegistryConnection implements AutoCloseable {
             install(fresh);
             boolean restarted = fresh.grant().epoch() != lost.grant().epoch();
             throw new SessionExpiredException("session " + lost.id() + " with the registry at " + urlText
-                    + " ended: " + why + (restarted ? "; the registry restarted, so objects kept only in its memory"
-                    + " are gone" : "") + ". Locks it held were released and may belong to others now; its waits"
+                    + " ended: " + why + (!restarted ? "" : fresh.grant().durable()
+                    ? "; the registry restarted on its data directory, so objects and their contents are as they"
+                    + " were, but sessions and lock holds did not survive"
+                    : "; the registry restarted, so objects kept only in its memory are gone")
+                    + ". Locks it held were released and may belong to others now; its waits"
                     + " were cancelled. This manager goes on in new session " + fresh.id()
                     + (restarted ? " of the restarted registry" : ""));
         }

@@ -239,9 +239,7 @@ final class DictObject extends GuardedObject implements RemoteDict {
             }
             Bytes key = new Bytes(Arrays.copyOfRange(bytes, 4, 4 + keyLength));
             entries.put(key, Arrays.copyOfRange(bytes, 4 + keyLength, bytes.length));
-            if (records.durable()) {
-                recordOf.put(key, r.getKey());
-            }
+            recordOf.put(key, r.getKey()); // restored before being attached: kept whatever the records
             lastRecord = Math.max(lastRecord, r.getKey());
         }
     }

@@ -36,6 +36,7 @@ final class ManagerService implements RemoteManager {
     private final long defaultLeaseMillis;
     private final int maxObjects;
     private final Durability durability;
+    private final StateTransfers transfers = new StateTransfers();
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -69,6 +70,7 @@ final class ManagerService implements RemoteManager {
 
     /** Releases what an ended session held in every object. */
     void sessionEnded(long session, SessionEnd how) {
+        transfers.sessionEnded(session);
         for (Entry e : objects.values()) {
             e.object().endSession(session, how);
         }
@@ -79,7 +81,8 @@ final class ManagerService implements RemoteManager {
         long lease = requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis;
         SessionTable.Session s = context.sessions().open(clientHost, clientPid,
                 GuardedObject.millisToNanos(lease));
-        return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get());
+        return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get(),
+                durability.durable());
     }
 
     @Override
@@ -368,6 +371,119 @@ final class ManagerService implements RemoteManager {
             java.rmi.server.UnicastRemoteObject.unexportObject(object, true);
         } catch (NoSuchObjectException e) {
             // not exported: nothing to do
+        }
+    }
+
+    @Override
+    public long[] beginExport(long sessionId) {
+        context.sessions().check(sessionId);
+        List<StateArchive.ArchivedObject> snapshot = new ArrayList<>();
+        long records = 0;
+        List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(ARCHIVE_ORDER);
+        for (Map.Entry<String, Entry> e : entries) {
+            List<Map.Entry<Long, byte[]>> list = new ArrayList<>();
+            GuardedObject object = e.getValue().object();
+            object.mutex.lock();
+            try {
+                object.writeState((key, value) -> list.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key,
+                        value)));
+            } finally {
+                object.mutex.unlock();
+            }
+            snapshot.add(new StateArchive.ArchivedObject(e.getKey(), e.getValue().spec(), list));
+            records += list.size();
+        }
+        return new long[] {transfers.beginExport(sessionId, snapshot), snapshot.size(), records};
+    }
+
+    /** Conditions after every other object (they name their lock), then by name. */
+    private static final Comparator<Map.Entry<String, Entry>> ARCHIVE_ORDER =
+            Comparator.comparing((Map.Entry<String, Entry> e) -> e.getValue().spec().type() == ObjectType.CONDITION)
+                    .thenComparing(Map.Entry::getKey);
+
+    @Override
+    public byte[] exportPage(long sessionId, long exportId) {
+        context.sessions().check(sessionId);
+        return transfers.exportPage(sessionId, exportId);
+    }
+
+    @Override
+    public long beginImport(long sessionId) {
+        context.sessions().check(sessionId);
+        checkEmptyForImport();
+        return transfers.beginImport(sessionId);
+    }
+
+    @Override
+    public void importChunk(long sessionId, long importId, byte[] chunk) {
+        context.sessions().check(sessionId);
+        transfers.importChunk(sessionId, importId, chunk);
+    }
+
+    @Override
+    public long[] finishImport(long sessionId, long importId) throws RemoteException {
+        context.sessions().check(sessionId);
+        byte[] file = transfers.takeImport(sessionId, importId);
+        List<StateArchive.ArchivedObject> archived = StateArchive.read(new java.io.ByteArrayInputStream(file),
+                2 * context.maxValueBytes() + 64);
+        long records = 0;
+        synchronized (tableLock) {
+            checkEmptyForImport();
+            if (archived.size() > maxObjects) {
+                throw new io.jmanager.RegistryLimitException("the export file holds " + archived.size()
+                        + " objects and this registry's limit is " + maxObjects + " (--max-objects); nothing was"
+                        + " imported");
+            }
+            // build and check every object before sharing any: a bad file imports nothing
+            Map<String, GuardedObject> built = new java.util.LinkedHashMap<>();
+            for (StateArchive.ArchivedObject a : archived) {
+                ObjectFactory.checkName(a.name());
+                if (built.containsKey(a.name())) {
+                    throw new IllegalArgumentException("the export file holds '" + a.name() + "' twice; nothing"
+                            + " was imported");
+                }
+                LockObject lock = null;
+                if (a.spec().type() == ObjectType.CONDITION) {
+                    if (!(built.get(a.spec().linkedName()) instanceof LockObject l)) {
+                        throw new IllegalArgumentException("condition '" + a.name() + "' of the export file names"
+                                + " lock '" + a.spec().linkedName() + "', which the file does not hold before it;"
+                                + " nothing was imported");
+                    }
+                    lock = l;
+                }
+                GuardedObject object = ObjectFactory.create(a.name(), a.spec(), context, lock);
+                try {
+                    object.restore(a.records());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(a.spec().describe() + " '" + a.name() + "' of the export"
+                            + " file: " + e.getMessage() + "; nothing was imported", e);
+                }
+                built.put(a.name(), object);
+                records += a.records().size();
+            }
+            int i = 0;
+            for (GuardedObject object : built.values()) {
+                StateArchive.ArchivedObject a = archived.get(i++);
+                long id = durability.newObjectId();
+                Records stored = durability.records(id);
+                object.attach(stored, durability);
+                if (stored.durable()) {
+                    a.records().forEach(r -> stored.put(r.getKey(), r.getValue()));
+                }
+                share(a.name(), id, a.spec(), object);
+                durability.created(new Durability.StoredObject(a.name(), id, a.spec()));
+            }
+        }
+        durability.awaitDurable();
+        return new long[] {archived.size(), records};
+    }
+
+    private void checkEmptyForImport() {
+        if (!objects.isEmpty()) {
+            throw new IllegalStateException("import needs an empty registry, and this one holds " + objects.size()
+                    + " objects; nothing was imported. Import into a new registry (or a new --data-dir), or"
+                    + " destroy its objects first");
         }
     }
 }

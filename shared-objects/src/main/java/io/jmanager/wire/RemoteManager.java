@@ -65,4 +65,41 @@ public interface RemoteManager extends Remote {
      * cancelled. Returns false if no such session is open. For operators facing a stuck worker.
      */
     boolean killSession(long sessionId) throws RemoteException;
+
+    /**
+     * Starts an export of the whole state for session {@code sessionId}: every object is captured atomically, one
+     * after the other (not all at one instant). Returns {export id for {@link #exportPage}, objects, records}.
+     * The export ends when its last page was read, or with the session.
+     */
+    long[] beginExport(long sessionId) throws RemoteException;
+
+    /**
+     * The next bytes of the export file (a gzip stream in jmanager's portable state format); an empty array when
+     * the export is complete.
+     *
+     * @throws IllegalArgumentException if the export is unknown (finished, or another session's)
+     */
+    byte[] exportPage(long sessionId, long exportId) throws RemoteException;
+
+    /**
+     * Starts an import into this registry, which must hold no object. Returns the import's id.
+     *
+     * @throws IllegalStateException if the registry holds objects
+     */
+    long beginImport(long sessionId) throws RemoteException;
+
+    /** Sends the next bytes of an export file (at most {@link #TRANSFER_CHUNK_BYTES}). */
+    void importChunk(long sessionId, long importId, byte[] chunk) throws RemoteException;
+
+    /**
+     * Checks the whole file and, if it is valid and the registry still holds no object, creates every object of
+     * it (durably, with a data directory). Nothing is created if anything is wrong. Returns {objects, records}.
+     *
+     * @throws IllegalArgumentException if the file is not a complete, intact export (the message says what)
+     * @throws IllegalStateException    if the registry holds objects
+     */
+    long[] finishImport(long sessionId, long importId) throws RemoteException;
+
+    /** The largest chunk {@link #importChunk} accepts. */
+    int TRANSFER_CHUNK_BYTES = 1 << 20;
 }

@@ -15,8 +15,16 @@ public final class SessionGrant implements Serializable {
     private final long leaseMillis;
     private final int maxValueBytes;
     private final String registryVersion;
+    private final boolean durable;
 
     public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion) {
+        this(sessionId, epoch, leaseMillis, maxValueBytes, registryVersion, false);
+    }
+
+    /** With {@code durable}: whether the registry keeps its objects in a data directory across restarts. */
+    public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion,
+                        boolean durable) {
+        this.durable = durable;
         this.sessionId = sessionId;
         this.epoch = epoch;
         this.leaseMillis = leaseMillis;
@@ -42,5 +50,10 @@ public final class SessionGrant implements Serializable {
 
     public String registryVersion() {
         return registryVersion;
+    }
+
+    /** True if the registry keeps its objects in a data directory: a restart keeps them (not sessions or holds). */
+    public boolean durable() {
+        return durable;
     }
 }

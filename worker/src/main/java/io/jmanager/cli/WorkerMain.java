@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 + " benchmark it.",
         subcommands = {LsCommand.class, GetCommand.class, PutCommand.class, DelCommand.class, PushCommand.class,
             PopCommand.class, LenCommand.class, ValueCommand.class, ShowCommand.class, DestroyCommand.class,
-            LocksCommand.class, SessionsCommand.class, KillSessionCommand.class, BenchCommand.class,
+            LocksCommand.class, SessionsCommand.class, KillSessionCommand.class, ExportCommand.class,
+            ImportCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkerMain implements Runnable {
     @CommandLine.Spec
