@@ -43,6 +43,9 @@ import org.h2.mvstore.type.LongDataType;
 final class MvStoreDurability implements Durability {
     static final String STORE_FILE = "registry.mv.db";
     static final String OWNER_FILE = "registry.owner";
+    private static final int COMPACT_PERIOD_SECONDS = 10;
+    private static final int COMPACT_FILL_RATE = 50;
+    private static final int COMPACT_WRITE_BYTES = 16 << 20;
     private static final String META = "jmanager.meta";
     private static final String CATALOG = "jmanager.catalog";
     private static final String FORMAT = "jmanager-data";
@@ -59,25 +62,31 @@ final class MvStoreDurability implements Durability {
     private boolean committing;
     private volatile String failure;
     private final ScheduledExecutorService syncer;
+    /** Makes every commit and its sync one step, so that no commit starts before the previous one is on disk. */
+    private final Object storeOps = new Object();
 
     private MvStoreDurability(Path dir, FsyncPolicy fsync, MVStore store) {
         this.dir = dir;
         this.fsync = fsync;
         this.store = store;
+        // Freed space may be reused at once: every commit is synced before the next one starts (storeOps), so
+        // the last durable version is never overwritten; the default 45 s retention let the file grow to
+        // several times its live data under a steady stream of commits
+        store.setRetentionTime(0);
         this.meta = store.openMap(META);
         this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
                 .valueType(ByteArrayDataType.INSTANCE));
-        if (fsync.always()) {
-            this.syncer = null;
-        } else {
-            this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "jmanager-fsync");
-                t.setDaemon(true);
-                return t;
-            });
+        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-store");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!fsync.always()) {
             syncer.scheduleWithFixedDelay(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
                     TimeUnit.MILLISECONDS);
         }
+        syncer.scheduleWithFixedDelay(this::compact, COMPACT_PERIOD_SECONDS, COMPACT_PERIOD_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /**
@@ -93,7 +102,9 @@ final class MvStoreDurability implements Durability {
         checkDirectory(dir, fresh);
         MVStore store;
         try {
-            store = new MVStore.Builder().fileName(file.toString()).open();
+            // no auto-commit: its background writer hands every commit to two executor threads (measured: 630 µs
+            // per commit against 120 µs inline); commits happen here, each followed by a sync
+            store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         } catch (MVStoreException e) {
             throw translateOpenFailure(dir, file, e);
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -333,10 +344,28 @@ final class MvStoreDurability implements Durability {
 
     /** Returns the newest version now durable: every write made before the call. */
     private long commitAndSync() {
-        long version = store.getCurrentVersion();
-        store.commit();
-        store.sync();
-        return version;
+        synchronized (storeOps) {
+            long version = store.getCurrentVersion();
+            store.commit();
+            store.sync();
+            return version;
+        }
+    }
+
+    /**
+     * Rewrites the live pages of chunks that are mostly garbage, a bounded amount at a time, so that the file
+     * stays near the size of its live data; the rewritten pages are committed and synced like any write.
+     */
+    private void compact() {
+        try {
+            synchronized (storeOps) {
+                if (failure == null && store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES)) {
+                    commitAndSync();
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
     }
 
     private void periodicSync() {
@@ -365,9 +394,7 @@ final class MvStoreDurability implements Durability {
 
     @Override
     public void close() {
-        if (syncer != null) {
-            syncer.shutdownNow();
-        }
+        syncer.shutdownNow();
         try {
             if (!store.isClosed()) {
                 store.close();

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Durability benchmarks (issue 6), in one invocation and one CPU placement (registries on CPU 0, clients on CPU 1):
+#   1. Group commit: dict puts (100-byte values) from 8 concurrent writer threads against an in-memory registry, a
+#      --data-dir registry with --fsync always (the default) and one with --fsync interval=10; rounds alternate
+#      so that drift hits every system alike. Prints each system's mean and its ratio to in-memory (target for
+#      'always': >= 0.30).
+#   2. Recovery: 1,000,000 entries (16-character key, 100-byte value) written into a --data-dir registry, which is
+#      then killed with SIGKILL and restarted on the same directory; prints the registry's own "restored ... in
+#      N ms" and the time from `java -jar` to its ready line (target: <= 10 s).
+#
+# usage: bench/durable.sh [--rounds N] [--duration S] [--writers N] [--entries N] [--out DIR] [--skip-recovery]
+# env: JAVA (java)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=3 DURATION=5 WRITERS=8 ENTRIES=1000000 OUT="" SKIP_RECOVERY=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        --duration) DURATION="$2"; shift 2 ;;
+        --writers) WRITERS="$2"; shift 2 ;;
+        --entries) ENTRIES="$2"; shift 2 ;;
+        --out) OUT="$2"; shift 2 ;;
+        --skip-recovery) SKIP_RECOVERY=1; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "durable.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+JAVA="${JAVA:-java}"
+OUT="${OUT:-bench/target/durable-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+REGISTRY=rmi-registry/target/registry.jar
+WORKER=worker/target/worker.jar
+[ -f "$REGISTRY" ] && [ -f "$WORKER" ] || mvn -B -q package -DskipTests
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; } || true; done; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_registry NAME PORT ARGS... : starts a registry pinned to CPU 0, waits for its ready line
+start_registry() {
+    local name="$1" port="$2"; shift 2
+    taskset -c 0 "$JAVA" -jar "$REGISTRY" --port "$port" --bind 127.0.0.1 --advertise 127.0.0.1 "$@" \
+        > "$OUT/$name.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+    for _ in $(seq 1 300); do grep -q "ready at" "$OUT/$name.log" 2>/dev/null && return 0; sleep 0.05; done
+    echo "durable.sh: registry $name did not start:" >&2; cat "$OUT/$name.log" >&2; exit 1
+}
+
+echo "# durable.sh: $(nproc) CPUs, registries on CPU 0, clients on CPU 1; $WRITERS writers, ${DURATION}s windows, $ROUNDS rounds"
+echo "# output: $OUT"
+
+P_MEM=$(free_port); start_registry memory "$P_MEM"
+P_ALW=$(free_port); start_registry always "$P_ALW" --data-dir "$OUT/data-always"
+P_INT=$(free_port); start_registry interval "$P_INT" --data-dir "$OUT/data-interval" --fsync interval=10
+
+run_put() { # URL -> ops/s
+    taskset -c 1 "$JAVA" -jar "$WORKER" bench -u "$1" --op put --clients 1 --threads "$WRITERS" \
+        --value-size 100 --duration "$DURATION" --warmup 3 --json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("{"):
+        print(round(json.loads(line)["opsPerSec"]))'
+}
+
+declare -A SUM=([memory]=0 [always]=0 [interval]=0)
+for r in $(seq 1 "$ROUNDS"); do
+    for sys in memory always interval; do
+        case $sys in memory) p=$P_MEM ;; always) p=$P_ALW ;; interval) p=$P_INT ;; esac
+        ops=$(run_put "rmi://127.0.0.1:$p")
+        echo "  round $r  $sys  put x$WRITERS writers  $ops ops/s" | tee -a "$OUT/results.txt"
+        SUM[$sys]=$(( ${SUM[$sys]} + ops ))
+    done
+done
+mem=$(( ${SUM[memory]} / ROUNDS )); alw=$(( ${SUM[always]} / ROUNDS )); itv=$(( ${SUM[interval]} / ROUNDS ))
+python3 - "$mem" "$alw" "$itv" <<'EOF' | tee -a "$OUT/results.txt"
+import sys
+mem, alw, itv = map(int, sys.argv[1:])
+print(f"group commit, 8 writers: in-memory {mem:,} ops/s; --fsync always {alw:,} ops/s = {alw/mem:.2f}x"
+      f" (target >= 0.30x: {'met' if alw >= 0.3 * mem else 'MISSED'}); --fsync interval=10 {itv:,} ops/s = {itv/mem:.2f}x")
+EOF
+cleanup; PIDS=()
+
+if [ "$SKIP_RECOVERY" = 0 ]; then
+    P_REC=$(free_port)
+    start_registry recovery-fill "$P_REC" --data-dir "$OUT/data-recovery"
+    REC_PID=$LAST_PID
+    taskset -c 1 "$JAVA" -cp "$WORKER" bench/RecoveryFill.java "rmi://127.0.0.1:$P_REC" "$ENTRIES" | tee -a "$OUT/results.txt"
+    { kill -9 "$REC_PID"; wait "$REC_PID"; } 2>/dev/null || true
+    size=$(du -sh "$OUT/data-recovery" | cut -f1)
+    t0=$(date +%s%N)
+    start_registry recovery "$P_REC" --data-dir "$OUT/data-recovery"
+    t1=$(date +%s%N)
+    restored=$(grep "^restored" "$OUT/recovery.log")
+    echo "recovery after SIGKILL: $restored; java -jar to ready: $(( (t1 - t0) / 1000000 )) ms (target <= 10000 ms); data directory $size" \
+        | tee -a "$OUT/results.txt"
+fi
