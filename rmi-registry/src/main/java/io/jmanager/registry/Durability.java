@@ -54,6 +54,10 @@ interface Durability extends AutoCloseable {
         }
 
         @Override
+        public void flush() {
+        }
+
+        @Override
         public void awaitDurable() {
         }
 
@@ -89,7 +93,15 @@ interface Durability extends AutoCloseable {
     Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId);
 
     /**
-     * Waits until every record the calling thread wrote is durable (for {@code --fsync always}); returns at once if
+     * Applies the records the calling thread wrote since its last flush, all together: a commit sees all of them
+     * or none. Call with the mutex of the object that wrote them still held, at the end of the mutation.
+     *
+     * @throws IllegalStateException if the data directory failed
+     */
+    void flush();
+
+    /**
+     * Waits until every record the calling thread wrote (and flushed) is durable (for {@code --fsync always}); returns at once if
      * it wrote none, or with an interval policy.
      *
      * @throws IllegalStateException if the data directory failed; the registry then refuses further writes

@@ -67,12 +67,20 @@ abstract class GuardedObject {
     }
 
     /**
-     * Releases the mutex, then, once the calling thread holds it no more, waits until what it wrote is durable:
-     * a remote call that changed state answers only after the change is on disk ({@code --fsync always}).
+     * Applies the records this mutation wrote (all at once: see {@link Durability#flush()}), releases the mutex,
+     * then, once the calling thread holds it no more, waits until they are durable: a remote call that changed
+     * state answers only after the change is on disk ({@code --fsync always}).
      */
     final void unlock() {
-        mutex.unlock();
-        if (!mutex.isHeldByCurrentThread()) {
+        boolean outermost = mutex.getHoldCount() == 1;
+        try {
+            if (outermost) {
+                durability.flush();
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (outermost) {
             durability.awaitDurable();
         }
     }
@@ -101,7 +109,7 @@ abstract class GuardedObject {
         try {
             sessionEnded(session, how);
         } finally {
-            mutex.unlock();
+            unlock(); // what the session's end changed (permits) is durable when its close returns
         }
     }
 

@@ -261,24 +261,42 @@ final class ManagerService implements RemoteManager {
         return out.toArray(new ObjectInfo[0]);
     }
 
+    /**
+     * {@inheritDoc} Destroying a lock or rlock also destroys the conditions bound to it: they cannot work without
+     * it, and its name may then be reused for an object of another type.
+     */
     @Override
     public boolean destroy(String name) {
         synchronized (tableLock) {
-            Entry entry = objects.remove(name);
+            Entry entry = objects.get(name);
             if (entry == null) {
                 return false;
             }
-            try {
-                rmiRegistry.unbind(name);
-            } catch (NotBoundException | RemoteException e) {
-                // already unbound: nothing to do
+            if (entry.spec().type().isLock()) {
+                for (Map.Entry<String, Entry> e : List.copyOf(objects.entrySet())) {
+                    if (e.getValue().spec().type() == ObjectType.CONDITION
+                            && name.equals(e.getValue().spec().linkedName())) {
+                        remove(e.getKey(), e.getValue());
+                    }
+                }
             }
-            entry.object().destroy();
-            exporter.unexport((Remote) entry.object());
-            durability.destroyed(new Durability.StoredObject(name, entry.id(), entry.spec()));
+            remove(name, entry);
         }
         durability.awaitDurable();
         return true;
+    }
+
+    /** Unbinds, destroys and forgets one object. Call with the table lock held. */
+    private void remove(String name, Entry entry) {
+        objects.remove(name);
+        try {
+            rmiRegistry.unbind(name);
+        } catch (NotBoundException | RemoteException e) {
+            // already unbound: nothing to do
+        }
+        entry.object().destroy();
+        exporter.unexport((Remote) entry.object());
+        durability.destroyed(new Durability.StoredObject(name, entry.id(), entry.spec()));
     }
 
     @Override
@@ -470,6 +488,7 @@ final class ManagerService implements RemoteManager {
                 object.attach(stored, durability);
                 if (stored.durable()) {
                     a.records().forEach(r -> stored.put(r.getKey(), r.getValue()));
+                    durability.flush(); // before the object is shared: a worker's first change must come after
                 }
                 share(a.name(), id, a.spec(), object);
                 durability.created(new Durability.StoredObject(a.name(), id, a.spec()));

@@ -37,6 +37,11 @@ import org.h2.mvstore.type.LongDataType;
  * writers one sync serves up to N calls. With {@link FsyncPolicy#intervalMillis()} a background thread commits and
  * syncs on a fixed period instead and calls never wait.
  *
+ * <p><b>Atomic changes.</b> An object's records for one mutation are collected on the mutating thread and applied
+ * together ({@link #flush()}, with the object's mutex still held) under a shared lock that a commit takes
+ * exclusively: a commit captures every mutation whole or not at all, so a restart never sees half of one (half of
+ * a list's rewrite, part of a putAll).
+ *
  * <p>MVStore appends each commit as a chunk with a checksum; after a crash it opens at the newest complete chunk,
  * so a torn write loses only what no call was told was durable.
  */
@@ -57,6 +62,11 @@ final class MvStoreDurability implements Durability {
     private final MVMap<String, String> meta;
     private final MVMap<String, byte[]> catalog;
     private final ThreadLocal<long[]> written = ThreadLocal.withInitial(() -> new long[1]);
+    /** The record changes of the calling thread's current mutation, applied together by {@link #flush()}. */
+    private final ThreadLocal<List<Runnable>> pending = ThreadLocal.withInitial(ArrayList::new);
+    /** Shared by flushes, exclusive for a commit: a commit never captures half of one mutation's records. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock consistency =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final Object monitor = new Object();
     private long durableVersion = -1;
     private boolean committing;
@@ -98,7 +108,8 @@ final class MvStoreDurability implements Durability {
      */
     static MvStoreDurability open(Path dir, FsyncPolicy fsync) throws DataDirectoryException {
         Path file = dir.resolve(STORE_FILE);
-        boolean fresh = !Files.exists(file);
+        // an empty file is what a crash during the very first start can leave: nothing was ever stored in it
+        boolean fresh = !Files.exists(file) || file.toFile().length() == 0;
         checkDirectory(dir, fresh);
         MVStore store;
         try {
@@ -164,6 +175,11 @@ final class MvStoreDurability implements Durability {
     }
 
     private static void checkFormat(MVStore store, Path file) throws DataDirectoryException {
+        if (store.getMapNames().isEmpty()) {
+            throw new DataDirectoryException("data file " + file + " is incomplete or damaged: it holds no map at"
+                    + " all, not even jmanager's format marker. The registry did not start and did not modify it."
+                    + " Keep a copy, then restore a backup (worker.jar import) into a new --data-dir");
+        }
         if (!store.hasMap(META) || !store.hasMap(CATALOG)) {
             throw new DataDirectoryException(file + " is an MVStore file but not a jmanager data directory (no"
                     + " jmanager format marker). Nothing was changed; give --data-dir an empty or new directory");
@@ -226,9 +242,20 @@ final class MvStoreDurability implements Durability {
     public long newObjectId() {
         synchronized (meta) {
             long id = Long.parseLong(meta.getOrDefault("nextObjectId", "1"));
-            meta.put("nextObjectId", Long.toString(id + 1));
-            wrote();
+            applied(() -> meta.put("nextObjectId", Long.toString(id + 1)));
             return id;
+        }
+    }
+
+    /** Applies one catalog change now, as one step for commits, and notes it as the thread's write. */
+    private void applied(Runnable change) {
+        consistency.readLock().lock();
+        try {
+            checkUsable();
+            change.run();
+            wrote();
+        } finally {
+            consistency.readLock().unlock();
         }
     }
 
@@ -244,18 +271,17 @@ final class MvStoreDurability implements Durability {
 
     @Override
     public void created(StoredObject object) {
-        checkUsable();
         byte[] spec = object.spec().toBytes();
-        catalog.put(object.name(), ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array());
-        wrote();
+        byte[] entry = ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array();
+        applied(() -> catalog.put(object.name(), entry));
     }
 
     @Override
     public void destroyed(StoredObject object) {
-        checkUsable();
-        catalog.remove(object.name());
-        store.removeMap(objectMap(object.id()));
-        wrote();
+        applied(() -> {
+            catalog.remove(object.name());
+            store.removeMap(objectMap(object.id()));
+        });
     }
 
     @Override
@@ -277,9 +303,31 @@ final class MvStoreDurability implements Durability {
         return objectMap(objectId).entrySet();
     }
 
-    /** Notes that the calling thread wrote in the current version. */
+    /** Notes that the calling thread wrote in the current version (stored +1: 0 means nothing written). */
     private void wrote() {
         written.get()[0] = store.getCurrentVersion() + 1;
+    }
+
+    @Override
+    public void flush() {
+        List<Runnable> ops = pending.get();
+        if (ops.isEmpty()) {
+            return;
+        }
+        consistency.readLock().lock();
+        try {
+            checkUsable();
+            for (Runnable op : ops) {
+                op.run();
+            }
+            wrote();
+        } catch (RuntimeException e) {
+            failure = e.toString();
+            throw storageFailure();
+        } finally {
+            consistency.readLock().unlock();
+            ops.clear();
+        }
     }
 
     @Override
@@ -342,13 +390,22 @@ final class MvStoreDurability implements Durability {
         }
     }
 
-    /** Returns the newest version now durable: every write made before the call. */
+    /**
+     * Commits and syncs every change applied so far; returns the newest version now durable. A commit that finds
+     * nothing to store leaves the current version open: only versions below it are durable.
+     */
     private long commitAndSync() {
         synchronized (storeOps) {
-            long version = store.getCurrentVersion();
-            store.commit();
+            long committed;
+            consistency.writeLock().lock(); // no change is half applied while the commit captures the maps
+            try {
+                store.commit();
+                committed = store.getCurrentVersion() - 1;
+            } finally {
+                consistency.writeLock().unlock();
+            }
             store.sync();
-            return version;
+            return committed;
         }
     }
 
@@ -379,12 +436,15 @@ final class MvStoreDurability implements Durability {
     }
 
     private void checkUsable() {
-        String failed = failure;
-        if (failed != null) {
-            throw new IllegalStateException("the registry's data directory " + dir + " failed (" + failed + "):"
-                    + " this change and later ones may not be durable, and the registry refuses further writes."
-                    + " See the registry's log, fix the disk, and restart it");
+        if (failure != null) {
+            throw storageFailure();
         }
+    }
+
+    private IllegalStateException storageFailure() {
+        return new IllegalStateException("the registry's data directory " + dir + " failed (" + failure + "):"
+                + " this change and later ones may not be durable, and the registry refuses further writes."
+                + " See the registry's log, fix the disk, and restart it");
     }
 
     @Override
@@ -419,23 +479,17 @@ final class MvStoreDurability implements Durability {
 
         @Override
         public void put(long key, byte[] value) {
-            checkUsable();
-            map.put(key, value);
-            wrote();
+            pending.get().add(() -> map.put(key, value));
         }
 
         @Override
         public void remove(long key) {
-            checkUsable();
-            map.remove(key);
-            wrote();
+            pending.get().add(() -> map.remove(key));
         }
 
         @Override
         public void clear() {
-            checkUsable();
-            map.clear();
-            wrote();
+            pending.get().add(map::clear);
         }
     }
 }

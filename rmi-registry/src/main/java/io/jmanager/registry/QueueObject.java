@@ -23,11 +23,17 @@ import java.util.Iterator;
  *
  * <p>Records: one per item under its record number (growing with each put, so ascending keys give the order of
  * arrival), kept until the item is taken or, for a delivery, acknowledged: a restart puts unacknowledged
- * deliveries back in the queue. The unfinished task count is the record {@link #UNFINISHED}.
+ * deliveries back in the queue, in the order the items arrived. The unfinished task count is the record
+ * {@link #UNFINISHED}; delivery ids continue above the record {@link #DELIVERY_CEILING}, so that the ack of a
+ * delivery from before a restart never acknowledges another.
  */
 final class QueueObject extends GuardedObject implements RemoteQueue {
     /** The record that holds the unfinished task count. */
     static final long UNFINISHED = Long.MIN_VALUE;
+    /** The record that holds the delivery id ceiling: ids stay unique across restarts, like lock tokens. */
+    static final long DELIVERY_CEILING = Long.MIN_VALUE + 1;
+    private static final long DELIVERY_BLOCK = 1 << 20;
+    private long deliveryCeiling;
     private final ArrayDeque<Item> items = new ArrayDeque<>();
     private long lastItem;
     private final int capacity;
@@ -95,6 +101,10 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                     return null;
                 }
                 long id = ++lastDeliveryId;
+                if (id > deliveryCeiling) {
+                    deliveryCeiling = id + DELIVERY_BLOCK;
+                    records.put(DELIVERY_CEILING, ByteBuffer.allocate(8).putLong(deliveryCeiling).array());
+                }
                 deliveries.put(id, new Delivery(id, head, session,
                         System.nanoTime() + millisToNanos(spec.visibilityMillis())));
                 return ByteBuffer.allocate(8 + head.bytes().length).putLong(id).put(head.bytes()).array();
@@ -108,11 +118,13 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public boolean ack(long session, long deliveryId) {
         return locked(() -> {
             requeueExpired();
-            Delivery acked = deliveries.remove(deliveryId);
-            if (acked != null) {
-                records.remove(acked.item().number());
+            Delivery acked = deliveries.get(deliveryId);
+            if (acked == null || acked.session() != session) {
+                return false; // not out (any more), or another session's: its taker acknowledges it
             }
-            return acked != null;
+            deliveries.remove(deliveryId);
+            records.remove(acked.item().number());
+            return true;
         });
     }
 
@@ -121,7 +133,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         return locked(() -> {
             requeueExpired();
             Delivery d = deliveries.get(deliveryId);
-            if (d == null) {
+            if (d == null || d.session() != session) {
                 return false;
             }
             requeue(List.of(d));
@@ -360,11 +372,17 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
         for (Map.Entry<Long, byte[]> r : stored) {
-            if (r.getKey() == UNFINISHED) {
+            if (r.getKey() == UNFINISHED || r.getKey() == DELIVERY_CEILING) {
                 if (r.getValue().length != 8) {
-                    throw new IllegalArgumentException("queue '" + name + "': malformed task count record");
+                    throw new IllegalArgumentException("queue '" + name + "': malformed counter record");
                 }
-                unfinished = ByteBuffer.wrap(r.getValue()).getLong();
+                long n = ByteBuffer.wrap(r.getValue()).getLong();
+                if (r.getKey() == UNFINISHED) {
+                    unfinished = n;
+                } else {
+                    deliveryCeiling = n;
+                    lastDeliveryId = n;
+                }
             } else {
                 items.addLast(new Item(r.getKey(), r.getValue()));
                 lastItem = Math.max(lastItem, r.getKey());
@@ -375,6 +393,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     void writeState(RecordSink sink) {
         sink.put(UNFINISHED, ByteBuffer.allocate(8).putLong(unfinished).array());
+        sink.put(DELIVERY_CEILING, ByteBuffer.allocate(8).putLong(Math.max(deliveryCeiling, lastDeliveryId)).array());
         java.util.TreeMap<Long, byte[]> all = new java.util.TreeMap<>();
         for (Item item : items) {
             all.put(item.number(), item.bytes());

@@ -101,7 +101,7 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--fsync", paramLabel = "POLICY", description = "with --data-dir: 'always' (default: a change"
             + " is acknowledged once it is on disk; concurrent changes share syncs) or 'interval=MS' (faster:"
-            + " acknowledged at once, synced every MS ms; a machine crash loses at most the last MS ms)")
+            + " acknowledged at once, synced every MS ms; a crash loses at most the last MS ms of changes)")
     String fsync = "always";
 
     public static void main(String[] args) {

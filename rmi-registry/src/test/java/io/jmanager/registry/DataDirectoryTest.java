@@ -1,0 +1,396 @@
+package io.jmanager.registry;
+
+import static io.jmanager.registry.Fixture.assertContains;
+import static io.jmanager.registry.Fixture.dec;
+import static io.jmanager.registry.Fixture.enc;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data directories the registry must refuse, and how: always a {@link DataDirectoryException} that says what was
+ * found, never another exception, and the directory left exactly as it was (compared byte for byte).
+ */
+class DataDirectoryTest {
+    @TempDir
+    Path tmp;
+
+    private static final String STORE = MvStoreDurability.STORE_FILE;
+
+    /** Every file under {@code dir} with its bytes (directories as empty entries). */
+    private static Map<String, byte[]> contents(Path dir) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                out.put(dir.relativize(p).toString() + (Files.isDirectory(p) ? "/" : ""),
+                        Files.isDirectory(p) ? new byte[0] : Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    private static void assertUnchanged(Map<String, byte[]> before, Path dir) throws IOException {
+        Map<String, byte[]> after = contents(dir);
+        assertEquals(before.keySet(), after.keySet(), "the files of " + dir);
+        for (String name : before.keySet()) {
+            assertArrayEquals(before.get(name), after.get(name), name + " was modified");
+        }
+    }
+
+    /** Opens {@code dir}, which must be refused; checks that nothing changed; returns the exception. */
+    private static DataDirectoryException refused(Path dir) throws IOException {
+        Map<String, byte[]> before = Files.exists(dir) ? contents(dir) : null;
+        DataDirectoryException e;
+        try {
+            MvStoreDurability opened = MvStoreDurability.open(dir, FsyncPolicy.ALWAYS);
+            opened.close();
+            throw new AssertionError(dir + " was accepted");
+        } catch (DataDirectoryException expected) {
+            e = expected;
+        }
+        if (before != null) {
+            assertUnchanged(before, dir);
+        }
+        return e;
+    }
+
+    private static RegistryConfig config(Path dir) {
+        return RegistryConfig.defaults().withPort(0).withBindAddress("127.0.0.1").withAdvertiseHost("127.0.0.1")
+                .withAuthKey(Fixture.AUTH_KEY).withDataDir(dir);
+    }
+
+    /** A start of a whole registry on {@code dir}, which must be refused with the directory unchanged. */
+    private static DataDirectoryException startRefused(Path dir) throws IOException {
+        Map<String, byte[]> before = contents(dir);
+        try (RegistryServer server = RegistryServer.start(config(dir))) {
+            throw new AssertionError(dir + " was accepted, registry on port " + server.port());
+        } catch (DataDirectoryException expected) {
+            assertUnchanged(before, dir);
+            return expected;
+        }
+    }
+
+    /**
+     * Like {@link #startRefused} for a directory the store opened (then restoring failed): the store file must be
+     * unchanged; the owner file is rewritten by the open and only informative.
+     */
+    private static DataDirectoryException startRefusedAfterOpen(Path dir) throws IOException {
+        byte[] before = Files.readAllBytes(dir.resolve(STORE));
+        try (RegistryServer server = RegistryServer.start(config(dir))) {
+            throw new AssertionError(dir + " was accepted, registry on port " + server.port());
+        } catch (DataDirectoryException expected) {
+            assertArrayEquals(before, Files.readAllBytes(dir.resolve(STORE)), STORE + " was modified");
+            return expected;
+        }
+    }
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aMissingDirectoryIsCreatedAndAnOwnerFileWritten() throws Exception {
+        Path dir = tmp.resolve("a/b/data");
+        try (MvStoreDurability d = MvStoreDurability.open(dir, FsyncPolicy.ALWAYS)) {
+            assertTrue(d.durable());
+            assertTrue(Files.isRegularFile(dir.resolve(STORE)));
+            assertContains(Files.readString(dir.resolve(MvStoreDurability.OWNER_FILE)),
+                    "pid " + ProcessHandle.current().pid());
+            assertContains(d.describe(), dir.toAbsolutePath().toString(), "fsync always");
+        }
+        try (MvStoreDurability d = MvStoreDurability.open(dir, FsyncPolicy.parse("interval=20"))) {
+            assertEquals(List.of(), d.catalog(), "an existing, empty data directory opens");
+            assertContains(d.describe(), "interval=20");
+        }
+    }
+
+    @Test
+    void aDirectoryWithForeignFilesIsRefused() throws Exception {
+        Path dir = tmp.resolve("home");
+        Files.createDirectories(dir.resolve("projects"));
+        Files.writeString(dir.resolve("notes.txt"), "do not lose me");
+        DataDirectoryException e = refused(dir);
+        assertContains(e.getMessage(), dir.toString(), "not a jmanager data directory", "'notes.txt'",
+                "2 other file(s)", "Nothing was changed");
+        assertContains(startRefused(dir).getMessage(), "'notes.txt'");
+    }
+
+    @Test
+    void aDirectoryWithOnlyAnOwnerFileIsUsable() throws Exception {
+        Path dir = tmp.resolve("data");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MvStoreDurability.OWNER_FILE), "pid 1 on elsewhere\n");
+        try (MvStoreDurability d = MvStoreDurability.open(dir, FsyncPolicy.ALWAYS)) {
+            assertEquals(List.of(), d.catalog());
+            assertTrue(Files.isRegularFile(dir.resolve(STORE)));
+        }
+    }
+
+    @Test
+    void randomBytesAreRefusedAsCorrupted() throws Exception {
+        for (int size : new int[] {100, 4096, 64 << 10}) {
+            Path dir = tmp.resolve("random-" + size);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(STORE), randomBytes(size, size));
+            DataDirectoryException e = refused(dir);
+            assertContains(e.getMessage(), "corrupted", dir.resolve(STORE).toString(), "did not modify it");
+            assertContains(startRefused(dir).getMessage(), "corrupted");
+        }
+    }
+
+    /**
+     * An empty store file is what a crash during the very first start can leave (the file created, nothing written
+     * yet). It holds no data: the registry may start on it as new, or refuse it with a clear message; it must not
+     * call it another program's file.
+     */
+    @Test
+    void anEmptyStoreFileIsNotCalledForeign() throws Exception {
+        Path dir = tmp.resolve("empty");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(STORE), new byte[0]);
+        try (MvStoreDurability d = MvStoreDurability.open(dir, FsyncPolicy.ALWAYS)) {
+            assertEquals(List.of(), d.catalog());
+        } catch (DataDirectoryException e) {
+            long size = Files.size(dir.resolve(STORE));
+            assertEquals(0, size, "an empty " + STORE + " was refused (" + e.getMessage() + ") after " + size
+                    + " bytes were written to it");
+            if (e.getMessage().contains("not a jmanager data directory")) {
+                fail("an empty " + STORE + " is reported as another program's file: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A store cut right after its file header (a crash during the first start, after MVStore wrote its header and
+     * before the first commit reached the disk; or a disk that lost everything but the header) is refused, unchanged,
+     * and not called another program's file: it is jmanager's, damaged.
+     */
+    @Test
+    void aStoreCutAfterItsHeaderIsRefusedAsDamagedNotForeign() throws Exception {
+        byte[] full = storeWithPuts(tmp.resolve("full"), 10);
+        Path dir = tmp.resolve("header-only");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(STORE), Arrays.copyOf(full, 8192 + 1));
+        DataDirectoryException e = refused(dir);
+        if (e.getMessage().contains("not a jmanager data directory")) {
+            fail("a truncated jmanager store is reported as another program's file: " + e.getMessage());
+        }
+    }
+
+    /** A real store with {@code n} puts, each its own commit; returns the file's bytes. */
+    private byte[] storeWithPuts(Path dir, int n) throws Exception {
+        try (DurableHarness h = DurableHarness.open(dir)) {
+            DictObject d = h.get("d", ObjectSpec.of(ObjectType.DICT));
+            for (int i = 0; i < n; i++) {
+                d.put(enc("k" + i), enc(i));
+            }
+        }
+        return Files.readAllBytes(dir.resolve(STORE));
+    }
+
+    /**
+     * A store cut short (a disk that lost its tail): it opens at an older consistent state (a prefix of the puts,
+     * each a commit of its own), or it is refused as corrupted without being modified. Nothing else may escape.
+     */
+    @Test
+    void aTruncatedStoreOpensAtAnOlderStateOrIsRefused() throws Exception {
+        int n = 300;
+        byte[] full = storeWithPuts(tmp.resolve("full"), n);
+        List<String> outcomes = new ArrayList<>();
+        int[] cuts = {full.length / 2, full.length / 4, full.length * 3 / 4, full.length - 1, full.length - 4096,
+                8192 + 1, 4096, 100};
+        for (int cut : cuts) {
+            if (cut <= 0 || cut >= full.length) {
+                continue;
+            }
+            Path dir = tmp.resolve("cut-" + cut);
+            Files.createDirectories(dir);
+            byte[] truncated = Arrays.copyOf(full, cut);
+            Files.write(dir.resolve(STORE), truncated);
+            try (DurableHarness h = DurableHarness.open(dir)) {
+                List<Object> entries = new ArrayList<>();
+                if (h.names().contains("d")) {
+                    for (byte[] b : h.<DictObject>object("d").entries()) {
+                        entries.add(dec(b));
+                    }
+                }
+                List<Object> prefix = new ArrayList<>();
+                for (int i = 0; i < entries.size() / 2; i++) {
+                    prefix.add("k" + i);
+                    prefix.add(i);
+                }
+                assertEquals(prefix, entries, "cut at " + cut + " of " + full.length + ": not a prefix of the puts");
+                outcomes.add(cut + ": opened with " + entries.size() / 2 + " entries");
+            } catch (DataDirectoryException e) {
+                assertArrayEquals(truncated, Files.readAllBytes(dir.resolve(STORE)),
+                        "cut at " + cut + ": refused but modified");
+                outcomes.add(cut + ": refused: " + e.getMessage());
+            } catch (Throwable e) {
+                throw new AssertionError("cut at " + cut + " of " + full.length + ": " + e, e);
+            }
+        }
+        System.out.println("truncated " + STORE + " of " + full.length + " bytes: " + outcomes);
+    }
+
+    @Test
+    void aPlainMvStoreFileIsRefusedAsNotJmanagers() throws Exception {
+        Path dir = tmp.resolve("other-app");
+        Files.createDirectories(dir);
+        try (MVStore other = MVStore.open(dir.resolve(STORE).toString())) {
+            MVMap<Integer, String> map = other.openMap("accounts");
+            map.put(1, "alice");
+            other.commit();
+        }
+        DataDirectoryException e = refused(dir);
+        assertContains(e.getMessage(), "not a jmanager data directory", "Nothing was changed");
+        startRefused(dir);
+    }
+
+    private static void writeMeta(Path dir, Map<String, String> meta, boolean catalog) throws IOException {
+        Files.createDirectories(dir);
+        try (MVStore other = MVStore.open(dir.resolve(STORE).toString())) {
+            other.<String, String>openMap("jmanager.meta").putAll(meta);
+            if (catalog) {
+                other.openMap("jmanager.catalog");
+            }
+            other.commit();
+        }
+    }
+
+    @Test
+    void aWrongFormatMarkerOrVersionIsRefused() throws Exception {
+        Path marker = tmp.resolve("marker");
+        writeMeta(marker, Map.of("format", "someone-else", "formatVersion", "1"), true);
+        assertContains(refused(marker).getMessage(), "format marker 'someone-else'");
+
+        Path newer = tmp.resolve("newer");
+        writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "2"), true);
+        assertContains(refused(newer).getMessage(), "jmanager data format 2", "reads format 1");
+
+        Path noCatalog = tmp.resolve("no-catalog");
+        writeMeta(noCatalog, Map.of("format", "jmanager-data", "formatVersion", "1"), false);
+        assertContains(refused(noCatalog).getMessage(), "not a jmanager data directory");
+    }
+
+    @Test
+    void aPathThatIsAFileIsRefused() throws Exception {
+        Path file = tmp.resolve("data.txt");
+        Files.writeString(file, "x");
+        DataDirectoryException e = refused(file);
+        assertContains(e.getMessage(), "is a file, not a directory");
+        assertEquals("x", Files.readString(file));
+
+        Path below = file.resolve("data");
+        DataDirectoryException under = assertThrows(DataDirectoryException.class,
+                () -> MvStoreDurability.open(below, FsyncPolicy.ALWAYS));
+        assertContains(under.getMessage(), below.toString());
+        assertEquals("x", Files.readString(file));
+    }
+
+    /**
+     * A second opener in the same JVM (the file lock is per process: the JDK reports an overlapping lock rather
+     * than a held one): a clear "in use" refusal, and the first opener goes on working.
+     */
+    @Test
+    void aDirectoryInUseIsRefusedAndItsOwnerGoesOn() throws Exception {
+        Path dir = tmp.resolve("data");
+        try (DurableHarness first = DurableHarness.open(dir)) {
+            DictObject d = first.get("d", ObjectSpec.of(ObjectType.DICT));
+            d.put(enc("before"), enc(1));
+            byte[] store = Files.readAllBytes(dir.resolve(STORE));
+            DataDirectoryException e;
+            try {
+                MvStoreDurability.open(dir, FsyncPolicy.ALWAYS).close();
+                throw new AssertionError("opened twice");
+            } catch (DataDirectoryException expected) {
+                e = expected;
+            } catch (RuntimeException other) {
+                throw new AssertionError("a second open in this JVM fails with " + other + ", not with a"
+                        + " DataDirectoryException", other);
+            }
+            assertContains(e.getMessage(), "in use by another running registry",
+                    "pid " + ProcessHandle.current().pid());
+            assertArrayEquals(store, Files.readAllBytes(dir.resolve(STORE)), "the refused opener wrote nothing");
+            DataDirectoryException server = assertThrows(DataDirectoryException.class,
+                    () -> RegistryServer.start(config(dir)).close());
+            assertContains(server.getMessage(), "in use");
+
+            d.put(enc("after"), enc(2)); // the first store still works and is still durable
+            try (DurableHarness image = first.crashAndRestart(tmp.resolve("image"))) {
+                assertEquals(2, image.<DictObject>object("d").size());
+            }
+        }
+        try (DurableHarness again = DurableHarness.open(dir)) {
+            assertEquals(2, again.<DictObject>object("d").size(), "free again once its owner closed it");
+        }
+    }
+
+    /** Records an object cannot read stop the start-up, naming the object, and leave the directory as it was. */
+    @Test
+    void unreadableRecordsStopTheStartAndChangeNothing() throws Exception {
+        Path dir = tmp.resolve("data");
+        try (DurableHarness h = DurableHarness.open(dir)) {
+            h.get("a-event", ObjectSpec.of(ObjectType.EVENT)); // never set: no records, no map written
+            h.get("b-barrier", ObjectSpec.sized(ObjectType.BARRIER, 2));
+            h.<ListObject>get("c-list", ObjectSpec.of(ObjectType.LIST)).append(enc("x"));
+        }
+        try (MVStore raw = MVStore.open(dir.resolve(STORE).toString())) {
+            MVMap<String, byte[]> catalog = raw.openMap("jmanager.catalog",
+                    new MVMap.Builder<String, byte[]>().valueType(
+                            org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
+            long id = java.nio.ByteBuffer.wrap(catalog.get("c-list")).getLong();
+            MVMap<Long, byte[]> records = raw.openMap("o." + id, new MVMap.Builder<Long, byte[]>()
+                    .keyType(org.h2.mvstore.type.LongDataType.INSTANCE)
+                    .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
+            records.put(5L, enc("a gap"));
+            raw.commit();
+        }
+        DataDirectoryException e = startRefusedAfterOpen(dir);
+        assertContains(e.getMessage(), "cannot restore", "'c-list'", "did not modify it");
+    }
+
+    /** What a start on a data directory reports. */
+    @Test
+    void aStartReportsWhatItRestored() throws Exception {
+        Path dir = tmp.resolve("data");
+        try (DurableHarness h = DurableHarness.open(dir)) {
+            h.<DictObject>get("d", ObjectSpec.of(ObjectType.DICT)).putAll(
+                    new byte[][] {enc(1), enc(2)}, new byte[][] {enc(1), enc(2)});
+            h.get("e", ObjectSpec.of(ObjectType.EVENT));
+        }
+        try (RegistryServer server = RegistryServer.start(config(dir))) {
+            assertTrue(server.durable());
+            assertEquals(2, server.recovery().objects());
+            assertEquals(2, server.recovery().records());
+            assertContains(server.storage(), dir.toAbsolutePath().toString(), "fsync always");
+        }
+        try (RegistryServer memory = RegistryServer.start(config(null))) {
+            assertEquals(null, memory.recovery());
+            assertContains(memory.storage(), "in memory only");
+        }
+        assertTrue(new String(Files.readAllBytes(dir.resolve(MvStoreDurability.OWNER_FILE)),
+                StandardCharsets.UTF_8).startsWith("pid "));
+    }
+}
