@@ -32,101 +32,14 @@ import org.junit.jupiter.api.Test;
  * plain RMI client against it, SIGTERM, and the errors for bad options, a busy port and an unreachable registry.
  */
 class RegistryJarIT {
-    private static final double FACTOR = Double.parseDouble(System.getProperty("jmanager.test.timeFactor", "1"));
-
-    private static long millis(long ms) {
-        return (long) (ms * FACTOR);
-    }
-
-    private static Path registryJar() {
-        Path jar = Path.of(System.getProperty("jmanager.registry.jar", "../rmi-registry/target/registry.jar"));
-        assertTrue(Files.isRegularFile(jar), "registry.jar not built at " + jar.toAbsolutePath());
-        return jar;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /**
-     * A started {@code java -jar registry.jar} process. Its output goes to a file rather than a pipe: the JDK may
-     * close a process's pipe when the process exits, losing the last lines a reader had not taken yet.
-     */
-    private static final class Started implements AutoCloseable {
-        final Process process;
-        final Path log;
-        final long readyMillis;
-        final String url;
-
-        Started(String... options) throws Exception {
-            List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", registryJar().toString()));
-            command.addAll(List.of(options));
-            log = Files.createTempFile("registry", ".log");
-            long start = System.nanoTime();
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            String ready = awaitLine("jmanager registry ready at ", millis(10_000));
-            readyMillis = (System.nanoTime() - start) / 1_000_000;
-            assertNotNull(ready, "registry did not print its ready line; output: " + output());
-            url = ready.substring("jmanager registry ready at ".length()).trim();
-        }
-
-        /** Waits (bounded) for a line starting with {@code prefix}; null if none came in time. */
-        String awaitLine(String prefix, long timeoutMillis) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (true) {
-                for (String line : output()) {
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    return null;
-                }
-                Thread.sleep(20); // polling a file: there is no event to wait for
-            }
-        }
-
-        List<String> output() {
-            try {
-                return Files.readAllLines(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return List.of("(cannot read " + log + ": " + e + ")");
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            process.destroyForcibly();
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", registryJar().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(millis(20_000), TimeUnit.MILLISECONDS), "registry.jar " + List.of(args) + " hung");
-        return new Result(p.exitValue(), out);
-    }
-
-    private record Result(int code, String output) {
-    }
-
     @Test
     void startsWithOptionsServesWorkersAndPlainRmiClientsAndStopsOnSigterm() throws Exception {
-        int port = freePort();
-        try (Started registry = new Started("--port", String.valueOf(port), "--bind", "127.0.0.1",
+        int port = RegistryJar.freePort();
+        try (RegistryJar.Started registry = new RegistryJar.Started("--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--advertise", "127.0.0.1")) {
             assertEquals("rmi://127.0.0.1:" + port, registry.url);
             System.out.println("registry.jar start-up to ready line: " + registry.readyMillis + " ms (JVM included)");
-            assertTrue(registry.readyMillis < millis(5_000), "start-up took " + registry.readyMillis + " ms");
+            assertTrue(registry.readyMillis < RegistryJar.millis(5_000), "start-up took " + registry.readyMillis + " ms");
 
             try (Manager m = Manager.connect(registry.url)) {
                 SharedDict<String, Integer> d = m.dict("scores");
@@ -145,7 +58,7 @@ class RegistryJarIT {
             assertEquals(2, ValueCodec.decode(plain.get(ValueCodec.encode("alice", null)), null));
 
             registry.process.destroy(); // SIGTERM
-            assertTrue(registry.process.waitFor(millis(10_000), TimeUnit.MILLISECONDS), "no exit after SIGTERM");
+            assertTrue(registry.process.waitFor(RegistryJar.millis(10_000), TimeUnit.MILLISECONDS), "no exit after SIGTERM");
             assertTrue(registry.output().contains("jmanager registry stopped"), "exit code "
                     + registry.process.exitValue() + ", output: " + registry.output());
         }
@@ -153,24 +66,24 @@ class RegistryJarIT {
 
     @Test
     void helpVersionAndBadOptions() throws Exception {
-        Result help = run("--help");
+        RegistryJar.Result help = RegistryJar.run("--help");
         assertEquals(0, help.code());
         assertTrue(help.output().contains("--advertise"), help.output());
-        Result version = run("--version");
+        RegistryJar.Result version = RegistryJar.run("--version");
         assertEquals(0, version.code());
         assertTrue(version.output().startsWith("jmanager registry "), version.output());
-        Result bad = run("--bogus");
+        RegistryJar.Result bad = RegistryJar.run("--bogus");
         assertEquals(2, bad.code(), bad.output());
         assertTrue(bad.output().startsWith("registry.jar: Unknown option: '--bogus'"), bad.output());
         assertTrue(bad.output().contains("Usage:"), bad.output());
-        Result badPort = run("--port", "seventy");
+        RegistryJar.Result badPort = RegistryJar.run("--port", "seventy");
         assertEquals(2, badPort.code(), badPort.output());
     }
 
     @Test
     void busyPortIsAClearErrorWithExitCode1() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Result r = run("--port", String.valueOf(busy.getLocalPort()), "--bind", "127.0.0.1");
+            RegistryJar.Result r = RegistryJar.run("--port", String.valueOf(busy.getLocalPort()), "--bind", "127.0.0.1");
             assertEquals(1, r.code(), r.output());
             assertTrue(r.output().contains("cannot listen on port " + busy.getLocalPort()), r.output());
             assertTrue(r.output().contains("--port"), r.output());
@@ -179,7 +92,7 @@ class RegistryJarIT {
 
     @Test
     void unreachableRegistryFailsWithItsUrlInsteadOfHanging() throws Exception {
-        int closed = freePort();
+        int closed = RegistryJar.freePort();
         String url = "rmi://127.0.0.1:" + closed;
         RegistryUnavailableException refused = assertThrows(RegistryUnavailableException.class,
                 () -> Manager.connect(url));
@@ -189,13 +102,13 @@ class RegistryJarIT {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             String silentUrl = "rmi://127.0.0.1:" + silent.getLocalPort();
             long start = System.nanoTime();
-            ManagerOptions options = ManagerOptions.defaults().withReadTimeout(Duration.ofMillis(millis(2_000)))
-                    .withConnectTimeout(Duration.ofMillis(millis(1_000)));
+            ManagerOptions options = ManagerOptions.defaults().withReadTimeout(Duration.ofMillis(RegistryJar.millis(2_000)))
+                    .withConnectTimeout(Duration.ofMillis(RegistryJar.millis(1_000)));
             RegistryUnavailableException silentError = assertThrows(RegistryUnavailableException.class,
                     () -> Manager.connect(silentUrl, options));
             long took = (System.nanoTime() - start) / 1_000_000;
             assertTrue(silentError.getMessage().contains(silentUrl), silentError.getMessage());
-            assertTrue(took < millis(10_000), "took " + took + " ms");
+            assertTrue(took < RegistryJar.millis(10_000), "took " + took + " ms");
         }
         assertFalse(url.isEmpty());
     }

@@ -151,7 +151,14 @@ final class MvStoreDurability implements Durability {
                     + " a directory (it is created if missing)");
         }
         try {
-            Files.createDirectories(dir);
+            if (!Files.exists(dir)) {
+                // the store holds every worker's values: readable by its owner only, like the key file
+                Files.createDirectories(dir);
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(
+                            "rwx------"));
+                }
+            }
             if (fresh) {
                 List<String> foreign;
                 try (Stream<Path> entries = Files.list(dir)) {

@@ -23,14 +23,17 @@ final class RegistryProcess implements AutoCloseable {
     private static final int ATTEMPTS = 3;
 
     private final Process process;
-    private final String url;
+    private final int requestedPort;
     private final List<String> output;
+    private final CountDownLatch ready;
+    private volatile String url;
     private final List<Manager> managers = new ArrayList<>();
 
-    private RegistryProcess(Process process, String url, List<String> output) {
+    private RegistryProcess(Process process, int requestedPort, List<String> output, CountDownLatch ready) {
         this.process = process;
-        this.url = url;
+        this.requestedPort = requestedPort;
         this.output = output;
+        this.ready = ready;
     }
 
     /** Starts a registry process and waits (bounded) until it is serving. */
@@ -52,6 +55,15 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     /**
+     * Launches a registry process on {@code port} and returns at once, without waiting until it is serving: for
+     * a test that kills it at any moment of its start-up. {@link #awaitReady()} waits for it; {@link #isReady()}
+     * tells whether it printed its ready line.
+     */
+    static RegistryProcess launchOn(int port, String... extraArgs) {
+        return launch(port, java.util.Map.of(), List.of(), extraArgs);
+    }
+
+    /**
      * Starts a registry process with environment changes ({@code env}: a null value removes a variable, e.g.
      * {@code JMANAGER_AUTHKEY_FILE} so that it uses its default key file) and more JVM flags.
      */
@@ -69,7 +81,8 @@ final class RegistryProcess implements AutoCloseable {
 
     /** The port this registry listens on. */
     int port() {
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        String u = url;
+        return u == null ? requestedPort : Integer.parseInt(u.substring(u.lastIndexOf(':') + 1));
     }
 
     /** Kills the registry like a crash ({@code SIGKILL}) and waits until it is gone. */
@@ -80,21 +93,40 @@ final class RegistryProcess implements AutoCloseable {
 
     private static RegistryProcess startOnce(int port, java.util.Map<String, String> env, List<String> jvmFlags,
                                              String... extraArgs) {
+        return launch(port, env, jvmFlags, extraArgs).awaitReady();
+    }
+
+    private static RegistryProcess launch(int port, java.util.Map<String, String> env, List<String> jvmFlags,
+                                          String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--advertise", "127.0.0.1"));
         args.addAll(List.of(extraArgs));
         Process p = JavaLauncher.start(JavaLauncher.command(jvmFlags, "io.jmanager.registry.RegistryMain", args), env);
         List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
-        String[] url = new String[1];
+        RegistryProcess registry = new RegistryProcess(p, port, output, ready);
         JavaLauncher.drain(p.getInputStream(), "registry-" + port + "-out", line -> {
             output.add(line);
-            if (line.startsWith(READY) && url[0] == null) {
-                url[0] = line.substring(READY.length()).trim();
+            if (line.startsWith(READY) && registry.url == null) {
+                registry.url = line.substring(READY.length()).trim();
                 ready.countDown();
             }
         });
         JavaLauncher.drain(p.getErrorStream(), "registry-" + port + "-err", line -> output.add("[stderr] " + line));
+        return registry;
+    }
+
+    /** True once the registry printed its ready line. */
+    boolean isReady() {
+        return ready.getCount() == 0;
+    }
+
+    /**
+     * Waits (bounded) until the registry prints its ready line; fails with its output if it exits first or takes
+     * too long (then it is destroyed). Returns this registry.
+     */
+    RegistryProcess awaitReady() {
+        Process p = process;
         long timeout = Timing.millis(20_000);
         boolean isReady;
         try {
@@ -119,7 +151,7 @@ final class RegistryProcess implements AutoCloseable {
             fail("registry process did not print '" + READY + "...' within " + timeout + " ms"
                     + (exited ? " (exit code " + p.exitValue() + ")" : "") + "; its output:\n" + text);
         }
-        return new RegistryProcess(p, url[0], output);
+        return this;
     }
 
     private static List<String> snapshot(List<String> output) {
