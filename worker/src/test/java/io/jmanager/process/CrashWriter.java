@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * again (not even after a failure: that is what makes "no write appears twice" checkable):
  * <ul>
  *   <li>{@code list.add(item)} on list {@code LIST};</li>
- *   <li>{@code dict.put(item, n)} on dict {@code DICT};</li>
+ *   <li>{@code dict.putAll} of {@code item}, {@code item/b} and {@code item/c}, each to {@code n}, on dict
+ *       {@code DICT} (one call: all three keys or none);</li>
  *   <li>{@code counter.addAndGet(1)} on the {@code 'q'} value {@code COUNTER}.</li>
  * </ul>
  * For each write it prints one line once the call has returned or thrown:
@@ -32,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * it stops. The registry is killed and restarted under it; it never exits because of a failed write.
  */
 public final class CrashWriter {
+    /** Suffixes of the two other keys of each item's dict batch. */
+    static final String BATCH_B = "/b";
+    static final String BATCH_C = "/c";
+
     private CrashWriter() {
     }
 
@@ -72,7 +77,8 @@ public final class CrashWriter {
                     return "";
                 });
                 write("dict", item, () -> {
-                    dict.put(item, value);
+                    // one putAll of three keys: a restart must show all of them or none (never part of a batch)
+                    dict.putAll(java.util.Map.of(item, value, item + BATCH_B, value, item + BATCH_C, value));
                     return "";
                 });
                 write("counter", item, () -> " " + counter.addAndGet(1L));

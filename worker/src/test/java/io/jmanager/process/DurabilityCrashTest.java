@@ -193,6 +193,16 @@ class DurabilityCrashTest {
                    Map<String, Integer> failuresByException) {
     }
 
+    /** The item a dict key belongs to: its batch's keys carry a suffix. */
+    private static String batchItem(String key) {
+        for (String suffix : List.of(CrashWriter.BATCH_B, CrashWriter.BATCH_C)) {
+            if (key.endsWith(suffix)) {
+                return key.substring(0, key.length() - suffix.length());
+            }
+        }
+        return key;
+    }
+
     static Outcome verify(List<WriterLog> logs, List<String> list, Map<String, Long> dict, long counter) {
         List<String> problems = new ArrayList<>();
         Map<String, WriterLog> byPrefix = new HashMap<>();
@@ -273,7 +283,7 @@ class DurabilityCrashTest {
 
         // the dict: acknowledged keys present with their value, nothing never sent
         for (Map.Entry<String, Long> e : dict.entrySet()) {
-            Item parsed = Item.parse(e.getKey());
+            Item parsed = Item.parse(batchItem(e.getKey()));
             WriterLog log = parsed == null ? null : byPrefix.get(parsed.writer);
             if (log == null || parsed.n >= log.sent) {
                 problems.add("dict key " + e.getKey() + " was never sent");
@@ -286,6 +296,11 @@ class DurabilityCrashTest {
                 String key = "w" + log.id + "-" + n;
                 String o = log.dict.get(n);
                 boolean present = dict.containsKey(key);
+                int batch = (present ? 1 : 0) + (dict.containsKey(key + CrashWriter.BATCH_B) ? 1 : 0)
+                        + (dict.containsKey(key + CrashWriter.BATCH_C) ? 1 : 0);
+                if (batch != 0 && batch != 3) {
+                    problems.add("dict batch " + key + " is torn: " + batch + " of its 3 keys are there (" + o + ")");
+                }
                 if (WriterLog.ACK.equals(o) && !present) {
                     problems.add("acknowledged dict key " + key + " is missing");
                 } else if (o != null && WriterLog.neverSent(o) && present) {
