@@ -70,6 +70,10 @@ interface Durability extends AutoCloseable {
         @Override
         public void close() {
         }
+
+        @Override
+        public void abandon() {
+        }
     };
 
     boolean durable();
@@ -110,6 +114,9 @@ interface Durability extends AutoCloseable {
 
     /** One line for the start-up message: where and how objects are kept. */
     String describe();
+
+    /** Closes after all that was committed and synced, without writing anything more (a refused start). */
+    void abandon();
 
     @Override
     void close();

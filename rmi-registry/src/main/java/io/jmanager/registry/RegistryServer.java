@@ -128,7 +128,7 @@ public final class RegistryServer implements AutoCloseable {
         try {
             return start(config, durability, opening);
         } catch (IOException | RuntimeException | Error e) {
-            durability.close();
+            durability.abandon(); // a refused start leaves the data directory as it found it
             throw e;
         }
     }
