@@ -57,6 +57,9 @@ public final class Handshake {
         void set(int millis) throws IOException;
     }
 
+    /** What the registry sends, alone, before it closes a connection whose worker failed to prove the key. */
+    static final int REFUSED = 0x15;
+
     /** The keys a worker may use, found by the fingerprint the registry announces. */
     public interface KeyChooser {
         /**
@@ -99,6 +102,12 @@ public final class Handshake {
         byte[] c = Arrays.copyOfRange(rest, 0, NONCE);
         byte[] mac = Arrays.copyOfRange(rest, NONCE, NONCE + MAC);
         if (!MessageDigest.isEqual(mac, key.mac(CLIENT_LABEL, s, c, binding))) {
+            try {
+                out.write(REFUSED); // so that the worker can tell a refusal from a registry that died
+                out.flush();
+            } catch (IOException gone) {
+                // the peer left already
+            }
             throw new HandshakeException("the peer does not hold this registry's key", true);
         }
         out.write(key.mac(SERVER_LABEL, c, s, binding));
@@ -149,13 +158,24 @@ public final class Handshake {
         System.arraycopy(key.mac(CLIENT_LABEL, s, c, binding), 0, response, MAGIC.length + 1 + NONCE, MAC);
         out.write(response);
         out.flush();
-        byte[] proof;
+        byte[] proof = new byte[PROOF];
         try {
-            proof = readFully(in, PROOF, timeout, deadlineNanos);
+            proof[0] = readFully(in, 1, timeout, deadlineNanos)[0];
         } catch (EOFException | java.net.SocketException e) {
-            throw new HandshakeException("the registry at " + peer + " refused this worker's key (" + key.source() + ", fingerprint "
-                    + key.fingerprint() + "), although its fingerprint matches: a middle-man between TLS endpoints,"
-                    + " or a registry that closed the connection for another reason", true, e);
+            throw new HandshakeException("the registry at " + peer + " closed the connection during the"
+                    + " authentication handshake, before judging this worker's key: it stopped, restarted or is"
+                    + " overloaded", false, e);
+        }
+        try {
+            System.arraycopy(readFully(in, PROOF - 1, timeout, deadlineNanos), 0, proof, 1, PROOF - 1);
+        } catch (EOFException | java.net.SocketException e) {
+            if (proof[0] != REFUSED) {
+                throw new HandshakeException("the registry at " + peer + " closed the connection in the middle of"
+                        + " its authentication proof: it stopped or restarted", false, e);
+            }
+            throw new HandshakeException("the registry at " + peer + " refused this worker's key (" + key.source()
+                    + ", fingerprint " + key.fingerprint() + "), although its fingerprint matches: a middle-man"
+                    + " between TLS endpoints", true, e);
         }
         if (!MessageDigest.isEqual(proof, key.mac(SERVER_LABEL, c, s, binding))) {
             throw new HandshakeException("the registry at " + peer + " failed to prove that it holds the key with fingerprint " + fingerprint

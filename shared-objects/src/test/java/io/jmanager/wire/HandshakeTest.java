@@ -112,6 +112,30 @@ class HandshakeTest {
     }
 
     @Test
+    void aRegistryThatDiesAfterItsGreetingIsNotAKeyProblem() throws Exception {
+        // the registry greets with the right fingerprint, then its connection ends (it was killed): the worker
+        // must report a transport failure (retryable), not a refused key
+        ByteArrayOutputStream hello = new ByteArrayOutputStream();
+        hello.write(Handshake.MAGIC);
+        hello.write(Handshake.VERSION);
+        hello.write(KEY.fingerprintBytes());
+        hello.write(new byte[Handshake.NONCE]);
+        HandshakeException died = assertThrows(HandshakeException.class, () -> Handshake.client(
+                new ByteArrayInputStream(hello.toByteArray()), OutputStream.nullOutputStream(), NO_TIMEOUT,
+                deadline(1_000), only(KEY), NONE, "registry:1"));
+        assertFalse(died.isAuthentication(), died.getMessage());
+        assertTrue(died.getMessage().contains("closed the connection"), died.getMessage());
+
+        // the same greeting followed by the registry's refusal marker: a key problem
+        hello.write(Handshake.REFUSED);
+        HandshakeException refused = assertThrows(HandshakeException.class, () -> Handshake.client(
+                new ByteArrayInputStream(hello.toByteArray()), OutputStream.nullOutputStream(), NO_TIMEOUT,
+                deadline(1_000), only(KEY), NONE, "registry:1"));
+        assertTrue(refused.isAuthentication(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("refused this worker's key"), refused.getMessage());
+    }
+
+    @Test
     void anImpostorThatKnowsOnlyTheFingerprintIsDetected() throws Exception {
         // the impostor announces the real key's fingerprint, then answers with a proof made with another key
         ByteArrayOutputStream hello = new ByteArrayOutputStream();

@@ -41,51 +41,38 @@ public final class CrashWriter {
     }
 
     public static void main(String[] args) {
-        int code = 0;
-        try {
-            run(args);
-        } catch (Throwable t) {
-            System.err.println("writer failed: " + t);
-            t.printStackTrace();
-            code = 1;
-        }
-        System.out.flush();
-        System.err.flush();
-        System.exit(code);
-    }
-
-    private static void run(String[] args) throws Exception {
-        String url = args[0];
-        String id = args[1];
-        Path stop = Path.of(args[5]);
         // a call that cannot reach the registry retries 4 times (50 + 100 + 200 + 400 ms), so that a writer is
         // back within 400 ms of the restarted registry becoming ready; then it fails and the writer moves on
         ManagerOptions options = ManagerOptions.defaults()
                 .withReconnect(4, Duration.ofMillis(Math.max(1, Timing.millis(50))))
                 .withReadTimeout(Duration.ofMillis(Math.max(5_000, Timing.millis(30_000))));
-        try (Manager m = Manager.connect(url, options)) {
-            SharedList<String> list = m.list(args[2]);
-            SharedDict<String, Long> dict = m.dict(args[3]);
-            SharedValue<Long> counter = m.value(args[4], 'q', 0L);
-            print("ready");
-            long n = 0;
-            while (!Files.exists(stop)) {
-                String item = "w" + id + "-" + n;
-                long value = n;
-                write("list", item, () -> {
-                    list.add(item);
-                    return "";
-                });
-                write("dict", item, () -> {
-                    // one putAll of three keys: a restart must show all of them or none (never part of a batch)
-                    dict.putAll(java.util.Map.of(item, value, item + BATCH_B, value, item + BATCH_C, value));
-                    return "";
-                });
-                write("counter", item, () -> " " + counter.addAndGet(1L));
-                n++;
-            }
-            print("done " + n);
+        Workers.run(args, options, CrashWriter::write);
+    }
+
+    private static void write(Manager m, String[] args) {
+        String id = args[1];
+        Path stop = Path.of(args[5]);
+        SharedList<String> list = m.list(args[2]);
+        SharedDict<String, Long> dict = m.dict(args[3]);
+        SharedValue<Long> counter = m.value(args[4], 'q', 0L);
+        print("ready");
+        long n = 0;
+        while (!Files.exists(stop)) {
+            String item = "w" + id + "-" + n;
+            long value = n;
+            write("list", item, () -> {
+                list.add(item);
+                return "";
+            });
+            write("dict", item, () -> {
+                // one putAll of three keys: a restart must show all of them or none (never part of a batch)
+                dict.putAll(java.util.Map.of(item, value, item + BATCH_B, value, item + BATCH_C, value));
+                return "";
+            });
+            write("counter", item, () -> " " + counter.addAndGet(1L));
+            n++;
         }
+        print("done " + n);
     }
 
     /** One write, exactly once: prints its outcome; after a failure paces the next write a little. */

@@ -32,12 +32,17 @@ final class Workers {
     }
 
     static void run(String[] args, Body body) {
+        run(args, io.jmanager.ManagerOptions.defaults(), body);
+    }
+
+    /** Like {@link #run(String[], Body)}, connecting with {@code options}. */
+    static void run(String[] args, io.jmanager.ManagerOptions options, Body body) {
         int code = 0;
         try {
             if (args.length < 1 || !args[0].startsWith("rmi://")) {
                 throw new IllegalArgumentException("the first argument must be the registry URL rmi://host:port");
             }
-            try (Manager m = Manager.connect(args[0])) {
+            try (Manager m = Manager.connect(args[0], options)) {
                 body.run(m, args);
             }
         } catch (Throwable t) {
