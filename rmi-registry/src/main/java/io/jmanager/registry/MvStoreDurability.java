@@ -15,9 +15,15 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
@@ -71,19 +77,19 @@ final class MvStoreDurability implements Durability {
     private final ThreadLocal<RecordLog.Batch> pending = ThreadLocal.withInitial(RecordLog.Batch::new);
     /** Mutations not yet applied to the object maps, in order: what each commit writes. */
     private final MVMap<Long, byte[]> log;
-    private final java.util.concurrent.atomic.AtomicLong logTail;
+    private final AtomicLong logTail;
     /** Held while the log is applied to the object maps, and while an object's map is dropped. */
     private final Object checkpointLock = new Object();
     /** Ids of the objects in the catalog: log entries of others (destroyed since) are skipped. */
-    private final java.util.Set<Long> liveIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> liveIds = ConcurrentHashMap.newKeySet();
     /** Shared by flushes, exclusive for a commit: a commit never captures half of one mutation's records. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock consistency =
-            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock consistency =
+            new ReentrantReadWriteLock();
     private final Object monitor = new Object();
     private long durableVersion = -1;
     private boolean committing;
     /** Threads in {@link #awaitDurable()} now. */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private volatile int recentBatch;
     private static final long GATHER_MAX_MICROS = 400;
     private static final long GATHER_STEP_NANOS = 20_000;
@@ -107,7 +113,7 @@ final class MvStoreDurability implements Durability {
         this.log = store.openMap(LOG, new MVMap.Builder<Long, byte[]>()
                 .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         Long last = log.lastKey();
-        this.logTail = new java.util.concurrent.atomic.AtomicLong(last == null ? 0 : last);
+        this.logTail = new AtomicLong(last == null ? 0 : last);
         for (byte[] entry : catalog.values()) {
             liveIds.add(ByteBuffer.wrap(entry).getLong());
         }
@@ -485,7 +491,7 @@ final class MvStoreDurability implements Durability {
         }
         long deadline = System.nanoTime() + GATHER_MAX_MICROS * 1_000L;
         while (waiting.get() < target && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(GATHER_STEP_NANOS);
+            LockSupport.parkNanos(GATHER_STEP_NANOS);
         }
     }
 
