@@ -54,7 +54,12 @@ interface Durability extends AutoCloseable {
         }
 
         @Override
-        public void flush() {
+        public long flush() {
+            return -1;
+        }
+
+        @Override
+        public void awaitVersion(long version) {
         }
 
         @Override
@@ -100,9 +105,18 @@ interface Durability extends AutoCloseable {
      * Applies the records the calling thread wrote since its last flush, all together: a commit sees all of them
      * or none. Call with the mutex of the object that wrote them still held, at the end of the mutation.
      *
+     * @return the store version the changes are in, for {@link #awaitVersion}; -1 if there were none
      * @throws IllegalStateException if the data directory failed
      */
-    void flush();
+    long flush();
+
+    /**
+     * Waits until store version {@code version} is durable (for {@code --fsync always}); returns at once for a
+     * negative version or with an interval policy.
+     *
+     * @throws IllegalStateException if the data directory failed
+     */
+    void awaitVersion(long version);
 
     /**
      * Waits until every record the calling thread wrote (and flushed) is durable (for {@code --fsync always}); returns at once if

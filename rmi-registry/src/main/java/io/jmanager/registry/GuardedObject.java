@@ -26,6 +26,8 @@ abstract class GuardedObject {
     /** Where this object's state is kept; {@link Records#NONE} in memory. Set before the object is exported. */
     Records records = Records.NONE;
     private Durability durability = Durability.IN_MEMORY;
+    /** The store version of this object's newest change; -1 for none since start. Guarded by the mutex. */
+    private long lastWrite = -1;
 
     GuardedObject(String name, ObjectSpec spec, RegistryContext limits) {
         this.name = name;
@@ -68,20 +70,27 @@ abstract class GuardedObject {
 
     /**
      * Applies the records this mutation wrote (all at once: see {@link Durability#flush()}), releases the mutex,
-     * then, once the calling thread holds it no more, waits until they are durable: a remote call that changed
-     * state answers only after the change is on disk ({@code --fsync always}).
+     * then, once the calling thread holds it no more, waits until the object's newest change is durable: a remote
+     * call that changed state answers only after the change is on disk ({@code --fsync always}), and a call that
+     * only read it answers only once what it saw cannot be lost (no worker acts on a change a crash undoes).
+     * Once the object's changes are durable, this costs a comparison.
      */
     final void unlock() {
         boolean outermost = mutex.getHoldCount() == 1;
+        long seen = -1;
         try {
             if (outermost) {
-                durability.flush();
+                long wrote = durability.flush();
+                if (wrote >= 0) {
+                    lastWrite = wrote;
+                }
+                seen = lastWrite;
             }
         } finally {
             mutex.unlock();
         }
         if (outermost) {
-            durability.awaitDurable();
+            durability.awaitVersion(seen);
         }
     }
 

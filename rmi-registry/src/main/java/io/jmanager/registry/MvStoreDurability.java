@@ -86,7 +86,8 @@ final class MvStoreDurability implements Durability {
     private final ReentrantReadWriteLock consistency =
             new ReentrantReadWriteLock();
     private final Object monitor = new Object();
-    private long durableVersion = -1;
+    /** The newest version committed and synced; written under {@link #monitor}, read without it on the fast path. */
+    private volatile long durableVersion = -1;
     private boolean committing;
     /** Threads in {@link #awaitDurable()} now. */
     private final AtomicInteger waiting = new AtomicInteger();
@@ -415,10 +416,10 @@ final class MvStoreDurability implements Durability {
     }
 
     @Override
-    public void flush() {
+    public long flush() {
         RecordLog.Batch batch = pending.get();
         if (batch.isEmpty()) {
-            return;
+            return -1;
         }
         byte[] entry = batch.encode();
         batch.clear();
@@ -427,6 +428,7 @@ final class MvStoreDurability implements Durability {
             checkUsable();
             log.put(logTail.incrementAndGet(), entry);
             wrote();
+            return written.get()[0] - 1;
         } catch (RuntimeException e) {
             failure = e.toString();
             throw storageFailure();
@@ -439,11 +441,13 @@ final class MvStoreDurability implements Durability {
     public void awaitDurable() {
         long[] mine = written.get();
         long version = mine[0] - 1;
-        if (version < 0) {
-            return;
-        }
         mine[0] = 0;
-        if (!fsync.always()) {
+        awaitVersion(version);
+    }
+
+    @Override
+    public void awaitVersion(long version) {
+        if (version < 0 || !fsync.always() || durableVersion >= version && failure == null) {
             return;
         }
         boolean interrupted = false;

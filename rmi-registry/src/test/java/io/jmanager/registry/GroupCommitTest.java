@@ -145,6 +145,46 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A read answers only once what it saw is durable: while writers keep incrementing a counter, each value a
+     * reader got is at most the value in a crash image taken right after the read returned.
+     */
+    @Test
+    void whatAReadReturnedSurvivesACrashRightAfterIt() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try (DurableHarness h = DurableHarness.open(tmp.resolve("data"))) {
+            DictObject d = h.get("d", ObjectSpec.of(ObjectType.DICT));
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < THREADS - 1; t++) {
+                writers.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        d.increment(enc("n"), enc(1));
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (int i = 0; i < 20; i++) {
+                    byte[] seen = d.get(enc("n"));
+                    long read = seen == null ? 0 : ((Number) dec(seen)).longValue();
+                    try (DurableHarness image = h.crashAndRestart(tmp.resolve("image-" + i))) {
+                        byte[] kept = image.<DictObject>object("d").get(enc("n"));
+                        long survived = kept == null ? 0 : ((Number) dec(kept)).longValue();
+                        assertTrue(survived >= read, "read " + read + ", but a crash right after kept " + survived);
+                    }
+                }
+            } finally {
+                stop.set(true);
+            }
+            for (Future<?> w : writers) {
+                Fixture.get(w);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void fsyncPolicyParsing() {
         assertEquals(FsyncPolicy.ALWAYS, FsyncPolicy.parse("always"));
