@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=3 DURATION=5 WRITERS=8 ENTRIES=1000000 OUT="" SKIP_RECOVERY=0
+ROUNDS=5 DURATION=5 WRITERS=8 ENTRIES=1000000 OUT="" SKIP_RECOVERY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;

@@ -93,7 +93,8 @@ final class MvStoreDurability implements Durability {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile int recentBatch;
     private static final long GATHER_MAX_MICROS = 400;
-    private static final long GATHER_STEP_NANOS = 20_000;
+    /** The leader while it gathers a batch, for the writer that completes it to wake. */
+    private volatile Thread gatherer;
     private volatile String failure;
     private final ScheduledExecutorService syncer;
     /** Makes every commit and its sync one step, so that no commit starts before the previous one is on disk. */
@@ -452,7 +453,12 @@ final class MvStoreDurability implements Durability {
             return;
         }
         boolean interrupted = false;
-        waiting.incrementAndGet();
+        if (waiting.incrementAndGet() >= recentBatch) {
+            Thread leader = gatherer;
+            if (leader != null) {
+                LockSupport.unpark(leader); // the batch the leader waits for is complete
+            }
+        }
         try {
             while (true) {
                 synchronized (monitor) {
@@ -495,8 +501,14 @@ final class MvStoreDurability implements Durability {
             return;
         }
         long deadline = System.nanoTime() + GATHER_MAX_MICROS * 1_000L;
-        while (waiting.get() < target && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(GATHER_STEP_NANOS);
+        gatherer = Thread.currentThread();
+        try {
+            long left;
+            while (waiting.get() < target && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left); // the writer that completes the batch unparks this thread
+            }
+        } finally {
+            gatherer = null;
         }
     }
 
