@@ -111,26 +111,34 @@ class HandshakeTest {
         assertTrue(((HandshakeException) failures[1]).isAuthentication());
     }
 
+    /** A registry's greeting announcing {@code key}'s fingerprint, with a zero nonce. */
+    private static ByteArrayOutputStream greeting(AuthKey key) throws IOException {
+        ByteArrayOutputStream hello = new ByteArrayOutputStream();
+        hello.write(Handshake.MAGIC);
+        hello.write(Handshake.VERSION);
+        hello.write(key.fingerprintBytes());
+        hello.write(new byte[Handshake.NONCE]);
+        return hello;
+    }
+
+    /** The worker's side against a registry that sends {@code bytes} and then closes. */
+    private static HandshakeException clientFails(byte[] bytes) {
+        return assertThrows(HandshakeException.class, () -> Handshake.client(new ByteArrayInputStream(bytes),
+                OutputStream.nullOutputStream(), NO_TIMEOUT, deadline(1_000), only(KEY), NONE, "registry:1"));
+    }
+
     @Test
     void aRegistryThatDiesAfterItsGreetingIsNotAKeyProblem() throws Exception {
         // the registry greets with the right fingerprint, then its connection ends (it was killed): the worker
         // must report a transport failure (retryable), not a refused key
-        ByteArrayOutputStream hello = new ByteArrayOutputStream();
-        hello.write(Handshake.MAGIC);
-        hello.write(Handshake.VERSION);
-        hello.write(KEY.fingerprintBytes());
-        hello.write(new byte[Handshake.NONCE]);
-        HandshakeException died = assertThrows(HandshakeException.class, () -> Handshake.client(
-                new ByteArrayInputStream(hello.toByteArray()), OutputStream.nullOutputStream(), NO_TIMEOUT,
-                deadline(1_000), only(KEY), NONE, "registry:1"));
+        ByteArrayOutputStream hello = greeting(KEY);
+        HandshakeException died = clientFails(hello.toByteArray());
         assertFalse(died.isAuthentication(), died.getMessage());
         assertTrue(died.getMessage().contains("closed the connection"), died.getMessage());
 
         // the same greeting followed by the registry's refusal marker: a key problem
         hello.write(Handshake.REFUSED);
-        HandshakeException refused = assertThrows(HandshakeException.class, () -> Handshake.client(
-                new ByteArrayInputStream(hello.toByteArray()), OutputStream.nullOutputStream(), NO_TIMEOUT,
-                deadline(1_000), only(KEY), NONE, "registry:1"));
+        HandshakeException refused = clientFails(hello.toByteArray());
         assertTrue(refused.isAuthentication(), refused.getMessage());
         assertTrue(refused.getMessage().contains("refused this worker's key"), refused.getMessage());
     }
@@ -138,15 +146,9 @@ class HandshakeTest {
     @Test
     void anImpostorThatKnowsOnlyTheFingerprintIsDetected() throws Exception {
         // the impostor announces the real key's fingerprint, then answers with a proof made with another key
-        ByteArrayOutputStream hello = new ByteArrayOutputStream();
-        hello.write(Handshake.MAGIC);
-        hello.write(Handshake.VERSION);
-        hello.write(KEY.fingerprintBytes());
-        hello.write(new byte[Handshake.NONCE]);
+        ByteArrayOutputStream hello = greeting(KEY);
         hello.write(OTHER.mac(new byte[] {1}));
-        HandshakeException e = assertThrows(HandshakeException.class, () -> Handshake.client(
-                new ByteArrayInputStream(hello.toByteArray()), OutputStream.nullOutputStream(), NO_TIMEOUT,
-                deadline(1_000), only(KEY), NONE, "impostor:1"));
+        HandshakeException e = clientFails(hello.toByteArray());
         assertTrue(e.isAuthentication());
         assertTrue(e.getMessage().contains("failed to prove"), e.getMessage());
     }
@@ -154,13 +156,7 @@ class HandshakeTest {
     @Test
     void theClientsAnswerCannotBeReflectedAsTheServersProof() throws Exception {
         // a peer that echoes the client's own HMAC back must not pass
-        byte[] s = new byte[Handshake.NONCE];
-        ByteArrayOutputStream hello = new ByteArrayOutputStream();
-        hello.write(Handshake.MAGIC);
-        hello.write(Handshake.VERSION);
-        hello.write(KEY.fingerprintBytes());
-        hello.write(s);
-        EchoingInput in = new EchoingInput(hello.toByteArray());
+        EchoingInput in = new EchoingInput(greeting(KEY).toByteArray());
         assertThrows(HandshakeException.class, () -> Handshake.client(in, in.sink, NO_TIMEOUT, deadline(1_000),
                 only(KEY), NONE, "mirror:1"));
     }
