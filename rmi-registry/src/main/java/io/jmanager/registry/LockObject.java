@@ -10,8 +10,7 @@ import io.jmanager.wire.RemoteLock;
  * current one.
  *
  * <p>Holds belong to sessions and sessions do not survive a restart, so a restarted registry has every lock free.
- * Fencing tokens stay monotonic across restarts: record 0 holds a ceiling, raised in blocks of
- * {@value #TOKEN_BLOCK} before a token passes it, and a restored lock continues above it.
+ * Fencing tokens stay monotonic across restarts: record 0 is their {@link CeilingCounter}'s ceiling.
  */
 final class LockObject extends GuardedObject implements RemoteLock {
     private final boolean reentrant;
@@ -19,10 +18,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
     private long holderThread;
     private int holds;
     private long token;
-    private long lastToken;
-    /** Tokens up to here may have been handed out; record 0. */
-    private long tokenCeiling;
-    static final long TOKEN_BLOCK = 1 << 20;
+    private final CeilingCounter tokens = new CeilingCounter();
     private long sinceMillis;
 
     LockObject(String name, ObjectSpec spec, RegistryContext limits) {
@@ -54,11 +50,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
             holderSession = session;
             holderThread = thread;
             holds = count;
-            token = ++lastToken;
-            if (token > tokenCeiling) {
-                tokenCeiling = token + TOKEN_BLOCK;
-                records.put(0, java.nio.ByteBuffer.allocate(8).putLong(tokenCeiling).array());
-            }
+            token = tokens.next(records, 0);
             sinceMillis = System.currentTimeMillis();
             return token;
         }
@@ -170,16 +162,15 @@ final class LockObject extends GuardedObject implements RemoteLock {
     @Override
     void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
         for (java.util.Map.Entry<Long, byte[]> r : stored) {
-            if (r.getKey() != 0 || r.getValue().length != 8) {
-                throw new IllegalArgumentException(spec.type() + " '" + name + "': malformed record " + r.getKey());
+            if (r.getKey() != 0) {
+                throw new IllegalArgumentException(spec.type() + " '" + name + "': unexpected record " + r.getKey());
             }
-            tokenCeiling = java.nio.ByteBuffer.wrap(r.getValue()).getLong();
-            lastToken = tokenCeiling;
+            tokens.restore(r.getValue());
         }
     }
 
     @Override
     void writeState(RecordSink sink) {
-        sink.put(0, java.nio.ByteBuffer.allocate(8).putLong(Math.max(tokenCeiling, lastToken)).array());
+        sink.put(0, tokens.record());
     }
 }

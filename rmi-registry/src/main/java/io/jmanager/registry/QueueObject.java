@@ -32,14 +32,12 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     static final long UNFINISHED = Long.MIN_VALUE;
     /** The record that holds the delivery id ceiling: ids stay unique across restarts, like lock tokens. */
     static final long DELIVERY_CEILING = Long.MIN_VALUE + 1;
-    private static final long DELIVERY_BLOCK = 1 << 20;
-    private long deliveryCeiling;
+    private final CeilingCounter deliveryIds = new CeilingCounter();
     private final ArrayDeque<Item> items = new ArrayDeque<>();
     private long lastItem;
     private final int capacity;
     private long unfinished;
     private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
-    private long lastDeliveryId;
 
     /** An item handed out and not yet acknowledged. */
     private record Delivery(long id, Item item, long session, long deadlineNanos) {
@@ -100,11 +98,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 if (head == null) {
                     return null;
                 }
-                long id = ++lastDeliveryId;
-                if (id > deliveryCeiling) {
-                    deliveryCeiling = id + DELIVERY_BLOCK;
-                    records.put(DELIVERY_CEILING, ByteBuffer.allocate(8).putLong(deliveryCeiling).array());
-                }
+                long id = deliveryIds.next(records, DELIVERY_CEILING);
                 deliveries.put(id, new Delivery(id, head, session,
                         System.nanoTime() + millisToNanos(spec.visibilityMillis())));
                 return ByteBuffer.allocate(8 + head.bytes().length).putLong(id).put(head.bytes()).array();
@@ -372,17 +366,13 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
         for (Map.Entry<Long, byte[]> r : stored) {
-            if (r.getKey() == UNFINISHED || r.getKey() == DELIVERY_CEILING) {
+            if (r.getKey() == UNFINISHED) {
                 if (r.getValue().length != 8) {
                     throw new IllegalArgumentException("queue '" + name + "': malformed counter record");
                 }
-                long n = ByteBuffer.wrap(r.getValue()).getLong();
-                if (r.getKey() == UNFINISHED) {
-                    unfinished = n;
-                } else {
-                    deliveryCeiling = n;
-                    lastDeliveryId = n;
-                }
+                unfinished = ByteBuffer.wrap(r.getValue()).getLong();
+            } else if (r.getKey() == DELIVERY_CEILING) {
+                deliveryIds.restore(r.getValue());
             } else {
                 items.addLast(new Item(r.getKey(), r.getValue()));
                 lastItem = Math.max(lastItem, r.getKey());
@@ -393,7 +383,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     @Override
     void writeState(RecordSink sink) {
         sink.put(UNFINISHED, ByteBuffer.allocate(8).putLong(unfinished).array());
-        sink.put(DELIVERY_CEILING, ByteBuffer.allocate(8).putLong(Math.max(deliveryCeiling, lastDeliveryId)).array());
+        sink.put(DELIVERY_CEILING, deliveryIds.record());
         java.util.TreeMap<Long, byte[]> all = new java.util.TreeMap<>();
         for (Item item : items) {
             all.put(item.number(), item.bytes());

@@ -600,11 +600,11 @@ class DurableStateTest {
         try (DurableHarness h = open()) {
             LockObject l = h.get("busy", ObjectSpec.of(ObjectType.LOCK));
             long s = h.session();
-            for (long i = 0; i < LockObject.TOKEN_BLOCK + 10; i++) {
+            for (long i = 0; i < CeilingCounter.BLOCK + 10; i++) {
                 highest = l.acquire(s, 1, i, 0);
                 l.release(s, 1);
             }
-            assertTrue(highest > LockObject.TOKEN_BLOCK + 1);
+            assertTrue(highest > CeilingCounter.BLOCK + 1);
             long before = highest;
             long after = afterCrash(h, "busy", (LockObject r) -> r.acquire(r.limits.sessions().open("h", 1,
                     java.util.concurrent.TimeUnit.HOURS.toNanos(1)).id, 1, 1, 0));
