@@ -49,7 +49,7 @@ interface Durability extends AutoCloseable {
         }
 
         @Override
-        public Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+        public List<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
             return List.of();
         }
 
@@ -99,7 +99,7 @@ interface Durability extends AutoCloseable {
     List<StoredObject> catalog();
 
     /** The records of one object in ascending key order. */
-    Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId);
+    List<Map.Entry<Long, byte[]>> recordsOf(long objectId);
 
     /**
      * Applies the records the calling thread wrote since its last flush, all together: a commit sees all of them

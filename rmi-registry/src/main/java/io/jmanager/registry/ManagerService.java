@@ -180,61 +180,38 @@ final class ManagerService implements RemoteManager {
             for (Durability.StoredObject stored : durability.catalog()) {
                 LockObject lock = null;
                 if (stored.spec().type() == ObjectType.CONDITION) {
+                    // destroying a lock destroys its conditions, so a condition's lock is always restored before it
                     Entry lockEntry = objects.get(stored.spec().linkedName());
-                    if (lockEntry == null) {
-                        // its lock was destroyed: bind it to a new rlock, as creating the condition would
-                        lockEntry = create(stored.spec().linkedName(), ObjectSpec.of(ObjectType.RLOCK));
-                    }
-                    if (!(lockEntry.object() instanceof LockObject l)) {
-                        throw new IllegalArgumentException("condition '" + stored.name() + "' names '"
-                                + stored.spec().linkedName() + "', which is a " + lockEntry.spec().type());
+                    if (lockEntry == null || !(lockEntry.object() instanceof LockObject l)) {
+                        throw new IllegalArgumentException("condition '" + stored.name() + "' names lock '"
+                                + stored.spec().linkedName() + "', which the data directory does not hold as a lock");
                     }
                     lock = l;
                 }
-                GuardedObject object = ObjectFactory.create(stored.name(), stored.spec(), context, lock);
-                CountingRecords counted = new CountingRecords(durability.recordsOf(stored.id()));
-                try {
-                    object.restore(counted);
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(stored.spec().describe() + " '" + stored.name() + "': "
-                            + e.getMessage(), e);
-                }
-                records += counted.count;
+                List<Map.Entry<Long, byte[]>> stateRecords = durability.recordsOf(stored.id());
+                GuardedObject object = rebuild(stored.name(), stored.spec(), lock, stateRecords, "", "");
+                records += stateRecords.size();
                 object.attach(durability.records(stored.id()), durability);
                 share(stored.name(), stored.id(), stored.spec(), object);
             }
-        }
-        durability.awaitDurable();
-        synchronized (tableLock) {
             return new long[] {objects.size(), records};
         }
     }
 
-    /** Counts the records an object reads while restoring. */
-    private static final class CountingRecords implements Iterable<Map.Entry<Long, byte[]>> {
-        private final Iterable<Map.Entry<Long, byte[]>> records;
-        long count;
-
-        CountingRecords(Iterable<Map.Entry<Long, byte[]>> records) {
-            this.records = records;
+    /**
+     * Creates an object from its spec and restores its records; a malformed record fails with a message naming the
+     * object, where it came from ({@code source}) and what followed ({@code consequence}).
+     */
+    private GuardedObject rebuild(String name, ObjectSpec spec, LockObject lock,
+                                  List<Map.Entry<Long, byte[]>> stateRecords, String source, String consequence) {
+        GuardedObject object = ObjectFactory.create(name, spec, context, lock);
+        try {
+            object.restore(stateRecords);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": " + e.getMessage()
+                    + consequence, e);
         }
-
-        @Override
-        public java.util.Iterator<Map.Entry<Long, byte[]>> iterator() {
-            java.util.Iterator<Map.Entry<Long, byte[]>> it = records.iterator();
-            return new java.util.Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Map.Entry<Long, byte[]> next() {
-                    count++;
-                    return it.next();
-                }
-            };
-        }
+        return object;
     }
 
     private static ObjectHandle handle(String name, Entry entry) {
@@ -470,14 +447,8 @@ final class ManagerService implements RemoteManager {
                     }
                     lock = l;
                 }
-                GuardedObject object = ObjectFactory.create(a.name(), a.spec(), context, lock);
-                try {
-                    object.restore(a.records());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(a.spec().describe() + " '" + a.name() + "' of the export"
-                            + " file: " + e.getMessage() + "; nothing was imported", e);
-                }
-                built.put(a.name(), object);
+                built.put(a.name(), rebuild(a.name(), a.spec(), lock, a.records(), " of the export file",
+                        "; nothing was imported"));
                 records += a.records().size();
             }
             int i = 0;

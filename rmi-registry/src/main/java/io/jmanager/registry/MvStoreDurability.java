@@ -403,7 +403,7 @@ final class MvStoreDurability implements Durability {
     }
 
     @Override
-    public Iterable<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+    public List<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
         consistency.readLock().lock(); // read whole, while no commit can drop a chunk under the reader
         try {
             return new ArrayList<>(objectMap(objectId).entrySet());
