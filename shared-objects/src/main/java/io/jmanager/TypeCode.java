@@ -208,6 +208,20 @@ public enum TypeCode {
      *                                  or out of range (e.g. {@code 300 is out of range for typecode 'b' (-128..127)})
      */
     public long toBits(Object value) {
+        // Fast paths for the common boxes, small enough to inline, so that the JIT can drop the box itself.
+        if (value instanceof Double d && this == DOUBLE) {
+            return Double.doubleToRawLongBits(d);
+        }
+        if (value instanceof Integer i && kind == Kind.INTEGRAL && i >= min && i <= max) {
+            return i;
+        }
+        if (value instanceof Long l && kind == Kind.INTEGRAL && l >= min && l <= max) {
+            return l;
+        }
+        return checkedBits(value);
+    }
+
+    private long checkedBits(Object value) {
         if (value == null) {
             throw new IllegalArgumentException("typecode '" + code + "' does not take null");
         }
