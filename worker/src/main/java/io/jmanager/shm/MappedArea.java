@@ -64,12 +64,20 @@ final class MappedArea {
         return directory.resolve("jmanager." + name);
     }
 
-    /** Opens (creating if needed) and returns this JVM's mapping of the area, counting one more handle. */
-    static MappedArea acquire(String name, SharedMemoryOptions options) {
+    /**
+     * Opens (creating it if {@code create}) and returns this JVM's mapping of the area, counting one more handle.
+     *
+     * @throws SharedMemoryException if the file is refused, or does not exist and {@code create} is false
+     */
+    static MappedArea acquire(String name, SharedMemoryOptions options, boolean create) {
         Path path = fileOf(options.directory(), name).toAbsolutePath().normalize();
         synchronized (OPEN) {
             MappedArea area = OPEN.get(path);
             if (area == null) {
+                if (!create && !Files.exists(path)) {
+                    throw new SharedMemoryException("no shared-memory area '" + name + "' in " + path.getParent()
+                            + " (no file " + path.getFileName() + "); `worker.jar shm ls` lists the areas there");
+                }
                 area = new MappedArea(name, path, map(name, path, options.capacity()));
                 OPEN.put(path, area);
             }

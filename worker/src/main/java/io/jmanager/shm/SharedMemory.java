@@ -77,7 +77,18 @@ public final class SharedMemory implements AutoCloseable {
     public static SharedMemory open(String name, SharedMemoryOptions options) {
         checkAreaName(name);
         Objects.requireNonNull(options, "options");
-        return new SharedMemory(MappedArea.acquire(name, options), name);
+        return new SharedMemory(MappedArea.acquire(name, options, true), name);
+    }
+
+    /**
+     * Opens the existing area {@code name}; never creates one.
+     *
+     * @throws SharedMemoryException if there is no such area, or its file is refused
+     */
+    public static SharedMemory openExisting(String name, SharedMemoryOptions options) {
+        checkAreaName(name);
+        Objects.requireNonNull(options, "options");
+        return new SharedMemory(MappedArea.acquire(name, options, false), name);
     }
 
     /**
@@ -383,12 +394,21 @@ public final class SharedMemory implements AutoCloseable {
      * @param lock        the name of the lock that synchronizes it, or null
      * @param holderPid   for a lock, the pid of the process holding it (0 if free, -1 if unknown)
      * @param bytes       its size in the area
+     * @param preview     its value as Python prints it (arrays cut after {@code maxElements}), read without taking
+     *                    its lock: each element is read atomically, the whole is not a snapshot; for a lock, its
+     *                    holder
      */
-    public record ObjectInfo(String name, String description, String lock, long holderPid, long bytes) {
+    public record ObjectInfo(String name, String description, String lock, long holderPid, long bytes,
+                             String preview) {
     }
 
-    /** Every object of the area, in creation order. */
+    /** Every object of the area, in creation order, with arrays previewed up to 20 elements. */
     public List<ObjectInfo> objects() {
+        return objects(20);
+    }
+
+    /** Every object of the area, in creation order, with arrays previewed up to {@code maxElements} elements. */
+    public List<ObjectInfo> objects(int maxElements) {
         checkOpen();
         List<ObjectInfo> out = new ArrayList<>();
         for (Entry entry : area.entries()) {
@@ -398,7 +418,13 @@ public final class SharedMemory implements AutoCloseable {
                 long owner = area.lockAt(entry.dataOffset()).ownerToken();
                 holder = owner == 0 ? 0 : area.processes.pidOf(owner);
             }
-            out.add(new ObjectInfo(entry.name(), entry.describe(), lock, holder, entry.dataSize()));
+            String preview;
+            try {
+                preview = Preview.of(entry, area.memory, area.processes, maxElements);
+            } catch (InternalError fault) {
+                throw area.memory.fault(fault);
+            }
+            out.add(new ObjectInfo(entry.name(), entry.describe(), lock, holder, entry.dataSize(), preview));
         }
         return out;
     }
