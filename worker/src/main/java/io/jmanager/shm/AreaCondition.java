@@ -78,7 +78,7 @@ final class AreaCondition implements SharedCondition {
             }
         } finally {
             memory.getAndAddLong(base + L_COND_WAITERS, -1);
-            RobustLock.Grant grant = core.acquire(-1, false);
+            RobustLock.Grant grant = core.acquire(-1, false, lock.shm);
             core.setHolds(holds);
             if (grant == RobustLock.Grant.RECOVERED) {
                 throw new OwnerDiedException(lock.describe() + ": a process died holding it while this thread waited"

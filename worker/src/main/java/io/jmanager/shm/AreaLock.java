@@ -55,7 +55,7 @@ class AreaLock implements SharedLock {
                     return 0;
                 }
             }
-            RobustLock.Grant grant = core.acquire(nanos, interruptible);
+            RobustLock.Grant grant = core.acquire(nanos, interruptible, shm);
             if (grant == RobustLock.Grant.TIMED_OUT) {
                 return 0;
             }
@@ -92,7 +92,7 @@ class AreaLock implements SharedLock {
         }
         RobustLock.Grant grant;
         try {
-            grant = core.acquire(-1, false);
+            grant = core.acquire(-1, false, shm);
         } catch (InterruptedException cannotHappen) {
             throw new AssertionError(cannotHappen);
         }
@@ -117,6 +117,9 @@ class AreaLock implements SharedLock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         acquire(-1, true);
     }
 

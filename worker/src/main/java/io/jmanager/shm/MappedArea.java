@@ -376,7 +376,7 @@ final class MappedArea {
         }
         RobustLock.Grant grant;
         try {
-            grant = allocationLock.acquire(-1, false);
+            grant = allocationLock.acquire(-1, false, null);
         } catch (InterruptedException cannotHappen) {
             throw new AssertionError(cannotHappen);
         }

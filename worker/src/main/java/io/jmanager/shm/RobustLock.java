@@ -80,9 +80,11 @@ final class RobustLock {
      *
      * @param interruptible whether an interrupt ends the wait with {@link InterruptedException}; if not, the
      *                      interrupt status is kept and restored on return
+     * @param handle        the handle the caller uses, or null: a wait ends with {@link IllegalStateException}
+     *                      when it is closed
      * @return how it ended; after {@link Grant#RECOVERED}, {@link #recoveredFrom()} is the dead owner's pid
      */
-    Grant acquire(long nanos, boolean interruptible) throws InterruptedException {
+    Grant acquire(long nanos, boolean interruptible, SharedMemory handle) throws InterruptedException {
         Grant fast = tryAcquire();
         if (fast != null) {
             return fast;
@@ -116,6 +118,10 @@ final class RobustLock {
                 }
                 if (nanos >= 0 && now - start >= nanos) {
                     return Grant.TIMED_OUT;
+                }
+                if (handle != null && handle.isClosed()) {
+                    throw new IllegalStateException("shared memory '" + handle.name() + "' was closed while this"
+                            + " thread waited for one of its locks");
                 }
                 if (Thread.interrupted()) {
                     if (interruptible) {

@@ -439,7 +439,15 @@ public final class SharedMemory implements AutoCloseable {
         return pids;
     }
 
-    /** Closes this handle; its objects throw {@link IllegalStateException} afterwards. Idempotent. */
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes this handle; its objects throw {@link IllegalStateException} afterwards, and threads waiting for one of
+     * its locks stop waiting with that exception. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
