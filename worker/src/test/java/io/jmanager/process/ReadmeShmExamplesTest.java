@@ -1,0 +1,150 @@
+package io.jmanager.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jmanager.Timing;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The README's "Same host: shared memory" programs compile and print exactly the output the README shows under
+ * them: each {@code java} block that is a whole program (it starts with {@code import}) is compiled against this
+ * build and run as the README's reader would run it (its child processes use {@code java} from the PATH), with the
+ * areas in a temporary directory ({@code JMANAGER_SHM_DIR}).
+ */
+@Timeout(180)
+class ReadmeShmExamplesTest {
+    private static final Pattern BLOCK = Pattern.compile("```(\\w+)\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
+
+    /** A whole program of the README and the output the README shows for it. */
+    private record Example(String className, String source, String expectedOutput) {
+    }
+
+    @Test
+    void sharedMemoryExamplesCompileAndPrintWhatTheReadmeSays() throws Exception {
+        List<Example> examples = examples(section("## Same host: shared memory"));
+        assertTrue(examples.size() >= 2, "the section shows the seed's examples: " + examples);
+        Path work = Files.createTempDirectory("jmanager-readme-");
+        Path areas = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jmanager-readme-shm-");
+        try {
+            for (Example example : examples) {
+                Path classes = Files.createDirectories(work.resolve(example.className()));
+                compile(example, classes);
+                String output = run(example, classes, areas);
+                System.out.print(output);
+                assertEquals(example.expectedOutput(), output, example.className() + " prints what the README says");
+            }
+            try (Stream<Path> left = Files.list(areas)) {
+                assertFalse(left.findAny().isPresent(), "the examples remove their areas");
+            }
+        } finally {
+            deleteTree(work);
+            deleteTree(areas);
+        }
+    }
+
+    private static String section(String heading) throws IOException {
+        String readme = Files.readString(readme(), StandardCharsets.UTF_8);
+        int start = readme.indexOf("\n" + heading + "\n");
+        assertTrue(start >= 0, "README has the section " + heading);
+        int end = readme.indexOf("\n## ", start + heading.length() + 2);
+        return readme.substring(start, end < 0 ? readme.length() : end);
+    }
+
+    private static Path readme() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("worker"))) {
+                return dir.resolve("README.md");
+            }
+        }
+        throw new AssertionError("no README.md above " + Path.of("").toAbsolutePath());
+    }
+
+    private static List<Example> examples(String section) {
+        List<Example> out = new ArrayList<>();
+        Matcher block = BLOCK.matcher(section);
+        while (block.find()) {
+            String body = block.group(2);
+            if (!block.group(1).equals("java") || !body.startsWith("import ")) {
+                continue;
+            }
+            Matcher name = CLASS.matcher(body);
+            assertTrue(name.find(), "a whole program declares a public class:\n" + body);
+            String expected = "";
+            int after = block.end();
+            Matcher next = BLOCK.matcher(section);
+            if (next.find(after) && next.group(1).equals("text") && section.substring(after, next.start()).isBlank()) {
+                expected = next.group(2);
+            }
+            out.add(new Example(name.group(1), body, expected));
+        }
+        return out;
+    }
+
+    private static void compile(Example example, Path classes) throws IOException {
+        Path source = classes.resolve(example.className() + ".java");
+        Files.writeString(source, example.source(), StandardCharsets.UTF_8);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int code = javac.run(null, diagnostics, diagnostics, "-proc:none", "-d", classes.toString(),
+                "-cp", JavaLauncher.classPath(), source.toString());
+        if (code != 0) {
+            fail("README example " + example.className() + " does not compile:\n" + diagnostics);
+        }
+    }
+
+    private static String run(Example example, Path classes, Path areas) throws Exception {
+        List<String> command = List.of(JavaLauncher.javaExecutable(), "-cp",
+                classes + File.pathSeparator + JavaLauncher.classPath(), example.className());
+        Path javaBin = Path.of(JavaLauncher.javaExecutable()).getParent();
+        Process process = JavaLauncher.start(command, java.util.Map.of("JMANAGER_SHM_DIR", areas.toString(),
+                "PATH", javaBin + File.pathSeparator + System.getenv("PATH")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread outReader = new Thread(() -> copy(process.getInputStream(), out));
+        Thread errReader = new Thread(() -> copy(process.getErrorStream(), err));
+        outReader.start();
+        errReader.start();
+        if (!process.waitFor(Timing.millis(60_000), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            fail("README example " + example.className() + " did not finish: " + out + err);
+        }
+        outReader.join();
+        errReader.join();
+        assertEquals(0, process.exitValue(), "README example " + example.className() + " failed:\n" + out + err);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void copy(java.io.InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException closed) {
+            // the process was destroyed
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
