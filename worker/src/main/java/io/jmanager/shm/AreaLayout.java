@@ -27,6 +27,7 @@ package io.jmanager.shm;
  *  64  int   ready: 0 while the creator initialises the area, 1 after (written last, with release)
  *  68  int   object count: entries 0..count-1 are in use (written after the entry is complete, with release)
  *  72  long  next free data offset (changed under the allocation lock)
+ *  80  long  high-water mark: no byte at or above it was ever written (under the allocation lock)
  * </pre>
  *
  * <b>Lock block</b> (64 bytes; the allocation lock, and the data of every lock object)
@@ -79,6 +80,7 @@ final class AreaLayout {
     static final int H_READY = 64;
     static final int H_COUNT = 68;
     static final int H_NEXT_FREE = 72;
+    static final int H_HIGH_WATER = 80;
 
     static final int ALLOCATION_LOCK = 128;
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,10 +49,13 @@ final class MappedArea {
     private final RobustLock allocationLock;
     private final Map<Integer, RobustLock> locks = new ConcurrentHashMap<>();
     private int handles;
+    /** The identity (device, inode) of the file that was mapped, or null where the file system has none. */
+    private final Object fileKey;
 
     private MappedArea(String name, Path path, MappedByteBuffer buffer) {
         this.name = name;
         this.path = path;
+        this.fileKey = fileKeyOf(path);
         this.memory = new Memory(buffer, name);
         this.capacity = buffer.capacity();
         this.processes = new ProcessTable(memory, name);
@@ -73,6 +77,10 @@ final class MappedArea {
         Path path = fileOf(options.directory(), name).toAbsolutePath().normalize();
         synchronized (OPEN) {
             MappedArea area = OPEN.get(path);
+            if (area != null && !area.isStillTheFile()) {
+                OPEN.remove(path); // removed and created again by someone: its handles keep the old mapping
+                area = null;
+            }
             if (area == null) {
                 if (!create && !Files.exists(path)) {
                     throw new SharedMemoryException("no shared-memory area '" + name + "' in " + path.getParent()
@@ -96,13 +104,30 @@ final class MappedArea {
         }
     }
 
-    /** Forgets this JVM's mapping of a file that is being removed, so that a later open creates a new area. */
+    /**
+     * Forgets this JVM's mapping of a file that is being removed, so that a later open creates a new area; handles
+     * still open keep using the old mapping (and this process's slot in it), as POSIX shared memory does.
+     */
     static void forget(Path path) {
         synchronized (OPEN) {
-            MappedArea area = OPEN.remove(path.toAbsolutePath().normalize());
-            if (area != null) {
-                area.processes.release(area.token);
-            }
+            OPEN.remove(path.toAbsolutePath().normalize());
+        }
+    }
+
+    /** Whether the file at {@link #path} is still the one this mapping was made from. */
+    private boolean isStillTheFile() {
+        try {
+            return fileKey != null && fileKey.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static Object fileKeyOf(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -155,6 +180,7 @@ final class MappedArea {
             memory.setLongPlain(H_CREATED, System.currentTimeMillis());
             memory.setIntPlain(H_CRC, headerCrc(buffer));
             memory.setLongPlain(H_NEXT_FREE, DATA);
+            memory.setLongPlain(H_HIGH_WATER, DATA);
             memory.setIntRelease(H_READY, 1);
             return buffer;
         }
@@ -442,7 +468,12 @@ final class MappedArea {
         int base = entry(index);
         memory.setIntRelease(base + E_STATE, ENTRY_CREATING);
         memory.putBytes(base, bytes);
-        memory.zero((int) offset, (int) size); // a crashed creation may have left bytes there
+        // a creation that crashed may have left bytes below the high-water mark; above it the file was never written
+        long dirty = Math.min(offset + size, memory.getLongPlain(H_HIGH_WATER));
+        if (dirty > offset) {
+            memory.zero((int) offset, (int) (dirty - offset));
+        }
+        memory.setLongPlain(H_HIGH_WATER, Math.max(memory.getLongPlain(H_HIGH_WATER), offset + size));
         init.initialize(memory, (int) offset);
         memory.setLongPlain(H_NEXT_FREE, offset + size);
         memory.setIntRelease(base + E_STATE, ENTRY_READY);

@@ -130,6 +130,23 @@ class SharedMemoryTest {
     }
 
     @Test
+    void destroyedAreaIsCreatedAnewWhileOldHandlesKeepTheirMapping() {
+        SharedMemory first = SharedMemory.open("cycle", areas.options());
+        MappedValue<Integer> old = first.value("n", 'i', 1);
+        assertTrue(SharedMemory.destroy("cycle", areas.options()));
+        try (SharedMemory second = SharedMemory.open("cycle", areas.options())) {
+            MappedValue<Integer> fresh = second.value("n", 'i', 2);
+            assertEquals(2, fresh.get(), "a new area, not the removed one still mapped here");
+            old.set(5);
+            assertEquals(5, old.get(), "the old handle keeps working on its mapping");
+            assertEquals(2, fresh.get());
+        } finally {
+            first.close();
+        }
+        assertThrows(IllegalStateException.class, old::get);
+    }
+
+    @Test
     void locksAreOwnedByThreadAndCountHolds() throws Exception {
         try (SharedMemory shm = SharedMemory.open("locks", areas.options())) {
             SharedLock lock = shm.lock("l");
