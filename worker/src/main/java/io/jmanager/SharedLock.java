@@ -5,9 +5,10 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * A shared lock, Python's {@code manager.Lock()}: <b>not reentrant</b> &mdash; a second {@code lock()} by the owner
- * blocks and {@code tryLock()} gives false. The owner is this worker's session and the calling thread; unlocking a
+ * blocks and {@code tryLock()} gives false. The owner is this worker's session (in shared memory: this process) and the calling thread; unlocking a
  * lock the calling thread does not hold throws {@link IllegalMonitorStateException}. If the worker dies, its
- * session's lease runs out and the registry releases the lock.
+ * session's lease runs out and the registry releases the lock; a shared-memory lock is taken over by the next
+ * locker, who gets {@link io.jmanager.shm.OwnerDiedException}.
  *
  * <p>Every grant carries a fencing token from a per-lock, strictly increasing counter; pass it to the systems you
  * write to so that a holder presumed dead can be refused.

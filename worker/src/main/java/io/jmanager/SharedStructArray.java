@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A shared fixed-length array of structs, Python's {@code sharedctypes} {@code Array(Point, [...])}: each element
  * has the fields of a {@link StructLayout}, typically declared by a record of primitives. Element and field access
- * and field arithmetic are atomic on the registry.
+ * and field arithmetic are atomic (on the registry; in shared memory, see {@link io.jmanager.shm.Locking}).
  *
  * @param <R> the record type
  */

@@ -3,7 +3,8 @@ package io.jmanager;
 /**
  * A shared typed value, Python's {@code manager.Value(typecode, v)} / {@code multiprocessing.Value}. Every value is
  * range-checked against the typecode (storing 300 in {@code 'b'} fails, as in Python). Arithmetic and
- * compare-and-set are atomic on the registry, so {@code v.addAndGet(1)} needs no lock.
+ * compare-and-set are atomic (on the registry, or by atomic instructions in shared memory), so {@code v.addAndGet(1)}
+ * needs no lock.
  *
  * @param <T> the Java type of the typecode ({@link TypeCode#javaType()})
  */
