@@ -25,13 +25,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's "Same host: shared memory" programs compile and print exactly the output the README shows under
- * them: each {@code java} block that is a whole program (it starts with {@code import}) is compiled against this
- * build and run as the README's reader would run it (its child processes use {@code java} from the PATH), with the
- * areas in a temporary directory ({@code JMANAGER_SHM_DIR}).
+ * Every Java snippet of the README compiles against this build, so the docs cannot rot:
+ * <ul>
+ *   <li>a block that is a whole program (it starts with {@code import}) is compiled as it is; if a {@code text}
+ *       block follows it, the program is run as the README's reader would run it (its child processes use
+ *       {@code java} from the PATH; shared-memory areas go to a temporary directory, {@code JMANAGER_SHM_DIR}) and
+ *       must print exactly that text;</li>
+ *   <li>a fragment is compiled as the body of a method that has the names the README's prose gives it
+ *       ({@link #FRAGMENT_CONTEXT}: a connected manager {@code m}, a lock, a dict of results, ...).</li>
+ * </ul>
  */
 @Timeout(180)
-class ReadmeShmExamplesTest {
+class ReadmeSnippetsTest {
+    /** What the README's fragments refer to without declaring it. */
+    private static final String FRAGMENT_CONTEXT = """
+            import io.jmanager.*;
+            import io.jmanager.shm.*;
+            import java.util.*;
+            import java.util.concurrent.locks.Lock;
+
+            abstract class Fragment%d {
+                Manager m;
+                SharedDict<String, Object> d2;
+                SharedDict<String, Long> results;
+                SharedLock lock;
+                long total;
+
+                abstract void repair();
+
+                abstract void update();
+
+                void run() throws Exception {
+            %s
+                }
+            }
+            """;
+
     private static final Pattern BLOCK = Pattern.compile("```(\\w+)\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
@@ -40,18 +69,31 @@ class ReadmeShmExamplesTest {
     }
 
     @Test
-    void sharedMemoryExamplesCompileAndPrintWhatTheReadmeSays() throws Exception {
-        List<Example> examples = examples(section("## Same host: shared memory"));
-        assertTrue(examples.size() >= 2, "the section shows the seed's examples: " + examples);
+    void everyJavaSnippetCompilesAndEveryProgramWithOutputPrintsIt() throws Exception {
+        String readme = Files.readString(readme(), StandardCharsets.UTF_8);
+        List<Example> programs = examples(readme);
+        List<Example> shm = examples(section("## Same host: shared memory"));
+        assertTrue(shm.size() >= 2, "the shared-memory section shows the seed's examples: " + shm);
         Path work = Files.createTempDirectory("jmanager-readme-");
         Path areas = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jmanager-readme-shm-");
         try {
-            for (Example example : examples) {
+            for (Example example : programs) {
                 Path classes = Files.createDirectories(work.resolve(example.className()));
-                compile(example, classes);
+                compile(example.className(), example.source(), classes);
+                if (example.expectedOutput().isEmpty()) {
+                    continue; // a worker that needs a running registry: compiled, not run
+                }
                 String output = run(example, classes, areas);
                 System.out.print(output);
                 assertEquals(example.expectedOutput(), output, example.className() + " prints what the README says");
+            }
+            List<String> fragments = fragments(readme);
+            assertTrue(fragments.size() >= 3, "the README's fragments: " + fragments);
+            for (int i = 0; i < fragments.size(); i++) {
+                String indented = fragments.get(i).lines().map(l -> "        " + l)
+                        .collect(java.util.stream.Collectors.joining("\n"));
+                compile("Fragment" + i, String.format(FRAGMENT_CONTEXT, i, indented),
+                        Files.createDirectories(work.resolve("fragment" + i)));
             }
             try (Stream<Path> left = Files.list(areas)) {
                 assertFalse(left.findAny().isPresent(), "the examples remove their areas");
@@ -60,6 +102,19 @@ class ReadmeShmExamplesTest {
             deleteTree(work);
             deleteTree(areas);
         }
+    }
+
+    /** The java blocks that are not whole programs, without their common indentation. */
+    private static List<String> fragments(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher block = BLOCK.matcher(text);
+        while (block.find()) {
+            String body = block.group(2).stripIndent();
+            if (block.group(1).equals("java") && !body.startsWith("import ")) {
+                out.add(body);
+            }
+        }
+        return out;
     }
 
     private static String section(String heading) throws IOException {
@@ -100,15 +155,15 @@ class ReadmeShmExamplesTest {
         return out;
     }
 
-    private static void compile(Example example, Path classes) throws IOException {
-        Path source = classes.resolve(example.className() + ".java");
-        Files.writeString(source, example.source(), StandardCharsets.UTF_8);
+    private static void compile(String className, String source, Path classes) throws IOException {
+        Path file = classes.resolve(className + ".java");
+        Files.writeString(file, source, StandardCharsets.UTF_8);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         int code = javac.run(null, diagnostics, diagnostics, "-proc:none", "-d", classes.toString(),
-                "-cp", JavaLauncher.classPath(), source.toString());
+                "-cp", JavaLauncher.classPath(), file.toString());
         if (code != 0) {
-            fail("README example " + example.className() + " does not compile:\n" + diagnostics);
+            fail("README snippet " + className + " does not compile:\n" + diagnostics + "\n" + source);
         }
     }
 
