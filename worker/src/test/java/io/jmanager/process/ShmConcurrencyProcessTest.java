@@ -50,8 +50,8 @@ class ShmConcurrencyProcessTest {
         long firstEnd = Long.MAX_VALUE;
         long lastEnd = Long.MIN_VALUE;
         for (List<String> out : outputs) {
-            long started = Long.parseLong(line(out, "started "));
-            long finished = Long.parseLong(line(out, "finished "));
+            long started = Long.parseLong(ShmWorkers.after(out, "started "));
+            long finished = Long.parseLong(ShmWorkers.after(out, "finished "));
             lastStart = Math.max(lastStart, started);
             firstStart = Math.min(firstStart, started);
             firstEnd = Math.min(firstEnd, finished);
@@ -60,11 +60,6 @@ class ShmConcurrencyProcessTest {
         assertTrue(lastStart < firstEnd, "the workers' counting phases did not overlap: the last started "
                 + (lastStart - firstEnd) / 1_000 + " us after the first finished");
         return (lastEnd - firstStart) / 1_000_000;
-    }
-
-    static String line(List<String> out, String prefix) {
-        return out.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
-                .orElseThrow(() -> new AssertionError("no line '" + prefix + "...' in " + out));
     }
 
     @Test

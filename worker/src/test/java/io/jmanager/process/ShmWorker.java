@@ -145,13 +145,14 @@ public final class ShmWorker {
     }
 
     /**
-     * Takes lock {@code lockName}, prints {@code holding <token>}, waits until the parent sets {@code release},
-     * unlocks and prints {@code released}. The parent may stop it, or kill it, on the way.
+     * Takes lock {@code lockName}, prints {@code token <token>} and {@code holding}, waits until the parent sets
+     * {@code release}, unlocks and prints {@code released}. The parent may stop it, or kill it, on the way.
      */
     static void hold(SharedMemory shm, String lockName) throws Exception {
         SharedLock lock = shm.lock(lockName);
         long token = lock.lockAndGetToken();
-        say("holding " + token);
+        say("token " + token);
+        say("holding");
         awaitParent(shm, "release", 1);
         if (!lock.isHeldByCurrentThread()) {
             throw new AssertionError("the lock was taken from this live (or stopped) holder");
@@ -162,8 +163,8 @@ public final class ShmWorker {
 
     /**
      * The critical section of round {@code round}, cut short: takes {@code L}, writes {@code a = round} of the pair
-     * {@code a, b} (which are equal outside the lock) and, before writing {@code b}, prints {@code holding <token>}
-     * and waits for a SIGKILL. Never returns normally.
+     * {@code a, b} (which are equal outside the lock) and, before writing {@code b}, prints {@code token <token>}
+     * and {@code holding} and waits for a SIGKILL. Never returns normally.
      */
     static void holdHalf(SharedMemory shm, long round) throws Exception {
         SharedLock lock = shm.lock("L");
@@ -174,7 +175,8 @@ public final class ShmWorker {
             throw new AssertionError("the pair was left unequal: a " + a.get() + ", b " + b.get());
         }
         a.set(round);
-        say("holding " + token);
+        say("token " + token);
+        say("holding");
         awaitParent(shm, "release", 1);
         throw new IllegalStateException("released: this holder should have been killed");
     }
@@ -193,7 +195,7 @@ public final class ShmWorker {
      * The waiter of the kill rounds: for each round {@code i}, waits until the parent says that round {@code i}'s
      * holder holds {@code L} ({@code round >= i}), prints {@code waiting i}, and locks. The holder is killed while
      * it waits, so the lock must come with {@link OwnerDiedException}; it repairs the pair, prints
-     * {@code recovered i <dead pid> <nanoTime of the grant> <token>}, and unlocks.
+     * {@code grant i <dead pid> <nanoTime of the grant> <token>} and {@code recovered i}, and unlocks.
      */
     static void recover(SharedMemory shm, int rounds) throws Exception {
         SharedLock lock = shm.lock("L");
@@ -222,7 +224,8 @@ public final class ShmWorker {
                             + ", b " + (i - 1) + ", is a " + a.get() + ", b " + b.get());
                 }
                 b.set(a.get()); // the repair: complete the dead holder's update
-                say("recovered " + i + " " + died.previousOwnerPid() + " " + granted + " " + died.token());
+                say("grant " + i + " " + died.previousOwnerPid() + " " + granted + " " + died.token());
+                say("recovered " + i);
             } finally {
                 lock.unlock();
             }
@@ -233,7 +236,8 @@ public final class ShmWorker {
 
     /**
      * Run while the parent holds lock {@code L}: this process's {@code unlock()} is refused, {@code tryLock()} fails,
-     * and {@code tryLock(timeoutMillis)} times out after the time (printed in milliseconds).
+     * and {@code tryLock(timeoutMillis)} times out: prints what it found, {@code tryLock(timeout) false} and
+     * {@code waited <ms>}.
      */
     static void foreign(SharedMemory shm, long timeoutMillis) throws Exception {
         SharedLock lock = shm.lock("L");
@@ -248,7 +252,8 @@ public final class ShmWorker {
         long start = System.nanoTime();
         boolean got = lock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS);
         long waited = (System.nanoTime() - start) / 1_000_000;
-        say("tryLock(" + timeoutMillis + ") " + got + " after " + waited);
+        say("tryLock(timeout) " + got);
+        say("waited " + waited);
         say("still locked " + lock.isLocked());
     }
 
@@ -285,7 +290,8 @@ public final class ShmWorker {
 
     /**
      * Holds {@code C}, prints {@code waiting} and awaits its condition (which releases {@code C}); prints
-     * {@code woken <signalled before the timeout> flag <flag> after <ms>}.
+     * {@code woken <signalled before the timeout> flag <flag> holding <whether it holds C again>} and
+     * {@code waited <ms>}.
      */
     static void awaitSignal(SharedMemory shm) throws Exception {
         SharedLock lock = shm.lock("C");
@@ -297,8 +303,8 @@ public final class ShmWorker {
             long start = System.nanoTime();
             boolean signalled = condition.await(STEP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             long waited = (System.nanoTime() - start) / 1_000_000;
-            say("woken " + signalled + " flag " + flag.get() + " holding " + lock.isHeldByCurrentThread()
-                    + " after " + waited);
+            say("woken " + signalled + " flag " + flag.get() + " holding " + lock.isHeldByCurrentThread());
+            say("waited " + waited);
         } finally {
             lock.unlock();
         }
@@ -333,7 +339,8 @@ public final class ShmWorker {
             MappedValue<Long> a = shm.value("a", 'q', 0L, Locking.with(lock));
             lock.lock();
             a.set(1L);
-            say("holding " + lock.currentToken());
+            say("token " + lock.currentToken());
+            say("holding");
             shm.close();
             say("closed one");
             awaitParent(second, "step", 1);

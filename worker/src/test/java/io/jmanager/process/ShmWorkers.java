@@ -6,6 +6,7 @@ import io.jmanager.shm.MappedValue;
 import io.jmanager.shm.SharedMemory;
 import io.jmanager.shm.SharedMemoryOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -93,6 +94,12 @@ final class ShmWorkers {
         arrived.addAndGet(1);
         awaitAtLeast("start line '" + name + "'", arrived::get, parties, STEP_TIMEOUT_MILLIS);
         return System.nanoTime();
+    }
+
+    /** For the parent: the rest of the first line of a worker's output that starts with {@code prefix}. */
+    static String after(List<String> out, String prefix) {
+        return out.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no line '" + prefix + "...' in " + out));
     }
 
     /** Prints one line and flushes it: the parent may be waiting for it ({@link WorkerProcess#awaitLine}). */
