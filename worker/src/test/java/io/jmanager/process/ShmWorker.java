@@ -310,15 +310,20 @@ public final class ShmWorker {
         }
     }
 
-    /** Takes {@code C} (free only once the parent awaits its condition), sets {@code flag} to 1 and signals. */
+    /**
+     * Takes {@code C} (free only once the parent awaits its condition), sets {@code flag} to 1, signals and prints
+     * {@code at <nanoTime of the signal>} and {@code signalled}.
+     */
     static void signal(SharedMemory shm) throws Exception {
         SharedLock lock = shm.lock("C");
         MappedValue<Integer> flag = shm.value("flag", 'i', 0, Locking.with(lock));
         lock.lock();
         try {
             flag.set(1);
+            long at = System.nanoTime();
             lock.newCondition().signal();
-            say("signalled " + System.nanoTime());
+            say("at " + at);
+            say("signalled");
         } finally {
             lock.unlock();
         }
