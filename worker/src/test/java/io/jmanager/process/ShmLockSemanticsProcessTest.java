@@ -46,7 +46,7 @@ class ShmLockSemanticsProcessTest {
     }
 
     @Test
-    void anotherProcessCanNeitherUnlockNorTakeALockThisProcessHolds() throws Exception {
+    void anotherProcessOrThreadCanNeitherUnlockNorTakeALockThisThreadHolds() throws Exception {
         long timeout = Timing.millis(300);
         try (SharedMemory shm = SharedMemory.open("mine", areas.options())) {
             SharedLock lock = shm.lock("L");
@@ -61,6 +61,22 @@ class ShmLockSemanticsProcessTest {
             }
             assertTrue(lock.isHeldByCurrentThread(), "the refused unlock left this process's hold alone");
             assertEquals(1, lock.getHoldCount());
+            // the owner is this process's thread, not the process: another thread of it is refused too
+            AtomicReference<Object> otherThread = new AtomicReference<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    lock.unlock();
+                    otherThread.set("unlock accepted");
+                } catch (IllegalMonitorStateException refused) {
+                    otherThread.set(lock.isHeldByCurrentThread() + " " + lock.tryLock());
+                } catch (Throwable t) {
+                    otherThread.set(t);
+                }
+            });
+            thread.start();
+            thread.join(Timing.millis(10_000));
+            assertEquals("false false", otherThread.get(), "another thread: mine, tryLock()");
+            assertTrue(lock.isHeldByCurrentThread());
             lock.unlock();
             assertFalse(lock.isLocked());
         }
