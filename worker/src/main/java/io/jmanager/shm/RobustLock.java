@@ -25,7 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Waiting spins briefly, then yields, then parks for growing intervals up to {@link #MAX_PARK_NANOS}; a
  * waiter checks the owner's liveness every {@link #LIVENESS_CHECK_NANOS} once it has waited that long, so a dead
- * owner's lock is taken over within about twice that. Not fair: a releasing thread may take the lock again.
+ * owner's lock is taken over within about twice that. A wait that ends sooner ({@code tryLock()}) checks once as it
+ * gives up, at most every {@link #LIVENESS_CHECK_NANOS} per lock in a process. Not fair: a releasing thread may
+ * take the lock again.
  *
  * <p>Thread-safety: safe for any number of threads and processes.
  */
@@ -58,6 +60,8 @@ final class RobustLock {
     private int holds;
     /** The pid of the dead owner of the last takeover; read by the thread that took over. */
     private long recoveredFrom = -1;
+    /** When a wait too short for the periodic liveness check last checked the owner (see {@link #acquire}). */
+    private volatile long lastShortWaitCheck = System.nanoTime() - LIVENESS_CHECK_NANOS;
 
     RobustLock(Memory memory, ProcessTable processes, int base, long token) {
         this.memory = memory;
@@ -104,7 +108,16 @@ final class RobustLock {
                     continue;
                 }
                 long now = System.nanoTime();
-                if (now - nextCheck >= 0) {
+                boolean timedOut = nanos >= 0 && now - start >= nanos;
+                boolean check = now - nextCheck >= 0;
+                if (!check && timedOut && now - lastShortWaitCheck >= LIVENESS_CHECK_NANOS) {
+                    // a wait too short for the periodic check (tryLock()) checks once as it gives up, at most
+                    // every LIVENESS_CHECK_NANOS per lock here: failing tryLocks stay cheap, and a dead owner's
+                    // lock is not kept from callers that only ever tryLock
+                    lastShortWaitCheck = now;
+                    check = true;
+                }
+                if (check) {
                     nextCheck = now + LIVENESS_CHECK_NANOS;
                     if (processes.liveness(owner) == ProcessIdentity.Liveness.DEAD) {
                         long pid = processes.pidOf(owner);
@@ -116,7 +129,7 @@ final class RobustLock {
                         continue;
                     }
                 }
-                if (nanos >= 0 && now - start >= nanos) {
+                if (timedOut) {
                     return Grant.TIMED_OUT;
                 }
                 if (handle != null && handle.isClosed()) {
