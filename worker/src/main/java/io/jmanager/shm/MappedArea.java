@@ -287,7 +287,10 @@ final class MappedArea {
         return out;
     }
 
-    /** The entry named {@code name}, or null. */
+    /**
+     * The entry named {@code name}, or null if there is none. Before answering null, every entry is checked: a
+     * damaged one may be the object asked for under a damaged name, which must not be created a second time.
+     */
     Entry find(String name) {
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         int count = Math.min(memory.getIntVolatile(H_COUNT), ENTRIES);
@@ -296,6 +299,9 @@ final class MappedArea {
             if (memory.getIntPlain(base + E_NAME_LENGTH) == wanted.length && nameEquals(base, wanted)) {
                 return read(i);
             }
+        }
+        for (int i = 0; i < count; i++) {
+            read(i);
         }
         return null;
     }
