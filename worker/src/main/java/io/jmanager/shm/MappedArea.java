@@ -169,10 +169,15 @@ final class MappedArea {
                 ByteBuffer head = ByteBuffer.allocate(H_NEXT_FREE).order(ByteOrder.LITTLE_ENDIAN);
                 channel.read(head, 0);
                 head.flip();
-                boolean started = head.remaining() >= 8 && head.getLong(H_MAGIC) != 0;
-                if (started && head.getLong(H_MAGIC) != MAGIC) {
+                if (!startsLikeMagic(head)) {
                     throw refused(name, path, "it is not a jmanager shared-memory area (no JMGR-SHM magic at its start)",
                             "remove it, or choose another name");
+                }
+                if (size > 0 && size < MIN_CAPACITY) {
+                    // A creator sizes the file to its capacity before it writes anything: this is no area being
+                    // created, but one cut short (waiting for its creator would only delay the same refusal).
+                    throw refused(name, path, "it is truncated: " + size + " bytes, less than the smallest area ("
+                            + MIN_CAPACITY + " bytes)", "remove it and create it again");
                 }
                 boolean ready = head.remaining() >= H_READY + 4 && head.getInt(H_READY) == 1;
                 if (ready) {
@@ -194,6 +199,20 @@ final class MappedArea {
             throw new SharedMemoryException("shared memory '" + name + "': " + path + " was removed while being"
                     + " opened; open it again", removed);
         }
+    }
+
+    /**
+     * Whether each of the first 8 bytes read (fewer in a shorter file) is the magic's or still zero, as in a file
+     * whose creator has not yet written the magic, or is writing it.
+     */
+    private static boolean startsLikeMagic(ByteBuffer head) {
+        for (int i = 0; i < Math.min(head.remaining(), 8); i++) {
+            byte b = head.get(i);
+            if (b != 0 && b != (byte) (MAGIC >>> (8 * i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MappedByteBuffer validateAndMap(String name, Path path, FileChannel channel, ByteBuffer head,
