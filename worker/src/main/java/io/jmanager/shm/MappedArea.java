@@ -91,8 +91,20 @@ final class MappedArea {
         synchronized (OPEN) {
             if (--handles == 0) {
                 OPEN.remove(path, this);
-                processes.release(token);
+                releaseSlot();
             }
+        }
+    }
+
+    /** Frees this process's slot; a mapping whose file was truncated has no slot left to free. */
+    private void releaseSlot() {
+        if (memory.isLost()) {
+            return; // touching it again would only fault again
+        }
+        try {
+            processes.release(token);
+        } catch (InternalError fault) {
+            memory.fault(fault);
         }
     }
 
@@ -101,7 +113,7 @@ final class MappedArea {
         synchronized (OPEN) {
             MappedArea area = OPEN.remove(path.toAbsolutePath().normalize());
             if (area != null) {
-                area.processes.release(area.token);
+                area.releaseSlot();
             }
         }
     }
