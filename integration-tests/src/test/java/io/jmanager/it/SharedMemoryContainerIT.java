@@ -105,7 +105,8 @@ class SharedMemoryContainerIT {
                 .withLabel(Cluster.LABEL, "true")
                 .withCopyFileToContainer(MountableFile.forHostPath(Cluster.jar("jmanager.worker.jar")),
                         "/app/lib/worker.jar")
-                .withCopyFileToContainer(MountableFile.forHostPath(classes), "/app/classes/" + Cluster.CONTAINERS_PACKAGE)
+                .withCopyFileToContainer(MountableFile.forHostPath(classes),
+                        "/app/classes/" + Cluster.CONTAINERS_PACKAGE)
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withEntrypoint("java").withUser(user);
                     cmd.getHostConfig().withBinds(new Bind(shared.toString(), new Volume(MOUNT), AccessMode.rw));

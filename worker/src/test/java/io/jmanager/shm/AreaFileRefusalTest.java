@@ -154,7 +154,7 @@ class AreaFileRefusalTest {
         } else {
             assertRefused("it is not a jmanager shared-memory area", "remove it, or choose another name");
         }
-        assertTrue(System.nanoTime() - start < 4_000_000_000L,
+        assertTrue(System.nanoTime() - start < Timing.millis(4_000) * 1_000_000,
                 "a file that cannot be an area being created is refused without the creation wait");
     }
 
@@ -170,7 +170,8 @@ class AreaFileRefusalTest {
         truncate(file(), size);
         long start = System.nanoTime();
         assertRefused("it is truncated: " + size + " bytes", "remove it");
-        assertTrue(System.nanoTime() - start < 4_000_000_000L, "refused without waiting for a creator");
+        assertTrue(System.nanoTime() - start < Timing.millis(4_000) * 1_000_000,
+                "refused without waiting for a creator");
     }
 
     @Test

@@ -93,7 +93,8 @@ class ShmCommandsTest {
         assertEquals(4, lines.size(), r.out());
         assertEquals(List.of("NAME", "CAPACITY", "USED", "OBJECTS", "PROCESSES"),
                 List.of(lines.get(0).trim().split(" +")));
-        // alpha: n/lock (64 B), n (4), arr (24), s/lock (64), s (5), each on a 64-byte boundary; nobody else has it open
+        // alpha: n/lock (64 B), n (4), arr (24), s/lock (64), s (5), each on a 64-byte boundary: 261 B used;
+        // nobody else has it open
         assertEquals(List.of("alpha", "4.0", "MiB", "261", "B", "5", "-"), List.of(lines.get(1).trim().split(" +")));
         assertEquals(List.of("beta", "4.0", "MiB", "0", "B", "0", "-"), List.of(lines.get(2).trim().split(" +")));
         String refused = lines.get(3);
