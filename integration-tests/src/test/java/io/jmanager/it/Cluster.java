@@ -51,9 +51,9 @@ final class Cluster implements AutoCloseable {
     /** On every container and network these tests create, so that scripts/test-all.sh can remove what a killed
      *  run left behind (Ryuk, which would do it, is off). */
     static final String LABEL = "io.jmanager.it";
-    private static final String CONTAINERS_PACKAGE = "io/jmanager/it/containers";
+    static final String CONTAINERS_PACKAGE = "io/jmanager/it/containers";
     /** JVM options of the worker containers: small and quick to start (many JVMs share 2 cores). */
-    private static final List<String> WORKER_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    static final List<String> WORKER_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xmx128m", "-XX:-UsePerfData");
 
     final Network network;
@@ -106,7 +106,7 @@ final class Cluster implements AutoCloseable {
         return cluster;
     }
 
-    private static Path jar(String property) {
+    static Path jar(String property) {
         Path jar = Path.of(System.getProperty(property, "missing-" + property));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(property + " not built at " + jar.toAbsolutePath());

@@ -95,6 +95,8 @@ class AreaLock implements SharedLock {
             grant = core.acquire(-1, false, shm);
         } catch (InterruptedException cannotHappen) {
             throw new AssertionError(cannotHappen);
+        } catch (InternalError fault) {
+            throw shm.memory().fault(fault);
         }
         if (grant == RobustLock.Grant.RECOVERED) {
             long pid = core.recoveredFrom();
@@ -107,7 +109,11 @@ class AreaLock implements SharedLock {
     }
 
     void exit() {
-        core.release();
+        try {
+            core.release();
+        } catch (InternalError fault) {
+            throw shm.memory().fault(fault);
+        }
     }
 
     @Override
@@ -160,20 +166,28 @@ class AreaLock implements SharedLock {
         if (holds > 1) {
             core.setHolds(holds - 1);
         } else {
-            core.release();
+            exit();
         }
     }
 
     @Override
     public long currentToken() {
         shm.checkOpen();
-        return core.isLocked() ? core.fence() : 0;
+        try {
+            return core.isLocked() ? core.fence() : 0;
+        } catch (InternalError fault) {
+            throw shm.memory().fault(fault);
+        }
     }
 
     @Override
     public boolean isLocked() {
         shm.checkOpen();
-        return core.isLocked();
+        try {
+            return core.isLocked();
+        } catch (InternalError fault) {
+            throw shm.memory().fault(fault);
+        }
     }
 
     @Override

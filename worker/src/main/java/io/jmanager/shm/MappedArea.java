@@ -99,8 +99,20 @@ final class MappedArea {
         synchronized (OPEN) {
             if (--handles == 0) {
                 OPEN.remove(path, this);
-                processes.release(token);
+                releaseSlot();
             }
+        }
+    }
+
+    /** Frees this process's slot; a mapping whose file was truncated has no slot left to free. */
+    private void releaseSlot() {
+        if (memory.isLost()) {
+            return; // touching it again would only fault again
+        }
+        try {
+            processes.release(token);
+        } catch (InternalError fault) {
+            memory.fault(fault);
         }
     }
 
@@ -195,10 +207,15 @@ final class MappedArea {
                 ByteBuffer head = ByteBuffer.allocate(H_NEXT_FREE).order(ByteOrder.LITTLE_ENDIAN);
                 channel.read(head, 0);
                 head.flip();
-                boolean started = head.remaining() >= 8 && head.getLong(H_MAGIC) != 0;
-                if (started && head.getLong(H_MAGIC) != MAGIC) {
+                if (!startsLikeMagic(head)) {
                     throw refused(name, path, "it is not a jmanager shared-memory area (no JMGR-SHM magic at its start)",
                             "remove it, or choose another name");
+                }
+                if (size > 0 && size < MIN_CAPACITY) {
+                    // A creator sizes the file to its capacity before it writes anything: this is no area being
+                    // created, but one cut short (waiting for its creator would only delay the same refusal).
+                    throw refused(name, path, "it is truncated: " + size + " bytes, less than the smallest area ("
+                            + MIN_CAPACITY + " bytes)", "remove it and create it again");
                 }
                 boolean ready = head.remaining() >= H_READY + 4 && head.getInt(H_READY) == 1;
                 if (ready) {
@@ -220,6 +237,20 @@ final class MappedArea {
             throw new SharedMemoryException("shared memory '" + name + "': " + path + " was removed while being"
                     + " opened; open it again", removed);
         }
+    }
+
+    /**
+     * Whether each of the first 8 bytes read (fewer in a shorter file) is the magic's or still zero, as in a file
+     * whose creator has not yet written the magic, or is writing it.
+     */
+    private static boolean startsLikeMagic(ByteBuffer head) {
+        for (int i = 0; i < Math.min(head.remaining(), 8); i++) {
+            byte b = head.get(i);
+            if (b != 0 && b != (byte) (MAGIC >>> (8 * i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MappedByteBuffer validateAndMap(String name, Path path, FileChannel channel, ByteBuffer head,
@@ -313,7 +344,10 @@ final class MappedArea {
         return out;
     }
 
-    /** The entry named {@code name}, or null. */
+    /**
+     * The entry named {@code name}, or null if there is none. Before answering null, every entry is checked: a
+     * damaged one may be the object asked for under a damaged name, which must not be created a second time.
+     */
     Entry find(String name) {
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         int count = Math.min(memory.getIntVolatile(H_COUNT), ENTRIES);
@@ -322,6 +356,9 @@ final class MappedArea {
             if (memory.getIntPlain(base + E_NAME_LENGTH) == wanted.length && nameEquals(base, wanted)) {
                 return read(i);
             }
+        }
+        for (int i = 0; i < count; i++) {
+            read(i);
         }
         return null;
     }

@@ -24,7 +24,14 @@ import java.nio.ByteOrder;
  * their C size and read back zero- or sign-extended as the code says.
  *
  * <p>A page of the file that is no longer there (the file was truncated under a live mapping) makes the JVM raise
- * {@link InternalError} on access; it is reported as {@link SharedMemoryException} by {@link #fault}.
+ * {@link InternalError} on access; it is reported as {@link SharedMemoryException} by {@link #fault}, and from then
+ * on every operation of the mapping refuses ({@link #checkUsable}). The JDK limits what this can promise: it raises
+ * the error of a fault in compiled code <em>asynchronously</em>, at the thread's next transition into the VM, so it
+ * may surface after the operation returned (a read returning garbage, a write lost) and outside jmanager's code;
+ * and a compare-and-set that faults while run by the interpreter is not covered at all (JDK 17's
+ * {@code Unsafe_CompareAndSet*}): the JVM dies of SIGBUS, as a C program using POSIX shared memory would. Never
+ * truncate the file of an area in use: {@code SharedMemory.destroy} and {@code worker.jar shm rm} unlink it, which
+ * is safe.
  *
  * <p>Thread-safety: safe for any number of threads and processes; the buffer's position and limit are never used.
  */
@@ -35,6 +42,8 @@ final class Memory {
 
     private final ByteBuffer buffer;
     private final String area;
+    /** The fault that made the mapping unusable, or null: once set, every operation refuses (see {@link #fault}). */
+    private volatile InternalError lost;
 
     Memory(ByteBuffer buffer, String area) {
         this.buffer = buffer;
@@ -271,8 +280,31 @@ final class Memory {
         }
     }
 
-    /** The error for a fault of the mapping: the file was truncated or replaced under it. */
+    /**
+     * The error for a fault of the mapping: the file was truncated or replaced under it. Marks the mapping lost, so
+     * that every later operation refuses at once ({@link #checkUsable}) instead of reading what the fault left.
+     */
     SharedMemoryException fault(InternalError error) {
+        if (lost == null) {
+            lost = error;
+        }
+        return lostError(error);
+    }
+
+    /** Whether a fault has made the mapping unusable. */
+    boolean isLost() {
+        return lost != null;
+    }
+
+    /** Throws the fault's error if a fault has made the mapping unusable. */
+    void checkUsable() {
+        InternalError error = lost;
+        if (error != null) {
+            throw lostError(error);
+        }
+    }
+
+    private SharedMemoryException lostError(InternalError error) {
         return new SharedMemoryException("shared memory '" + area + "': the area's file was truncated or replaced"
                 + " while mapped here (" + error.getMessage() + "); the values in it are lost to this process:"
                 + " close it, and remove and create the area again", error);

@@ -41,7 +41,10 @@ import java.util.Objects;
  * {@code /dev/shm} by default) and lives, like POSIX shared memory, until it is removed with {@link #destroy} or
  * {@code worker.jar shm rm}, whichever processes created or opened it. Objects live as long as their area. The file
  * is created owner-only (0600); a file of another user, one others may write, a foreign, truncated or damaged file
- * is refused with {@link SharedMemoryException} and left untouched.
+ * is refused with {@link SharedMemoryException} and left untouched. Remove an area, never truncate its file while
+ * processes use it: that takes pages from under their mappings, and the JDK reports it late or not at all (an
+ * operation throws {@link SharedMemoryException} at best; a read may return garbage and an {@link InternalError}
+ * surface later; a compare-and-set run by the interpreter kills the JVM with SIGBUS, as it would a C program).
  *
  * <p><b>Locks survive a dead holder.</b> A process that dies holding a shared-memory lock does not block the others:
  * the next locker takes it over and is told with {@link OwnerDiedException}. A stopped process still holds its
@@ -350,12 +353,16 @@ public final class SharedMemory implements AutoCloseable {
      */
     public io.jmanager.SharedObject attach(String name) {
         checkOpen();
-        Entry entry = area.find(name);
-        if (entry == null) {
-            throw new io.jmanager.NoSuchSharedObjectException("shared memory '" + this.name + "' has no object '"
-                    + name + "'; it has " + names());
+        try {
+            Entry entry = area.find(name);
+            if (entry == null) {
+                throw new io.jmanager.NoSuchSharedObjectException("shared memory '" + this.name + "' has no object '"
+                        + name + "'; it has " + names());
+            }
+            return objectOf(entry);
+        } catch (InternalError fault) {
+            throw area.memory.fault(fault);
         }
-        return objectOf(entry);
     }
 
     private io.jmanager.SharedObject objectOf(Entry entry) {
@@ -380,8 +387,12 @@ public final class SharedMemory implements AutoCloseable {
     public List<String> names() {
         checkOpen();
         List<String> names = new ArrayList<>();
-        for (Entry entry : area.entries()) {
-            names.add(entry.name());
+        try {
+            for (Entry entry : area.entries()) {
+                names.add(entry.name());
+            }
+        } catch (InternalError fault) {
+            throw area.memory.fault(fault);
         }
         return names;
     }
@@ -411,20 +422,19 @@ public final class SharedMemory implements AutoCloseable {
     public List<ObjectInfo> objects(int maxElements) {
         checkOpen();
         List<ObjectInfo> out = new ArrayList<>();
-        for (Entry entry : area.entries()) {
-            String lock = entry.lockIndex() < 0 ? null : area.entryAt(entry.lockIndex()).name();
-            long holder = 0;
-            if (entry.kind().isLock()) {
-                long owner = area.lockAt(entry.dataOffset()).ownerToken();
-                holder = owner == 0 ? 0 : area.processes.pidOf(owner);
+        try {
+            for (Entry entry : area.entries()) {
+                String lock = entry.lockIndex() < 0 ? null : area.entryAt(entry.lockIndex()).name();
+                long holder = 0;
+                if (entry.kind().isLock()) {
+                    long owner = area.lockAt(entry.dataOffset()).ownerToken();
+                    holder = owner == 0 ? 0 : area.processes.pidOf(owner);
+                }
+                String preview = Preview.of(entry, area.memory, area.processes, maxElements);
+                out.add(new ObjectInfo(entry.name(), entry.describe(), lock, holder, entry.dataSize(), preview));
             }
-            String preview;
-            try {
-                preview = Preview.of(entry, area.memory, area.processes, maxElements);
-            } catch (InternalError fault) {
-                throw area.memory.fault(fault);
-            }
-            out.add(new ObjectInfo(entry.name(), entry.describe(), lock, holder, entry.dataSize(), preview));
+        } catch (InternalError fault) {
+            throw area.memory.fault(fault);
         }
         return out;
     }
@@ -433,8 +443,12 @@ public final class SharedMemory implements AutoCloseable {
     public List<Long> attachedPids() {
         checkOpen();
         List<Long> pids = new ArrayList<>();
-        for (ProcessIdentity identity : area.processesAttached()) {
-            pids.add(identity.pid());
+        try {
+            for (ProcessIdentity identity : area.processesAttached()) {
+                pids.add(identity.pid());
+            }
+        } catch (InternalError fault) {
+            throw area.memory.fault(fault);
         }
         return pids;
     }
@@ -478,6 +492,7 @@ public final class SharedMemory implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("shared memory '" + name + "' is closed: open it again");
         }
+        area.memory.checkUsable();
     }
 
     private AreaLock lockOf(Entry entry) {
