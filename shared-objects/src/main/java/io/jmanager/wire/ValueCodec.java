@@ -12,7 +12,6 @@ import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -271,14 +270,23 @@ public final class ValueCodec {
         }
     }
 
-    /** UTF-16 code units as they are, unpaired surrogates included (the UTF_16BE charset would replace those). */
+    /**
+     * UTF-16 code units as they are, unpaired surrogates included (the UTF_16BE charset would replace those); only
+     * for strings that have one, as {@link #encode} writes them.
+     */
     private static String decodeUtf16(byte[] bytes) {
         if (bytes.length % 2 == 0) {
             throw new IllegalArgumentException("malformed value: tag " + STRING_UTF16
                     + " needs an even number of bytes, got " + (bytes.length - 1));
         }
-        CharBuffer chars = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().asCharBuffer();
-        return chars.toString();
+        String s = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().asCharBuffer().toString();
+        if (!hasUnpairedSurrogate(s)) {
+            // encode writes such a string as UTF-8 (tag 6): a second encoding of it would be a second registry key
+            // that workers read as the same string
+            throw new IllegalArgumentException("malformed value: tag " + STRING_UTF16 + " holds a string without"
+                    + " unpaired surrogates, which is encoded with tag " + STRING);
+        }
+        return s;
     }
 
     private static boolean checkLength(byte[] bytes, int expected) {

@@ -366,6 +366,8 @@ class ValueCodecTest {
                 new byte[] {ValueCodec.STRING, (byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 new byte[] {ValueCodec.STRING_UTF16, 0},
                 new byte[] {ValueCodec.STRING_UTF16, 0, 65, 0},
+                new byte[] {ValueCodec.STRING_UTF16, 0, 65}, // "A", whose one encoding is UTF-8 (tag 6)
+                new byte[] {ValueCodec.STRING_UTF16}, // "", likewise
                 new byte[] {ValueCodec.REFERENCE},
                 new byte[] {ValueCodec.REFERENCE, 0},
                 new byte[] {ValueCodec.REFERENCE, 99, 'a'},
