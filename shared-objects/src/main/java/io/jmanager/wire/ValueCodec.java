@@ -249,8 +249,14 @@ public final class ValueCodec {
                 || bytes[1] >= ObjectType.values().length) {
             throw new IllegalArgumentException("malformed shared-object reference");
         }
-        return new Reference(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8),
-                ObjectType.values()[bytes[1]]);
+        String name;
+        try {
+            name = strictUtf8(bytes, 2);
+        } catch (CharacterCodingException e) {
+            // replacing it would give a second encoding of the name with the replacement character
+            throw new IllegalArgumentException("malformed shared-object reference: its name is not valid UTF-8", e);
+        }
+        return new Reference(name, ObjectType.values()[bytes[1]]);
     }
 
     private static void checkNotEmpty(byte[] bytes) {
@@ -262,12 +268,16 @@ public final class ValueCodec {
     /** Strict UTF-8: malformed input is refused rather than replaced, so no two encodings decode alike. */
     private static String decodeUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1)).toString();
+            return strictUtf8(bytes, 1);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("malformed value: tag " + STRING + " holds invalid UTF-8", e);
         }
+    }
+
+    private static String strictUtf8(byte[] bytes, int from) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
     }
 
     /**

@@ -372,6 +372,7 @@ class ValueCodecTest {
                 new byte[] {ValueCodec.REFERENCE, 0},
                 new byte[] {ValueCodec.REFERENCE, 99, 'a'},
                 new byte[] {ValueCodec.REFERENCE, -1, 'a'},
+                new byte[] {ValueCodec.REFERENCE, 0, 'a', (byte) 0xAD}, // a name that is not UTF-8
                 new byte[] {ValueCodec.SERIALIZED},
                 new byte[] {ValueCodec.SERIALIZED, 1, 2, 3},
                 new byte[] {ValueCodec.SERIALIZED, (byte) 0xAC, (byte) 0xED, 0, 5},
