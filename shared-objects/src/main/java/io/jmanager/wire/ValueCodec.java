@@ -226,11 +226,11 @@ public final class ValueCodec {
             case TRUE: return checkLength(bytes, 1) ? Boolean.TRUE : null;
             case INT: return checkLength(bytes, 5) ? b.getInt() : null;
             case LONG: return checkLength(bytes, 9) ? b.getLong() : null;
-            case DOUBLE: return checkLength(bytes, 9) ? Double.longBitsToDouble(b.getLong()) : null;
+            case DOUBLE: return checkLength(bytes, 9) ? canonicalDouble(b.getLong()) : null;
             case STRING: return decodeUtf8(bytes);
             case STRING_UTF16: return decodeUtf16(bytes);
             case BYTES: return Arrays.copyOfRange(bytes, 1, bytes.length);
-            case FLOAT: return checkLength(bytes, 5) ? Float.intBitsToFloat(b.getInt()) : null;
+            case FLOAT: return checkLength(bytes, 5) ? canonicalFloat(b.getInt()) : null;
             case SHORT: return checkLength(bytes, 3) ? b.getShort() : null;
             case BYTE: return checkLength(bytes, 2) ? bytes[1] : null;
             case CHAR: return checkLength(bytes, 3) ? b.getChar() : null;
@@ -241,6 +241,29 @@ public final class ValueCodec {
             case SERIALIZED: return deserialize(bytes);
             default: throw new IllegalArgumentException("unknown value tag " + bytes[0]);
         }
+    }
+
+    /**
+     * The double of these bits. encode writes every NaN as the one canonical NaN ({@link Double#doubleToLongBits}):
+     * another NaN's bits would be a second registry key for a value that workers read as the same {@code Double}.
+     */
+    private static double canonicalDouble(long bits) {
+        double d = Double.longBitsToDouble(bits);
+        if (Double.isNaN(d) && bits != Double.doubleToLongBits(d)) {
+            throw new IllegalArgumentException("malformed value: a Double NaN with other bits ("
+                    + Long.toHexString(bits) + ") than the canonical NaN");
+        }
+        return d;
+    }
+
+    /** The float of these bits; as {@link #canonicalDouble}, only the canonical NaN. */
+    private static float canonicalFloat(int bits) {
+        float f = Float.intBitsToFloat(bits);
+        if (Float.isNaN(f) && bits != Float.floatToIntBits(f)) {
+            throw new IllegalArgumentException("malformed value: a Float NaN with other bits ("
+                    + Integer.toHexString(bits) + ") than the canonical NaN");
+        }
+        return f;
     }
 
     /** Decodes a reference value; IllegalArgumentException if the bytes are not one. */

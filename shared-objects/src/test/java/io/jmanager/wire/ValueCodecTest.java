@@ -354,6 +354,8 @@ class ValueCodecTest {
                 new byte[] {ValueCodec.LONG},
                 new byte[] {ValueCodec.DOUBLE, 1},
                 new byte[] {ValueCodec.FLOAT, 1, 2, 3},
+                new byte[] {ValueCodec.DOUBLE, 0x7f, (byte) 0xf8, 0, 0, 0, 1, 0, 1}, // a NaN, not the canonical one
+                new byte[] {ValueCodec.FLOAT, (byte) 0xff, (byte) 0xc0, 0, 0}, // likewise (a negative NaN)
                 new byte[] {ValueCodec.SHORT, 1},
                 new byte[] {ValueCodec.BYTE},
                 new byte[] {ValueCodec.BYTE, 1, 2},
