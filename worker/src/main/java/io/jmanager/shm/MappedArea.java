@@ -401,8 +401,9 @@ final class MappedArea {
         long size = e.getLong(E_DATA_SIZE);
         int nameLength = e.getInt(E_NAME_LENGTH);
         int specLength = e.getInt(E_SPEC_LENGTH);
-        if (kind == null || length < 0 || lock < -1 || lock >= ENTRIES || data < DATA || size < 0
-                || data + size > capacity || nameLength < 1 || nameLength > NAME_MAX || specLength < 0
+        // data starts on a 64-byte boundary, as append places it: a misaligned offset would fail every access
+        if (kind == null || length < 0 || lock < -1 || lock >= ENTRIES || data < DATA || (data & 63) != 0
+                || size < 0 || data + size > capacity || nameLength < 1 || nameLength > NAME_MAX || specLength < 0
                 || specLength > SPEC_MAX) {
             throw damaged(index, "its fields are out of range");
         }
