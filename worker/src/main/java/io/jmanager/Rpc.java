@@ -36,8 +36,9 @@ final class Rpc {
             return new RegistryUnavailableException(url, "cannot connect (" + connectFailure(e) + ")", e);
         }
         if (e instanceof UnmarshalException && hasCause(e, SocketTimeoutException.class)) {
-            return new RegistryUnavailableException(url, "no answer within the read timeout while calling "
-                    + target, e);
+            return new RegistryUnavailableException(url, "it did not answer in time: no answer within the read"
+                    + " timeout while calling " + target + "; it is stopped, hung or overloaded, or the network to it"
+                    + " is cut", e);
         }
         if (e instanceof ServerException && e.getCause() instanceof UnmarshalException) {
             return new IllegalArgumentException("the registry refused the arguments of a call to " + target + ": "
