@@ -20,7 +20,16 @@ public class ValueClassRefusedException extends JManagerException {
      * @param byJvmFilter  true if this JVM's own filter ({@code jdk.serialFilter}, or a filter factory) refused it
      */
     public ValueClassRefusedException(String refusedClass, String valueClass, boolean byJvmFilter, Throwable cause) {
-        super(message(refusedClass, valueClass, byJvmFilter), cause);
+        this(refusedClass, valueClass, byJvmFilter, false, cause);
+    }
+
+    /**
+     * @param byBoth true if jmanager's value filter refuses the class and this JVM's filter rejects it too
+     */
+    public ValueClassRefusedException(String refusedClass, String valueClass, boolean byJvmFilter, boolean byBoth,
+                                      Throwable cause) {
+        super(message(refusedClass, valueClass, byJvmFilter) + (byBoth ? "; this JVM's deserialization filter"
+                + " (-Djdk.serialFilter) rejects it too: allow it there as well" : ""), cause);
         this.refusedClass = refusedClass;
         this.byJvmFilter = byJvmFilter;
     }

@@ -98,6 +98,9 @@ public final class Manager implements AutoCloseable {
         if (options.tls() != null) {
             ClientTransport.setTlsContext(options.tls());
         }
+        // a strict -Djdk.serialFilter would reject the registry's answers: admit jmanager's wire classes on
+        // jmanager's own calls, if the JDK still takes a filter factory
+        io.jmanager.wire.WorkerSerialFilterFactory.installIfFilterSet();
         return new Manager(RegistryConnection.open(parsed, options), options);
     }
 

@@ -1,6 +1,7 @@
 package io.jmanager;
 
 import io.jmanager.wire.ClientSocketFactory;
+import io.jmanager.wire.ClientTransport;
 import io.jmanager.wire.RemoteManager;
 import io.jmanager.wire.SessionGrant;
 import io.jmanager.wire.TlsClientSocketFactory;
@@ -86,6 +87,7 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     private Session openSession() {
+        boolean outermost = ClientTransport.beginCall();
         try {
             RemoteManager root = lookupRoot();
             SessionGrant grant = root.openSession(localHost(), ProcessHandle.current().pid(),
@@ -106,7 +108,10 @@ final class RegistryConnection implements AutoCloseable {
         } catch (Exception e) {
             RuntimeException translated = Rpc.translate(urlText, "the registry", e);
             throw translated instanceof RegistryUnavailableException || translated instanceof AuthenticationException
+                    || Rpc.filterRejection(e) != null
                     ? translated : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
+        } finally {
+            ClientTransport.endCall(outermost);
         }
     }
 
@@ -201,10 +206,13 @@ final class RegistryConnection implements AutoCloseable {
                 throw failure;
             }
             lost.liveness().close();
+            boolean outermost = ClientTransport.beginCall();
             try {
                 lost.root().closeSession(lost.id());
             } catch (Exception e) {
                 // the old registry or session is gone already
+            } finally {
+                ClientTransport.endCall(outermost);
             }
             install(fresh);
             boolean restarted = fresh.grant().epoch() != lost.grant().epoch();
@@ -234,6 +242,7 @@ final class RegistryConnection implements AutoCloseable {
         if (closed || lostReason != null) {
             return;
         }
+        boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = s.root().renewSession(s.id());
             if (epoch != s.grant().epoch()) {
@@ -245,6 +254,8 @@ final class RegistryConnection implements AutoCloseable {
             markLost(s, "the registry ended it (" + e.getMessage() + ")");
         } catch (Exception e) {
             probeRestart();
+        } finally {
+            ClientTransport.endCall(outermost);
         }
     }
 
@@ -254,6 +265,7 @@ final class RegistryConnection implements AutoCloseable {
      */
     boolean probeRestart() {
         Session s = current;
+        boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = lookupRoot().epoch();
             if (epoch != s.grant().epoch()) {
@@ -262,6 +274,8 @@ final class RegistryConnection implements AutoCloseable {
             }
         } catch (Exception e) {
             // still unreachable
+        } finally {
+            ClientTransport.endCall(outermost);
         }
         return false;
     }
@@ -277,10 +291,13 @@ final class RegistryConnection implements AutoCloseable {
         }
         keeper.shutdownNow();
         Session s = current;
+        boolean outermost = ClientTransport.beginCall();
         try {
             s.root().closeSession(s.id()); // first: a clean close, not a lost connection
         } catch (Exception e) {
             // the registry is gone or the session already ended: it is over either way
+        } finally {
+            ClientTransport.endCall(outermost);
         }
         s.liveness().close();
     }

@@ -352,7 +352,7 @@ public final class ValueCodec {
     private static RuntimeException refusedOr(byte[] bytes, ValueFilter.Refusal refusal, RuntimeException otherwise) {
         if (refusal.refusedClass != null) {
             return new ValueClassRefusedException(refusal.refusedClass, serializedClassName(bytes),
-                    refusal.byJvmFilter, otherwise);
+                    refusal.byJvmFilter, refusal.byBoth, otherwise);
         }
         if (refusal.limit != null) {
             String className = serializedClassName(bytes);

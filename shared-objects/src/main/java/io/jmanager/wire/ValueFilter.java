@@ -188,6 +188,7 @@ public final class ValueFilter {
     static final class Refusal {
         String refusedClass;
         boolean byJvmFilter;
+        boolean byBoth;
         String limit;
 
         boolean any() {
@@ -222,7 +223,9 @@ public final class ValueFilter {
                                 + " value's stream (one of its limits)";
                     } else {
                         refusal.refusedClass = elementName(type);
-                        refusal.byJvmFilter = true;
+                        // refused by the JVM's filter alone, or by both: the message says what to change
+                        refusal.byJvmFilter = allows(type);
+                        refusal.byBoth = !refusal.byJvmFilter;
                     }
                 }
                 return Status.REJECTED;

@@ -61,8 +61,13 @@ class WorkerToWorkerProcessTest {
                 "read", PREFIX);
         List<String> out = victim.awaitSuccess(Timing.seconds(60));
         assertNoMarkers();
+        assertEquals(victimLines(), out);
+    }
+
+    /** What the victim prints: every read of the canary refused, the reads that need no value answered. */
+    static List<String> victimLines() {
         String refused = " refused " + CANARY;
-        assertEquals(List.of(
+        return List.of(
                 "dict.get" + refused,
                 "dict.get nested" + refused,
                 "dict.getOrDefault" + refused,
@@ -80,7 +85,43 @@ class WorkerToWorkerProcessTest {
                 "queue.poll" + refused,
                 "namespace.get" + refused,
                 "namespace.attributes ok [gadget]",
-                "done"), out);
+                "done");
+    }
+
+    @Test
+    void aStrictJvmWideFilterKeepsTheWorkersOwnRmiWorking() throws Exception {
+        // java.base/*;!* rejects RMI's stub classes and jmanager's wire classes: the worker could not even connect
+        List<String> flags = new java.util.ArrayList<>(markerFlags());
+        flags.add("-Djdk.serialFilter=java.base/*;!*");
+        storeFor(PREFIX + "-strict");
+        WorkerProcess victim = WorkerProcess.startWith(Map.of(), flags, GadgetWorker.class, registry.url(),
+                "read", PREFIX + "-strict");
+        assertEquals(victimLines(), victim.awaitSuccess(Timing.seconds(60)));
+        assertNoMarkers();
+    }
+
+    @Test
+    void aStrictFilterAfterAnEarlyDeserializationNeedsTheFactoryOnTheCommandLineAndSaysSo() throws Exception {
+        List<String> flags = new java.util.ArrayList<>(markerFlags());
+        flags.add("-Djdk.serialFilter=java.base/*;!*");
+        flags.add("-Dgadget.deserializeFirst=true");
+        List<String> tooLate = WorkerProcess.startWith(Map.of(), flags, GadgetWorker.class, registry.url(), "probe",
+                PREFIX).awaitSuccess(Timing.seconds(60));
+        assertEquals(1, tooLate.size(), tooLate.toString());
+        assertTrue(tooLate.get(0).startsWith("connect failed: this JVM's deserialization filter (-Djdk.serialFilter)"
+                + " rejected the answer of the registry") && tooLate.get(0).contains(
+                "-Djdk.serialFilterFactory=io.jmanager.wire.WorkerSerialFilterFactory"), tooLate.toString());
+        flags.add("-Djdk.serialFilterFactory=io.jmanager.wire.WorkerSerialFilterFactory");
+        List<String> named = WorkerProcess.startWith(Map.of(), flags, GadgetWorker.class, registry.url(), "probe",
+                PREFIX).awaitSuccess(Timing.seconds(60));
+        assertEquals(List.of("dict.get refused " + CANARY, "dict.get harmless ok plain text"), named);
+        assertNoMarkers();
+    }
+
+    /** The attacker stores again under {@code prefix} (the queue's canary is consumed by each victim). */
+    private static void storeFor(String prefix) {
+        WorkerProcess attacker = WorkerProcess.start(GadgetWorker.class, registry.url(), "store", prefix);
+        assertEquals(List.of("stored"), attacker.awaitSuccess(Timing.seconds(60)));
     }
 
     @Test
