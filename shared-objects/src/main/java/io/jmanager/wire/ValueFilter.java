@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>Admitted by default, with no declaration: primitives and arrays of them; {@code Boolean}, {@code Byte},
  * {@code Short}, {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code Character}, {@code String};
  * {@code BigInteger}, {@code BigDecimal}; every {@code java.time} value (their serial form {@code java.time.Ser},
- * {@code java.time.chrono.Ser}, {@code java.time.zone.Ser}); {@code UUID}, {@code Date}, {@code Locale},
+ * {@code java.time.chrono.Ser}, {@code java.time.zone.Ser}, and what they resolve to: every class of the
+ * {@code java.time} packages); {@code UUID}, {@code Date}, {@code Locale},
  * {@code Currency}, {@code BitSet}; the enums of {@code java.base} ({@code TimeUnit}, {@code DayOfWeek}, ...); the
  * collections of {@code java.util} and {@code java.util.concurrent} ({@code ArrayList}, {@code LinkedList},
  * {@code ArrayDeque}, {@code HashMap}, {@code LinkedHashMap}, {@code TreeMap}, {@code HashSet},
@@ -50,7 +51,8 @@ public final class ValueFilter {
             "java.util.PriorityQueue", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap",
             "java.util.Hashtable", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
             "java.util.EnumMap", "java.util.EnumSet$SerializationProxy", "java.util.CollSer",
-            "java.util.Arrays$ArrayList", "java.util.AbstractMap$SimpleEntry",
+            // HashMap, HashSet and Hashtable check the size of their table as a Map.Entry[]
+            "java.util.Map$Entry", "java.util.Arrays$ArrayList", "java.util.AbstractMap$SimpleEntry",
             "java.util.AbstractMap$SimpleImmutableEntry",
             "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableSet",
             "java.util.Collections$UnmodifiableSortedSet", "java.util.Collections$UnmodifiableNavigableSet",
@@ -162,7 +164,12 @@ public final class ValueFilter {
         if (c.getModule() != JAVA_BASE || c.getClassLoader() != null) {
             return false;
         }
-        return JDK_VALUE_CLASSES.contains(c.getName()) || c.isEnum();
+        String name = c.getName();
+        // java.time values travel as java.time.Ser; the filter also sees what its readResolve returns (and the
+        // same for List.of/Set.of/Map.of and EnumSet): every class of the java.time packages is a value type
+        return JDK_VALUE_CLASSES.contains(name) || c.isEnum() || name.startsWith("java.time.")
+                || name.startsWith("java.util.ImmutableCollections$") || name.equals("java.util.RegularEnumSet")
+                || name.equals("java.util.JumboEnumSet");
     }
 
     private boolean matchesPackage(String className) {
