@@ -6,7 +6,6 @@ import io.jmanager.wire.RemoteManager;
 import io.jmanager.wire.SessionGrant;
 import io.jmanager.wire.TlsClientSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.rmi.NotBoundException;
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
@@ -115,12 +114,9 @@ final class RegistryConnection implements AutoCloseable {
         }
     }
 
+    /** This host's name for the registry's session list, looked up within the connect timeout. */
     private static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
+        return ClientTransport.localHostName();
     }
 
     String url() {

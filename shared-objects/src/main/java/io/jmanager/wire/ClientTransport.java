@@ -90,6 +90,14 @@ public final class ClientTransport {
         return new InetSocketAddress(Resolver.resolve(host, deadlineNanos), port);
     }
 
+    /**
+     * This host's name as the registry lists it in its sessions, looked up within the connect timeout (the first
+     * answer is kept); {@code "unknown"} if the resolver does not answer in time.
+     */
+    public static String localHostName() {
+        return Resolver.localHostName(System.nanoTime() + connectTimeoutMillis * 1_000_000L);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Call deadlines
 

@@ -77,6 +77,40 @@ final class Resolver {
         }
     }
 
+    private static volatile CompletableFuture<String> localName;
+
+    /**
+     * This host's name (for the registry's session list), or {@code "unknown"} if the resolver does not give it
+     * before the deadline: {@link InetAddress#getLocalHost()} asks the resolver too, and may hang with it.
+     */
+    static String localHostName(long deadlineNanos) {
+        CompletableFuture<String> name;
+        synchronized (Resolver.class) {
+            name = localName;
+            if (name == null || name.isCompletedExceptionally()) {
+                CompletableFuture<String> f = new CompletableFuture<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        f.complete(InetAddress.getLocalHost().getHostName());
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                }, "jmanager-resolve-localhost");
+                t.setDaemon(true);
+                t.start();
+                localName = name = f;
+            }
+        }
+        try {
+            return name.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        } catch (ExecutionException | TimeoutException e) {
+            return "unknown";
+        }
+    }
+
     /** An IPv4 or IPv6 literal: {@code getByName} parses it without asking a resolver. */
     static boolean isLiteral(String host) {
         if (host.startsWith("[") || host.indexOf(':') >= 0) {
