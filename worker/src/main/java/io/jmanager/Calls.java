@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import io.jmanager.wire.ClientTransport;
 import java.net.SocketTimeoutException;
 import java.rmi.ConnectException;
 import java.rmi.ConnectIOException;
@@ -10,7 +11,10 @@ import java.util.concurrent.BrokenBarrierException;
  * Runs every remote call of a manager: checks that the manager may call (closed, session lost), retries calls
  * that could not reach the registry (connection refused: the call was never sent, so a retry cannot apply it twice)
  * with bounded backoff, notices a registry restart, and turns transport failures into jmanager's unchecked
- * exceptions, so that proxies never leak {@link java.rmi.RemoteException}.
+ * exceptions, so that proxies never leak {@link java.rmi.RemoteException}. Each attempt is one call for
+ * {@link ClientTransport#beginCall}: all its network waits share one read timeout, so a registry that stops
+ * answering fails it within the read timeout, whatever RMI does on the way (a ping of a pooled connection, a new
+ * connection).
  */
 final class Calls {
     private Calls() {
@@ -30,6 +34,7 @@ final class Calls {
         RegistryConnection connection = manager.connection();
         for (int attempt = 0; ; attempt++) {
             manager.checkUsable();
+            boolean outermost = ClientTransport.beginCall();
             try {
                 return call.call();
             } catch (BrokenBarrierException | Error e) {
@@ -46,6 +51,8 @@ final class Calls {
                     continue; // the next check() opens a new session and reports what was lost
                 }
                 throw manager.failureAfterClose(Rpc.translate(connection.url(), target, e));
+            } finally {
+                ClientTransport.endCall(outermost);
             }
         }
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V>, Proxied {
     private final ProxyContext ctx;
     private final Set<Entry<K, V>> entrySet = new EntrySet();
+    private final Set<K> keySet = new KeySet();
 
     DictProxy(ProxyContext ctx) {
         this.ctx = ctx;
@@ -191,9 +192,106 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
         return entrySet;
     }
 
+    /** A live view of the keys; it never decodes a value (its iterators walk a snapshot of the keys). */
+    @Override
+    public Set<K> keySet() {
+        return keySet;
+    }
+
+    /** The keys of a snapshot of the entries, decoded; the values' bytes are dropped undecoded. */
+    private List<K> keySnapshot() {
+        byte[][] flat = ctx.call(() -> remote().entries());
+        List<K> keys = new ArrayList<>(flat.length / 2);
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            keys.add(ctx.decode(flat[i]));
+        }
+        return keys;
+    }
+
+    /** Removes the key without decoding its value; true if it was there. */
+    private boolean removeKey(Object key) {
+        byte[] k = key(key);
+        return ctx.call(() -> remote().remove(k)) != null;
+    }
+
+    /** The entries as text; a value this worker does not read shows as {@code <refused: class>}. */
     @Override
     public String toString() {
-        return copy().toString();
+        byte[][] flat = ctx.call(() -> remote().entries());
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            b.append(i == 0 ? "" : ", ").append(ctx.decodeForDisplay(flat[i])).append('=')
+                    .append(ctx.decodeForDisplay(flat[i + 1]));
+        }
+        return b.append('}').toString();
+    }
+
+    /** A live view whose iterators walk a snapshot of the keys; removal writes through. */
+    private final class KeySet extends AbstractSet<K> {
+        @Override
+        public Iterator<K> iterator() {
+            Iterator<K> snapshot = keySnapshot().iterator();
+            return new Iterator<>() {
+                private K last;
+                private boolean canRemove;
+
+                @Override
+                public boolean hasNext() {
+                    return snapshot.hasNext();
+                }
+
+                @Override
+                public K next() {
+                    last = snapshot.next();
+                    canRemove = true;
+                    return last;
+                }
+
+                @Override
+                public void remove() {
+                    if (!canRemove) {
+                        throw new IllegalStateException("next() was not called, or remove() was already called");
+                    }
+                    removeKey(last);
+                    canRemove = false;
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return DictProxy.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return DictProxy.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return DictProxy.this.containsKey(o);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return removeKey(o);
+        }
+
+        @Override
+        public void clear() {
+            DictProxy.this.clear();
+        }
+
+        @Override
+        public Object[] toArray() {
+            return keySnapshot().toArray();
+        }
+
+        @Override
+        public <T> T[] toArray(T[] a) {
+            return keySnapshot().toArray(a);
+        }
     }
 
     /** A live view whose iterators walk a snapshot; removal and setValue write through. */
@@ -224,7 +322,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
                     if (last == null) {
                         throw new IllegalStateException("next() was not called, or remove() was already called");
                     }
-                    DictProxy.this.remove(last.getKey());
+                    removeKey(last.getKey());
                     last = null;
                 }
             };

@@ -254,6 +254,6 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public String toString() {
-        return copy().toString();
+        return ctx.displayAll(ctx.call(() -> remote().snapshot()));
     }
 }

@@ -98,6 +98,9 @@ public final class Manager implements AutoCloseable {
         if (options.tls() != null) {
             ClientTransport.setTlsContext(options.tls());
         }
+        // a strict -Djdk.serialFilter would reject the registry's answers: admit jmanager's wire classes on
+        // jmanager's own calls, if the JDK still takes a filter factory
+        io.jmanager.wire.WorkerSerialFilterFactory.installIfFilterSet();
         return new Manager(RegistryConnection.open(parsed, options), options);
     }
 
@@ -518,8 +521,28 @@ public final class Manager implements AutoCloseable {
         return bytes;
     }
 
+    /**
+     * Decodes a value read from the registry through this manager's value filter; a refused or unloadable class
+     * fails, or reads as a {@link RefusedValue} if the options ask for placeholders.
+     */
     Object decode(byte[] bytes) {
-        return ValueCodec.decode(bytes, references);
+        ManagerOptions options = connection.options();
+        return options.refusedAsPlaceholders() ? decodeOrPlaceholder(bytes)
+                : ValueCodec.decode(bytes, references, options.valueFilter());
+    }
+
+    /** Decodes a value for display: what cannot be read here becomes a {@link RefusedValue}; never runs it. */
+    Object decodeOrPlaceholder(byte[] bytes) {
+        try {
+            return ValueCodec.decode(bytes, references, connection.options().valueFilter());
+        } catch (ValueClassRefusedException e) {
+            return new RefusedValue(e.refusedClass(), e.getMessage(), true);
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof ClassNotFoundException) {
+                return new RefusedValue(e.getCause().getMessage(), e.getMessage(), false);
+            }
+            throw e;
+        }
     }
 
     byte[][] encodeAll(Collection<?> values) {

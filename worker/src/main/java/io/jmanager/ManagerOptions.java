@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import io.jmanager.wire.ValueFilter;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -19,10 +20,26 @@ import javax.net.ssl.SSLContext;
  * @param tls               the TLS context for a registry started with {@code --tls} (its trust store, and a client
  *                          certificate for mutual TLS), or null for plain TCP (default; {@code -Djmanager.tls=true}
  *                          makes the default the JVM's default TLS context, set by {@code javax.net.ssl.*})
+ * @param valueFilter       which classes this worker deserializes when it reads a value: the JDK's value types
+ *                          (default), plus those declared with {@link #allowClasses} and {@link #allowPackages}; a
+ *                          value holding anything else fails with {@link ValueClassRefusedException} before any
+ *                          code of the refused class runs (see SECURITY.md)
+ * @param refusedAsPlaceholders if true, a value that cannot be read here (a refused class, or one not on the class
+ *                          path) reads as a {@link RefusedValue} instead of failing: for tools that show values,
+ *                          like {@code worker.jar} (default false)
  */
 public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Duration lease, Duration waitSlice,
-                             int reconnectAttempts, Duration reconnectBackoff, SSLContext tls) {
+                             int reconnectAttempts, Duration reconnectBackoff, SSLContext tls,
+                             ValueFilter valueFilter, boolean refusedAsPlaceholders) {
+    /** The options without value settings: the default value filter, failing on refused values. */
+    public ManagerOptions(Duration connectTimeout, Duration readTimeout, Duration lease, Duration waitSlice,
+                          int reconnectAttempts, Duration reconnectBackoff, SSLContext tls) {
+        this(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
+                ValueFilter.defaults(), false);
+    }
+
     public ManagerOptions {
+        Objects.requireNonNull(valueFilter, "valueFilter");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(lease, "lease");
@@ -56,23 +73,28 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
     }
 
     public ManagerOptions withConnectTimeout(Duration d) {
-        return new ManagerOptions(d, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls);
+        return new ManagerOptions(d, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
+                valueFilter, refusedAsPlaceholders);
     }
 
     public ManagerOptions withReadTimeout(Duration d) {
-        return new ManagerOptions(connectTimeout, d, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls);
+        return new ManagerOptions(connectTimeout, d, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
+                valueFilter, refusedAsPlaceholders);
     }
 
     public ManagerOptions withLease(Duration d) {
-        return new ManagerOptions(connectTimeout, readTimeout, d, waitSlice, reconnectAttempts, reconnectBackoff, tls);
+        return new ManagerOptions(connectTimeout, readTimeout, d, waitSlice, reconnectAttempts, reconnectBackoff, tls,
+                valueFilter, refusedAsPlaceholders);
     }
 
     public ManagerOptions withWaitSlice(Duration d) {
-        return new ManagerOptions(connectTimeout, readTimeout, lease, d, reconnectAttempts, reconnectBackoff, tls);
+        return new ManagerOptions(connectTimeout, readTimeout, lease, d, reconnectAttempts, reconnectBackoff, tls,
+                valueFilter, refusedAsPlaceholders);
     }
 
     public ManagerOptions withReconnect(int attempts, Duration backoff) {
-        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, attempts, backoff, tls);
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, attempts, backoff, tls, valueFilter,
+                refusedAsPlaceholders);
     }
 
     /**
@@ -81,7 +103,7 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
      */
     public ManagerOptions withTls(SSLContext context) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                Objects.requireNonNull(context, "context"));
+                Objects.requireNonNull(context, "context"), valueFilter, refusedAsPlaceholders);
     }
 
     /** Connects over TLS with the JVM's default TLS context (set by the {@code javax.net.ssl.*} properties). */
@@ -96,7 +118,44 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
     /** Connects over plain TCP. */
     public ManagerOptions withoutTls() {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                null);
+                null, valueFilter, refusedAsPlaceholders);
+    }
+
+    /**
+     * Also deserializes values of exactly these classes (not their subclasses) and arrays of them: the records,
+     * enums and other classes of the application that workers store. Their fields' classes must be admitted too
+     * (JDK value types are). Example: {@code ManagerOptions.defaults().allowClasses(Order.class, Status.class)}.
+     */
+    public ManagerOptions allowClasses(Class<?>... classes) {
+        return withValueFilter(valueFilter.allowClasses(classes));
+    }
+
+    /**
+     * Also deserializes values of the classes of these packages: {@code "com.example.model.*"} (that package) or
+     * {@code "com.example.**"} (and its sub-packages). Admit only packages of plain value classes: any class there
+     * with a {@code readObject}, constructor or static initializer becomes code that every key holder can run in
+     * this worker.
+     *
+     * @throws IllegalArgumentException if a pattern is not a package name followed by {@code .*} or {@code .**}
+     */
+    public ManagerOptions allowPackages(String... patterns) {
+        return withValueFilter(valueFilter.allowPackages(patterns));
+    }
+
+    /** Deserializes values through {@code filter} (start from {@link ValueFilter#defaults()}). */
+    public ManagerOptions withValueFilter(ValueFilter filter) {
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
+                tls, Objects.requireNonNull(filter, "filter"), refusedAsPlaceholders);
+    }
+
+    /**
+     * Reads a value that cannot be read here (a class the filter refuses, or one not on the class path) as a
+     * {@link RefusedValue} instead of failing; for tools that display values. Nothing of the refused class runs
+     * either way.
+     */
+    public ManagerOptions withRefusedAsPlaceholders(boolean placeholders) {
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
+                tls, valueFilter, placeholders);
     }
 
     /** The pause before retry number {@code attempt} (0-based): the backoff doubled per attempt, at most 2 s. */

@@ -59,9 +59,15 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
         return ctx.call(() -> remote().containsKey(k));
     }
 
+    /** The attribute names, without decoding a value. */
     @Override
     public Set<String> attributes() {
-        return asMap().keySet();
+        byte[][] flat = ctx.call(() -> remote().entries());
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            out.add(ctx.decode(flat[i]));
+        }
+        return out;
     }
 
     @Override
@@ -74,8 +80,15 @@ final class NamespaceProxy extends PlainProxy implements SharedNamespace {
         return out;
     }
 
+    /** The attributes as text; a value this worker does not read shows as {@code <refused: class>}. */
     @Override
     public String toString() {
-        return "Namespace" + asMap();
+        byte[][] flat = ctx.call(() -> remote().entries());
+        StringBuilder b = new StringBuilder("Namespace{");
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            b.append(i == 0 ? "" : ", ").append(ctx.decodeForDisplay(flat[i])).append('=')
+                    .append(ctx.decodeForDisplay(flat[i + 1]));
+        }
+        return b.append('}').toString();
     }
 }

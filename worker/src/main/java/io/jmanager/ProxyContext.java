@@ -113,6 +113,20 @@ final class ProxyContext {
         return bytes == null ? null : (T) manager.decode(bytes);
     }
 
+    /** Decodes a value for display ({@code toString}): what cannot be read here shows as a {@link RefusedValue}. */
+    Object decodeForDisplay(byte[] bytes) {
+        return bytes == null ? null : manager.decodeOrPlaceholder(bytes);
+    }
+
+    /** The elements as text, as {@code List.toString} shows them; unreadable ones as {@link RefusedValue}s. */
+    String displayAll(byte[][] values) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(decodeForDisplay(values[i]));
+        }
+        return b.append(']').toString();
+    }
+
     /** Decodes every element, in order. */
     <T> java.util.List<T> decodeAll(byte[][] values) {
         java.util.List<T> out = new java.util.ArrayList<>(values.length);

@@ -300,6 +300,6 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
 
     @Override
     public String toString() {
-        return snapshot().toString();
+        return ctx.displayAll(ctx.call(() -> remote().snapshot()));
     }
 }

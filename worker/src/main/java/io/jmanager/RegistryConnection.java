@@ -1,11 +1,11 @@
 package io.jmanager;
 
 import io.jmanager.wire.ClientSocketFactory;
+import io.jmanager.wire.ClientTransport;
 import io.jmanager.wire.RemoteManager;
 import io.jmanager.wire.SessionGrant;
 import io.jmanager.wire.TlsClientSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.rmi.NotBoundException;
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
@@ -86,6 +86,7 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     private Session openSession() {
+        boolean outermost = ClientTransport.beginCall();
         try {
             RemoteManager root = lookupRoot();
             SessionGrant grant = root.openSession(localHost(), ProcessHandle.current().pid(),
@@ -106,16 +107,16 @@ final class RegistryConnection implements AutoCloseable {
         } catch (Exception e) {
             RuntimeException translated = Rpc.translate(urlText, "the registry", e);
             throw translated instanceof RegistryUnavailableException || translated instanceof AuthenticationException
+                    || Rpc.filterRejection(e) != null
                     ? translated : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
+        } finally {
+            ClientTransport.endCall(outermost);
         }
     }
 
+    /** This host's name for the registry's session list, looked up within the connect timeout. */
     private static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
+        return ClientTransport.localHostName();
     }
 
     String url() {
@@ -201,10 +202,13 @@ final class RegistryConnection implements AutoCloseable {
                 throw failure;
             }
             lost.liveness().close();
+            boolean outermost = ClientTransport.beginCall();
             try {
                 lost.root().closeSession(lost.id());
             } catch (Exception e) {
                 // the old registry or session is gone already
+            } finally {
+                ClientTransport.endCall(outermost);
             }
             install(fresh);
             boolean restarted = fresh.grant().epoch() != lost.grant().epoch();
@@ -234,6 +238,7 @@ final class RegistryConnection implements AutoCloseable {
         if (closed || lostReason != null) {
             return;
         }
+        boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = s.root().renewSession(s.id());
             if (epoch != s.grant().epoch()) {
@@ -245,6 +250,8 @@ final class RegistryConnection implements AutoCloseable {
             markLost(s, "the registry ended it (" + e.getMessage() + ")");
         } catch (Exception e) {
             probeRestart();
+        } finally {
+            ClientTransport.endCall(outermost);
         }
     }
 
@@ -254,6 +261,7 @@ final class RegistryConnection implements AutoCloseable {
      */
     boolean probeRestart() {
         Session s = current;
+        boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = lookupRoot().epoch();
             if (epoch != s.grant().epoch()) {
@@ -262,6 +270,8 @@ final class RegistryConnection implements AutoCloseable {
             }
         } catch (Exception e) {
             // still unreachable
+        } finally {
+            ClientTransport.endCall(outermost);
         }
         return false;
     }
@@ -277,10 +287,13 @@ final class RegistryConnection implements AutoCloseable {
         }
         keeper.shutdownNow();
         Session s = current;
+        boolean outermost = ClientTransport.beginCall();
         try {
             s.root().closeSession(s.id()); // first: a clean close, not a lost connection
         } catch (Exception e) {
             // the registry is gone or the session already ended: it is over either way
+        } finally {
+            ClientTransport.endCall(outermost);
         }
         s.liveness().close();
     }

@@ -27,6 +27,16 @@ final class Rpc {
         if (handshake != null) {
             return new AuthenticationException(handshake.getMessage(), e);
         }
+        java.io.InvalidClassException rejected = filterRejection(e);
+        if (rejected != null) {
+            return new JManagerException("this JVM's deserialization filter (-Djdk.serialFilter) rejected the answer"
+                    + " of the registry at " + url + " to a call to " + target + " (" + rejected.getMessage() + "):"
+                    + " jmanager's answers carry stubs (proxies of io.jmanager.wire interfaces), io.jmanager.wire"
+                    + " classes and exceptions. Start this JVM with"
+                    + " -Djdk.serialFilterFactory=io.jmanager.wire.WorkerSerialFilterFactory, which admits them on"
+                    + " jmanager's own calls only (Manager.connect installs it by itself only before the JVM's first"
+                    + " deserialization), or admit them in the filter (see SECURITY.md)", e);
+        }
         if (e instanceof NoSuchObjectException) {
             return new NoSuchSharedObjectException(target + " no longer exists on the registry at " + url
                     + " (destroyed, or the registry restarted); get it again from the manager");
@@ -36,8 +46,9 @@ final class Rpc {
             return new RegistryUnavailableException(url, "cannot connect (" + connectFailure(e) + ")", e);
         }
         if (e instanceof UnmarshalException && hasCause(e, SocketTimeoutException.class)) {
-            return new RegistryUnavailableException(url, "no answer within the read timeout while calling "
-                    + target, e);
+            return new RegistryUnavailableException(url, "it did not answer in time: no answer within the read"
+                    + " timeout while calling " + target + "; it is stopped, hung or overloaded, or the network to it"
+                    + " is cut", e);
         }
         if (e instanceof ServerException && e.getCause() instanceof UnmarshalException) {
             return new IllegalArgumentException("the registry refused the arguments of a call to " + target + ": "
@@ -74,6 +85,23 @@ final class Rpc {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The filter rejection of this worker's own unmarshalling of an answer (RMI's {@link UnmarshalException} or
+     * the lookup's), or null; a rejection by the registry's filter arrives as a {@link ServerException} instead.
+     */
+    static java.io.InvalidClassException filterRejection(Throwable e) {
+        if (e instanceof ServerException || !(e instanceof UnmarshalException)) {
+            return null;
+        }
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof java.io.InvalidClassException ice && String.valueOf(ice.getMessage())
+                    .contains("filter status: REJECTED")) {
+                return ice;
             }
         }
         return null;

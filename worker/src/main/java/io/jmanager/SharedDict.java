@@ -18,6 +18,10 @@ import java.util.concurrent.ConcurrentMap;
  * trip when the iterator is created: it never hangs or fails while other workers change the dict, and it does not
  * see their later changes. {@code Iterator.remove} and {@code Entry.setValue} write through to the registry.
  *
+ * <p><b>Reading values</b> deserializes only the classes this worker admits ({@link ManagerOptions#allowClasses});
+ * any other fails with {@link ValueClassRefusedException} before its code runs. {@code keySet()},
+ * {@code containsKey}, {@code size} and {@code isEmpty} never decode a value.
+ *
  * @param <K> key type
  * @param <V> value type
  */

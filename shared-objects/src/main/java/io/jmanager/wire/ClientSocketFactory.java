@@ -1,9 +1,12 @@
 package io.jmanager.wire;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.rmi.server.RMIClientSocketFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,16 +34,27 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
 
     /** Connects, optionally layers TLS, and authenticates. */
     static Socket open(String host, int port, boolean tls) throws IOException {
-        InetSocketAddress target = ClientTransport.resolve(host, port);
+        String peer = "rmi://" + host + ":" + port;
         int connectTimeout = ClientTransport.connectTimeoutMillis();
-        Socket socket = new TimeoutCappedSocket();
+        long start = System.nanoTime();
+        long deadline = start + connectTimeout * 1_000_000L;
+        long[] call = ClientTransport.callDeadline();
+        boolean callBound = false;
+        if (call != null && call[0] - deadline < 0) {
+            // the call's own deadline comes first: what is left of the read timeout bounds this connection too
+            deadline = call[0];
+            callBound = true;
+            if (deadline - start <= 0) {
+                throw noAnswer(peer, call);
+            }
+        }
+        InetSocketAddress target = ClientTransport.resolve(host, port, deadline);
+        Socket socket = new TimeoutCappedSocket(peer);
         Socket result = socket;
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
-            long deadline = System.nanoTime() + connectTimeout * 1_000_000L;
-            socket.connect(target, connectTimeout);
-            String peer = "rmi://" + host + ":" + port;
+            socket.connect(target, remainingMillis(deadline));
             byte[] binding = new byte[0];
             try {
                 if (tls) {
@@ -48,7 +62,7 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                             .createSocket(socket, host, port, true);
                     result = ssl;
                     ssl.setUseClientMode(true);
-                    ssl.setSoTimeout(connectTimeout);
+                    ssl.setSoTimeout(remainingMillis(deadline));
                     ssl.startHandshake();
                     binding = serverCertificateHash(ssl.getSession().getPeerCertificates());
                 }
@@ -57,6 +71,9 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                         ClientTransport.KEY_CHOOSER, binding, peer);
             } catch (SSLException e) {
                 throw tlsFailure(peer, e);
+            } catch (SocketTimeoutException e) {
+                // connected, then silence: in the TLS handshake or before the registry's greeting
+                throw callBound ? noAnswer(peer, call) : silent(peer, connectTimeout, tls, e);
             }
             result.setSoTimeout(ClientTransport.readTimeoutMillis());
             return result;
@@ -68,6 +85,34 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
             }
             throw e;
         }
+    }
+
+    private static int remainingMillis(long deadlineNanos) throws SocketTimeoutException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("connect timeout reached");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+    }
+
+    /** The call's deadline passed: the registry did not answer within the read timeout. */
+    static SocketTimeoutException noAnswer(String peer, long[] call) {
+        long waited = (System.nanoTime() - call[1]) / 1_000_000;
+        return new SocketTimeoutException("the registry at " + peer + " did not answer in time: nothing arrived"
+                + " within the read timeout (" + ClientTransport.readTimeoutMillis() + " ms; the call began " + waited
+                + " ms ago). It is stopped (SIGSTOP, a debugger), hung or overloaded, or the network to it is cut");
+    }
+
+    /** The registry accepted the connection and said nothing: hung, most likely; or a peer that waits for us. */
+    private static SocketTimeoutException silent(String peer, int connectTimeout, boolean tls,
+                                                 SocketTimeoutException cause) {
+        SocketTimeoutException t = new SocketTimeoutException("the registry at " + peer + " did not answer in"
+                + " time: it accepted the connection but sent no greeting within the connect timeout ("
+                + connectTimeout + " ms). It is stopped (SIGSTOP, a debugger), hung or overloaded"
+                + (tls ? "" : "; if it answers other workers, it may be a registry started with --tls (connect with"
+                + " ManagerOptions.withTls()), or a server that is not a jmanager registry"));
+        t.initCause(cause);
+        return t;
     }
 
     /**
@@ -98,13 +143,94 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
 
     /**
      * A socket whose read timeout never exceeds the configured one: RMI raises it to its own handshake timeout
-     * (60 s) while it opens a connection, which would let a silent peer hold a worker for a minute.
+     * (60 s) while it opens a connection, which would let a silent peer hold a worker for a minute. Inside a call
+     * ({@link ClientTransport#beginCall}) each read also waits no longer than what is left of the call's deadline,
+     * so that the steps of one call (RMI's ping of a pooled connection, a new connection, the answer) share one
+     * read timeout instead of taking one each.
      */
     private static final class TimeoutCappedSocket extends Socket {
+        private final String peer;
+        private volatile int configured;
+        private InputStream in;
+
+        TimeoutCappedSocket(String peer) {
+            this.peer = peer;
+        }
+
         @Override
         public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
             int cap = ClientTransport.readTimeoutMillis();
-            super.setSoTimeout(timeout == 0 || timeout > cap ? cap : timeout);
+            configured = timeout == 0 || timeout > cap ? cap : timeout;
+            super.setSoTimeout(configured);
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = new DeadlineInputStream(super.getInputStream());
+            }
+            return in;
+        }
+
+        /** Sets the timeout of the next read: the configured one, or less if the call's deadline is nearer. */
+        private long[] beforeRead() throws IOException {
+            int base = configured == 0 ? ClientTransport.readTimeoutMillis() : configured;
+            long[] call = ClientTransport.callDeadline();
+            if (call == null) {
+                super.setSoTimeout(base);
+                return null;
+            }
+            long left = call[0] - System.nanoTime();
+            if (left <= 0) {
+                throw noAnswer(peer, call);
+            }
+            super.setSoTimeout((int) Math.max(1, Math.min(base, (left + 999_999) / 1_000_000)));
+            return call;
+        }
+
+        private final class DeadlineInputStream extends FilterInputStream {
+            DeadlineInputStream(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                long[] call = beforeRead();
+                int b;
+                try {
+                    b = super.read();
+                } catch (SocketTimeoutException e) {
+                    throw timedOut(call, e);
+                }
+                if (call != null && b >= 0) {
+                    ClientTransport.progress(call);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                long[] call = beforeRead();
+                int n;
+                try {
+                    n = super.read(b, off, len);
+                } catch (SocketTimeoutException e) {
+                    throw timedOut(call, e);
+                }
+                if (call != null && n > 0) {
+                    ClientTransport.progress(call);
+                }
+                return n;
+            }
+
+            private SocketTimeoutException timedOut(long[] call, SocketTimeoutException e) {
+                if (call == null || call[0] - System.nanoTime() > 0) {
+                    return e;
+                }
+                SocketTimeoutException t = noAnswer(peer, call);
+                t.initCause(e);
+                return t;
+            }
         }
     }
 

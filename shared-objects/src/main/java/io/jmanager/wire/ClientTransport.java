@@ -17,7 +17,9 @@ import javax.net.ssl.SSLContext;
  * JVM-wide client transport settings used by {@link ClientSocketFactory} and {@link TlsClientSocketFactory}:
  * timeouts, address overrides, the keys this JVM may authenticate with, and the TLS context. None of it travels in
  * stubs: a stub carries only which factory to use. Timeout defaults come from system properties
- * {@code jmanager.connectTimeoutMillis} (3000) and {@code jmanager.readTimeoutMillis} (30000). Thread-safe.
+ * {@code jmanager.connectTimeoutMillis} (3000) and {@code jmanager.readTimeoutMillis} (30000). They are JVM-wide
+ * because RMI shares its connections among all stubs of an endpoint (the last {@code Manager.connect} sets them);
+ * a call made through a manager is also bounded as a whole by its own deadline ({@link #beginCall}). Thread-safe.
  *
  * <p><b>Keys.</b> A registry announces its key's fingerprint in the handshake; the client answers with the key of
  * that fingerprint among those {@linkplain #addAuthKey added} in this JVM (by {@code Manager.connect(url, key)}),
@@ -71,9 +73,74 @@ public final class ClientTransport {
         OVERRIDES.put(host + ":" + port, target);
     }
 
-    static InetSocketAddress resolve(String host, int port) {
+    /**
+     * The address to connect to for {@code host:port}: an override, else the host resolved within the deadline
+     * ({@link System#nanoTime()} based). The JDK's resolver cannot be interrupted, so the lookup runs on a daemon
+     * thread (one per host at a time, shared by concurrent connections) and this thread waits for it only until
+     * the deadline; a resolver that answers later still fills the JDK's address cache for the next connection.
+     *
+     * @throws java.net.UnknownHostException if the host does not resolve
+     * @throws java.net.SocketTimeoutException if it did not resolve before the deadline
+     */
+    static InetSocketAddress resolve(String host, int port, long deadlineNanos) throws IOException {
         InetSocketAddress override = OVERRIDES.get(host + ":" + port);
-        return override != null ? override : new InetSocketAddress(host, port);
+        if (override != null) {
+            return override;
+        }
+        return new InetSocketAddress(Resolver.resolve(host, deadlineNanos), port);
+    }
+
+    /**
+     * This host's name as the registry lists it in its sessions, looked up within the connect timeout (the first
+     * answer is kept); {@code "unknown"} if the resolver does not answer in time.
+     */
+    public static String localHostName() {
+        return Resolver.localHostName(System.nanoTime() + connectTimeoutMillis * 1_000_000L);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Call deadlines
+
+    private static final ThreadLocal<long[]> CALL_DEADLINE = new ThreadLocal<>();
+
+    /**
+     * Bounds the silence the calling thread waits through from now until {@link #endCall}, across every step of
+     * the call (connecting, RMI's check of a pooled connection, sending, waiting for the answer), by one read
+     * timeout: when no byte has arrived for that long, the call fails, rather than after one read timeout per
+     * step. Each byte that arrives starts the read timeout again, so a long transfer that keeps moving is not cut.
+     * A call inside a call shares the outer call's deadline.
+     *
+     * @return true if this began the outermost call; pass it to {@link #endCall}
+     */
+    public static boolean beginCall() {
+        if (CALL_DEADLINE.get() != null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        CALL_DEADLINE.set(new long[] {now + readTimeoutMillis * 1_000_000L, now});
+        return true;
+    }
+
+    /** Ends the call begun by {@link #beginCall}. */
+    public static void endCall(boolean outermost) {
+        if (outermost) {
+            CALL_DEADLINE.remove();
+        }
+    }
+
+    /** True while this thread is inside a call begun by {@link #beginCall}. */
+    public static boolean inCall() {
+        return CALL_DEADLINE.get() != null;
+    }
+
+    /** The current call's {deadline, start} ({@link System#nanoTime()}), or null outside a call. */
+    static long[] callDeadline() {
+        return CALL_DEADLINE.get();
+    }
+
+    /** Bytes arrived for the current call: its read timeout starts again. */
+    static void progress(long[] call) {
+        call[0] = System.nanoTime() + readTimeoutMillis * 1_000_000L;
     }
 
     // ------------------------------------------------------------------------------------------------------------

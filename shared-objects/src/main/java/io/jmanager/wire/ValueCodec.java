@@ -1,5 +1,6 @@
 package io.jmanager.wire;
 
+import io.jmanager.ValueClassRefusedException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The tagged value encoding: how values travel and rest as bytes. The first byte is a tag; the rest depends on it:
@@ -43,7 +45,9 @@ import java.util.Arrays;
  * Values of tag 9 are opaque to the registry (it never deserializes them); their bytes are equal for equal values
  * only if their serialized form is deterministic (records, enums, UUIDs and other value classes of fixed-order
  * fields are; hash-ordered collections are not). Every method refuses malformed bytes with
- * {@link IllegalArgumentException} and no other exception. Thread-safe: all methods are static and pure.
+ * {@link IllegalArgumentException} and no other exception; {@code decode} also refuses a serialized value holding
+ * a class its {@link ValueFilter} does not admit, with {@link ValueClassRefusedException}. Thread-safe: all methods
+ * are static and pure.
  */
 public final class ValueCodec {
     public static final byte NULL = 0;
@@ -210,12 +214,30 @@ public final class ValueCodec {
     }
 
     /**
-     * Decodes bytes produced by {@link #encode}.
+     * Decodes bytes produced by {@link #encode}, deserializing only the JDK's value types
+     * ({@link ValueFilter#defaults()}).
      *
      * @param references resolves references into proxies; if null, references decode to {@link Reference}
-     * @throws IllegalArgumentException if the bytes are malformed or a serialized class cannot be loaded here
+     * @throws IllegalArgumentException    if the bytes are malformed, a serialized class cannot be loaded here, or
+     *                                     the value exceeds the filter's limits
+     * @throws ValueClassRefusedException if the value holds an object of a class the filter does not admit
      */
     public static Object decode(byte[] bytes, References references) {
+        return decode(bytes, references, ValueFilter.defaults());
+    }
+
+    /**
+     * Decodes bytes produced by {@link #encode}. A serialized value (tag {@value #SERIALIZED}) is deserialized
+     * through {@code filter}, combined with the JVM-wide filter if one is set (both must admit every class): a
+     * refused class is neither initialised nor instantiated.
+     *
+     * @param references resolves references into proxies; if null, references decode to {@link Reference}
+     * @throws IllegalArgumentException    if the bytes are malformed, a serialized class cannot be loaded here, or
+     *                                     the value exceeds the filter's limits
+     * @throws ValueClassRefusedException if the value holds an object of a class that either filter refuses
+     */
+    public static Object decode(byte[] bytes, References references, ValueFilter filter) {
+        Objects.requireNonNull(filter, "filter");
         checkNotEmpty(bytes);
         ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         switch (bytes[0]) {
@@ -238,7 +260,7 @@ public final class ValueCodec {
                 Reference ref = decodeReference(bytes);
                 return references == null ? ref : references.resolve(ref);
             }
-            case SERIALIZED: return deserialize(bytes);
+            case SERIALIZED: return deserialize(bytes, filter);
             default: throw new IllegalArgumentException("unknown value tag " + bytes[0]);
         }
     }
@@ -330,43 +352,55 @@ public final class ValueCodec {
         return true;
     }
 
-    private static Object deserialize(byte[] bytes) {
+    private static Object deserialize(byte[] bytes, ValueFilter filter) {
+        ValueFilter.Refusal refusal = new ValueFilter.Refusal();
+        Object value;
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
-            limitArrays(in, bytes.length);
-            return in.readObject();
+            // the stream's filter so far is the JVM-wide one (jdk.serialFilter, or what a filter factory chose)
+            ObjectInputFilter jvm = in.getObjectInputFilter();
+            try {
+                in.setObjectInputFilter(filter.forStream(jvm, bytes.length, refusal));
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("cannot read a stored value: this JVM's deserialization filter"
+                        + " factory (jdk.serialFilterFactory) does not let jmanager install its value filter ("
+                        + e.getMessage() + "), and jmanager reads no value without it", e);
+            }
+            value = in.readObject();
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("cannot read a stored value of class " + e.getMessage()
-                    + ": that class is not on this worker's classpath", e);
+            throw refusedOr(bytes, refusal, new IllegalArgumentException("cannot read a stored value of class "
+                    + e.getMessage() + ": that class is not on this worker's classpath", e));
         } catch (InvalidClassException e) {
-            throw new IllegalArgumentException("cannot read a stored value: " + e.getMessage()
-                    + " (a different version of the class, or refused by a deserialization filter)", e);
+            throw refusedOr(bytes, refusal, new IllegalArgumentException("cannot read a stored value: "
+                    + e.getMessage() + " (a different version of the class, or refused by a deserialization filter)",
+                    e));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read a stored value: " + e, e);
+            throw refusedOr(bytes, refusal, new IllegalArgumentException("cannot read a stored value: " + e, e));
         } catch (RuntimeException e) {
             // a corrupt stream (ObjectInputStream throws NullPointerException, ClassCastException, ... on some)
             // or a class whose readObject fails
             String className = serializedClassName(bytes);
-            throw new IllegalArgumentException("cannot read a stored value" + (className == null ? ""
-                    : " of class " + className) + ": " + e, e);
+            throw refusedOr(bytes, refusal, new IllegalArgumentException("cannot read a stored value"
+                    + (className == null ? "" : " of class " + className) + ": " + e, e));
         }
+        if (refusal.any()) {
+            // a refusal that some readObject caught and ignored: the value is not what was stored
+            throw refusedOr(bytes, refusal, null);
+        }
+        return value;
     }
 
-    /**
-     * Adds to the stream's filter (the JVM-wide one, if any) a check that no array is longer than the stream
-     * itself: every element takes at least one byte, so a longer one is corrupt and would only exhaust the heap.
-     */
-    private static void limitArrays(ObjectInputStream in, int streamLength) {
-        ObjectInputFilter previous = in.getObjectInputFilter();
-        try {
-            in.setObjectInputFilter(info -> {
-                if (info.arrayLength() > streamLength) {
-                    return ObjectInputFilter.Status.REJECTED;
-                }
-                return previous == null ? ObjectInputFilter.Status.UNDECIDED : previous.checkInput(info);
-            });
-        } catch (IllegalStateException e) {
-            // a JVM-wide filter factory that refuses stream filters: keep what it installed
+    /** The filter's refusal if it refused something, else {@code otherwise}. */
+    private static RuntimeException refusedOr(byte[] bytes, ValueFilter.Refusal refusal, RuntimeException otherwise) {
+        if (refusal.refusedClass != null) {
+            return new ValueClassRefusedException(refusal.refusedClass, serializedClassName(bytes),
+                    refusal.byJvmFilter, refusal.byBoth, otherwise);
         }
+        if (refusal.limit != null) {
+            String className = serializedClassName(bytes);
+            return new IllegalArgumentException("cannot read a stored value" + (className == null ? ""
+                    : " of class " + className) + ": " + refusal.limit, otherwise);
+        }
+        return otherwise;
     }
 
     /** Resolves classes with the thread's context class loader first, so worker frameworks with own loaders work. */

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the value decoder with random and mutated encodings: every public function of {@link ValueCodec} either
- * answers or throws {@link IllegalArgumentException}, its one documented exception; nothing hangs or exhausts the
- * heap. (The registry runs {@code tag}, {@code isNumber}, {@code add}, {@code compare} and {@code describe} on
+ * answers or throws {@link IllegalArgumentException}, its one documented exception for bad bytes ({@code decode}
+ * also refuses classes its filter does not admit, with {@link io.jmanager.ValueClassRefusedException}); nothing
+ * hangs or exhausts the heap. (The registry runs {@code tag}, {@code isNumber}, {@code add}, {@code compare} and {@code describe} on
  * bytes a worker sent; workers run {@code decode} on bytes read from the registry.) Fixed seed: see {@link Fuzz}.
  */
 class ValueCodecFuzzTest {
@@ -29,6 +30,10 @@ class ValueCodecFuzzTest {
     enum Color { RED, GREEN }
 
     private static final List<byte[]> CORPUS = corpus();
+
+    /** The corpus's classes, declared as an application declares its value classes. */
+    private static final ValueFilter CLASSES = ValueFilter.defaults().allowClasses(Point.class, Named.class,
+            Color.class);
 
     private static List<byte[]> corpus() {
         List<Object> values = new ArrayList<>(List.of(0, -1, Integer.MAX_VALUE, Long.MIN_VALUE, 1.5, -0.0, Float.NaN,
@@ -74,7 +79,7 @@ class ValueCodecFuzzTest {
                 for (call = 0; call < 8; call++) {
                     try {
                         switch (call) {
-                            case 0: ValueCodec.decode(a, null); break;
+                            case 0: ValueCodec.decode(a, null, CLASSES); break;
                             case 1: ValueCodec.decodeReference(a); break;
                             case 2: ValueCodec.tag(a); break;
                             case 3: ValueCodec.isNumber(a); break;
@@ -83,8 +88,8 @@ class ValueCodecFuzzTest {
                             case 6: ValueCodec.add(null, a); break;
                             default: ValueCodec.compare(a, b); break;
                         }
-                    } catch (IllegalArgumentException expected) {
-                        // the documented refusal
+                    } catch (IllegalArgumentException | io.jmanager.ValueClassRefusedException expected) {
+                        // the documented refusals
                     }
                 }
             } catch (Throwable t) {
@@ -103,8 +108,8 @@ class ValueCodecFuzzTest {
             byte[] a = Fuzz.mutate(r, CORPUS.get(r.nextInt(CORPUS.size())));
             Object value;
             try {
-                value = ValueCodec.decode(a, null);
-            } catch (IllegalArgumentException refused) {
+                value = ValueCodec.decode(a, null, CLASSES);
+            } catch (IllegalArgumentException | io.jmanager.ValueClassRefusedException refused) {
                 continue;
             } catch (Throwable t) {
                 fail("seed " + Fuzz.SEED + ", iteration " + i + ": " + t, t);

@@ -55,8 +55,12 @@ class ValueCodecTest {
         return ValueCodec.encode(v, null);
     }
 
+    /** This test's own classes, declared as an application declares its value classes. */
+    private static final ValueFilter TEST_CLASSES = ValueFilter.defaults().allowClasses(Point.class, Bomb.class,
+            Holder.class);
+
     private static Object dec(byte[] b) {
-        return ValueCodec.decode(b, null);
+        return ValueCodec.decode(b, null, TEST_CLASSES);
     }
 
     static Stream<Arguments> everyTag() {

@@ -1,6 +1,7 @@
 package io.jmanager.cli;
 
 import io.jmanager.Manager;
+import io.jmanager.ManagerOptions;
 import io.jmanager.SharedObject;
 import picocli.CommandLine.Option;
 
@@ -20,8 +21,13 @@ final class Connection {
         return env == null || env.isBlank() ? DEFAULT_URL : env;
     }
 
+    /**
+     * Connects with the default value filter, showing values it refuses (and values of classes not on this class
+     * path) as placeholders instead of failing: an operator's tool must not run a stored value's code, and must
+     * keep showing the other values.
+     */
     Manager connect() {
-        return Manager.connect(url());
+        return Manager.connect(url(), ManagerOptions.defaults().withRefusedAsPlaceholders(true));
     }
 
     /** The existing object {@code name} as {@code type}, or a clear error naming what it is. */

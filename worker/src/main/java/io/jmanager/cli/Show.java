@@ -1,5 +1,6 @@
 package io.jmanager.cli;
 
+import io.jmanager.RefusedValue;
 import io.jmanager.SharedObject;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -13,6 +14,13 @@ final class Show {
 
     /** A value as a user reads it: strings plain, byte arrays as text when printable, shared objects by name. */
     static String format(Object value) {
+        if (value instanceof RefusedValue refused) {
+            return refused.refused()
+                    ? "<refused: " + refused.className() + " (not a JDK value type; to read it, allow it with"
+                    + " java -Djdk.serialFilter=" + refused.className() + " -jar worker.jar ..., with the class on"
+                    + " the class path)>"
+                    : "<unreadable: " + refused.className() + " (not on worker.jar's class path)>";
+        }
         if (value instanceof byte[] bytes) {
             return "b" + Json.quote(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
         }

@@ -34,6 +34,8 @@ public class ValueCodecBenchmark {
     private final Long number = 1_234_567_890_123L;
     private final byte[] bytes16 = "xxxxxxxxxxxxxxxx".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final Point point = new Point(1.875, -6.25, "p");
+    private static final io.jmanager.wire.ValueFilter POINTS = io.jmanager.wire.ValueFilter.defaults()
+            .allowClasses(Point.class);
     private byte[] keyEncoded;
     private byte[] numberEncoded;
     private byte[] bytesEncoded;
@@ -84,6 +86,6 @@ public class ValueCodecBenchmark {
 
     @Benchmark
     public Object decodeRecord() {
-        return ValueCodec.decode(pointEncoded, null);
+        return ValueCodec.decode(pointEncoded, null, POINTS); // a declared record, as workers read it
     }
 }
