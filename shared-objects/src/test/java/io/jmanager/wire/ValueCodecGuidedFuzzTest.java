@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jmanager.FuzzLimits;
+import io.jmanager.ValueClassRefusedException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Coverage-guided fuzzing of {@link ValueCodec} (Jazzer; SECURITY.md, "Fuzzing"): the bytes a worker reads from the
  * registry, and the bytes the registry reads from any key holder. Every function answers or throws
- * {@link IllegalArgumentException}, its one documented exception; nothing allocates out of proportion to the input;
+ * {@link IllegalArgumentException}, its documented exception ({@code decode} also
+ * {@link ValueClassRefusedException} for a class its default filter does not admit; Jazzer's deserialization
+ * sanitizer checks that no other class is ever instantiated); nothing allocates out of proportion to the input;
  * and a value of a built-in tag decodes only from its one canonical encoding (the registry compares keys by their
  * bytes, so two encodings of one value would be two keys that workers see as equal).
  *
@@ -34,7 +37,7 @@ class ValueCodecGuidedFuzzTest {
         try {
             value = ValueCodec.decode(input, null);
             decoded = true;
-        } catch (IllegalArgumentException refused) {
+        } catch (IllegalArgumentException | ValueClassRefusedException refused) {
             value = null;
             decoded = false;
         }
