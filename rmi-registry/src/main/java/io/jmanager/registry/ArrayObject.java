@@ -21,7 +21,9 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
     ArrayObject(String name, ObjectSpec spec, RegistryContext limits, StructLayout layout) {
         super(name, spec, limits);
         this.layout = layout;
-        this.slots = new long[Math.multiplyExact((int) spec.size(), layout.fieldCount())];
+        int n = Math.multiplyExact((int) spec.size(), layout.fieldCount());
+        charge(8L * n + 16); // before the allocation: refused over --memory-budget
+        this.slots = new long[n];
         long[] initial = spec.initialBits();
         if (initial != null) {
             if (initial.length != slots.length) {
