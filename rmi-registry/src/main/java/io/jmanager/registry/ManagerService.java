@@ -34,6 +34,7 @@ final class ManagerService implements RemoteManager {
     private final Registry rmiRegistry;
     private final long epoch;
     private final long defaultLeaseMillis;
+    private long maxLeaseMillis = Long.MAX_VALUE;
     private final int maxObjects;
     private final Durability durability;
     private final StateTransfers transfers = new StateTransfers();
@@ -68,6 +69,12 @@ final class ManagerService implements RemoteManager {
         this.defaultLeaseMillis = defaultLeaseMillis;
     }
 
+    /** Caps the leases that {@link #openSession} grants ({@code --max-lease}). Call before the service is shared. */
+    ManagerService withMaxLease(long millis) {
+        this.maxLeaseMillis = millis;
+        return this;
+    }
+
     /** Releases what an ended session held in every object. */
     void sessionEnded(long session, SessionEnd how) {
         transfers.sessionEnded(session);
@@ -78,7 +85,8 @@ final class ManagerService implements RemoteManager {
 
     @Override
     public SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) {
-        long lease = requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis;
+        // a longer request gets the maximum; the grant says which lease the worker must renew within
+        long lease = Math.min(requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis, maxLeaseMillis);
         SessionTable.Session s = context.sessions().open(clientHost, clientPid,
                 GuardedObject.millisToNanos(lease));
         return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get(),
@@ -207,6 +215,10 @@ final class ManagerService implements RemoteManager {
         GuardedObject object = ObjectFactory.create(name, spec, context, lock);
         try {
             object.restore(stateRecords);
+        } catch (io.jmanager.RegistryLimitException e) {
+            object.destroy(); // gives back what it was charged
+            throw new io.jmanager.RegistryLimitException(spec.describe() + " '" + name + "'" + source + ": "
+                    + e.getMessage() + consequence);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": " + e.getMessage()
                     + consequence, e);
@@ -322,36 +334,6 @@ final class ManagerService implements RemoteManager {
         return context.sessions().kill(sessionId);
     }
 
-    /**
-     * Binds again any name that is missing from (or changed in) the RMI registry: a caller on the registry's host
-     * that holds the key can {@code unbind} names (the JDK allows local callers; {@code bind} and {@code rebind}
-     * are refused to every remote caller by the registry's filter). Runs periodically; cheap, all in-process.
-     */
-    void reassertBindings(Remote root) {
-        synchronized (tableLock) {
-            try {
-                rebindIfChanged(RemoteManager.BINDING, root);
-                for (Map.Entry<String, Entry> e : objects.entrySet()) {
-                    rebindIfChanged(e.getKey(), e.getValue().stub());
-                }
-            } catch (RemoteException e) {
-                // in-process calls on the registry do not fail; if one did, the next round retries
-            }
-        }
-    }
-
-    private void rebindIfChanged(String name, Remote stub) throws RemoteException {
-        Remote bound;
-        try {
-            bound = rmiRegistry.lookup(name);
-        } catch (NotBoundException e) {
-            bound = null;
-        }
-        if (bound != stub) {
-            rmiRegistry.rebind(name, stub);
-        }
-    }
-
     /** Unexports every object (registry shutdown). */
     void unexportAll() {
         for (Entry e : objects.values()) {
@@ -432,23 +414,13 @@ final class ManagerService implements RemoteManager {
             }
             // build and check every object before sharing any: a bad file imports nothing
             Map<String, GuardedObject> built = new java.util.LinkedHashMap<>();
+            try {
+                buildImport(archived, built);
+            } catch (RuntimeException e) {
+                built.values().forEach(GuardedObject::destroy); // gives back the memory they were charged
+                throw e;
+            }
             for (StateArchive.ArchivedObject a : archived) {
-                ObjectFactory.checkName(a.name());
-                if (built.containsKey(a.name())) {
-                    throw new IllegalArgumentException("the export file holds '" + a.name() + "' twice; nothing"
-                            + " was imported");
-                }
-                LockObject lock = null;
-                if (a.spec().type() == ObjectType.CONDITION) {
-                    if (!(built.get(a.spec().linkedName()) instanceof LockObject l)) {
-                        throw new IllegalArgumentException("condition '" + a.name() + "' of the export file names"
-                                + " lock '" + a.spec().linkedName() + "', which the file does not hold before it;"
-                                + " nothing was imported");
-                    }
-                    lock = l;
-                }
-                built.put(a.name(), rebuild(a.name(), a.spec(), lock, a.records(), " of the export file",
-                        "; nothing was imported"));
                 records += a.records().size();
             }
             int i = 0;
@@ -467,6 +439,28 @@ final class ManagerService implements RemoteManager {
         }
         durability.awaitDurable();
         return new long[] {archived.size(), records};
+    }
+
+    /** Builds and checks every object of an import file into {@code built}, in the file's order. */
+    private void buildImport(List<StateArchive.ArchivedObject> archived, Map<String, GuardedObject> built) {
+        for (StateArchive.ArchivedObject a : archived) {
+            ObjectFactory.checkName(a.name());
+            if (built.containsKey(a.name())) {
+                throw new IllegalArgumentException("the export file holds '" + a.name() + "' twice; nothing"
+                        + " was imported");
+            }
+            LockObject lock = null;
+            if (a.spec().type() == ObjectType.CONDITION) {
+                if (!(built.get(a.spec().linkedName()) instanceof LockObject l)) {
+                    throw new IllegalArgumentException("condition '" + a.name() + "' of the export file names"
+                            + " lock '" + a.spec().linkedName() + "', which the file does not hold before it;"
+                            + " nothing was imported");
+                }
+                lock = l;
+            }
+            built.put(a.name(), rebuild(a.name(), a.spec(), lock, a.records(), " of the export file",
+                    "; nothing was imported"));
+        }
     }
 
     private void checkEmptyForImport() {
