@@ -190,7 +190,7 @@ class AuthenticatedAttackTest {
     }
 
     /** Writes {@code head}, then {@code 'a'} bytes up to {@code total}, until done or the connection breaks. */
-    private static CompletableFuture<Long> sendInBackground(OutputStream out, byte[] head, long total) {
+    static CompletableFuture<Long> sendInBackground(OutputStream out, byte[] head, long total) {
         return CompletableFuture.supplyAsync(() -> {
             long sent = 0;
             try {
@@ -232,7 +232,7 @@ class AuthenticatedAttackTest {
     // Declared-size amplification
 
     /** A dict's put whose value is a {@code long[outer][]} whose first element declares {@code long[inner]}. */
-    private static byte[] amplifyingPut(ObjID dict, int outer, int inner) throws Exception {
+    static byte[] amplifyingPut(ObjID dict, int outer, int inner) throws Exception {
         long put = RawJrmp.methodHash(RemoteDict.class.getMethod("put", byte[].class, byte[].class));
         byte[] body = RawJrmp.callBody(dict, -1, put, out -> {
             out.writeObject(new byte[] {1});
