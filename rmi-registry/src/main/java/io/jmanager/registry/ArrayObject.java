@@ -22,18 +22,23 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
         super(name, spec, limits);
         this.layout = layout;
         int n = Math.multiplyExact((int) spec.size(), layout.fieldCount());
-        charge(8L * n + 16); // before the allocation: refused over --memory-budget
-        this.slots = new long[n];
-        long[] initial = spec.initialBits();
-        if (initial != null) {
-            if (initial.length != slots.length) {
-                throw new IllegalArgumentException(spec.describe() + " '" + name + "': " + initial.length
-                        + " initial slots for " + slots.length);
+        try {
+            charge(8L * n + 16); // before the allocation: refused over --memory-budget
+            this.slots = new long[n];
+            long[] initial = spec.initialBits();
+            if (initial != null) {
+                if (initial.length != slots.length) {
+                    throw new IllegalArgumentException(spec.describe() + " '" + name + "': " + initial.length
+                            + " initial slots for " + slots.length);
+                }
+                for (int i = 0; i < initial.length; i++) {
+                    typeOf(i).checkBits(initial[i]);
+                }
+                System.arraycopy(initial, 0, slots, 0, initial.length);
             }
-            for (int i = 0; i < initial.length; i++) {
-                typeOf(i).checkBits(initial[i]);
-            }
-            System.arraycopy(initial, 0, slots, 0, initial.length);
+        } catch (RuntimeException e) {
+            destroy(); // never created: gives back what it was charged
+            throw e;
         }
     }
 

@@ -170,6 +170,7 @@ final class ManagerService implements RemoteManager {
         } catch (RemoteException e) {
             objects.remove(name);
             exporter.unexport((Remote) object);
+            object.destroy(); // gives back its memory
             throw e;
         }
         return entry;
