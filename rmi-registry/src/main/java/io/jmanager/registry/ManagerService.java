@@ -37,7 +37,7 @@ final class ManagerService implements RemoteManager {
     private long maxLeaseMillis = Long.MAX_VALUE;
     private final int maxObjects;
     private final Durability durability;
-    private final StateTransfers transfers = new StateTransfers();
+    private final StateTransfers transfers;
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -61,6 +61,7 @@ final class ManagerService implements RemoteManager {
     ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
                    long defaultLeaseMillis, int maxObjects, Durability durability) {
         this.durability = durability;
+        this.transfers = new StateTransfers(context.memory());
         this.maxObjects = maxObjects;
         this.context = context;
         this.exporter = exporter;
@@ -355,10 +356,25 @@ final class ManagerService implements RemoteManager {
     @Override
     public long[] beginExport(long sessionId) {
         context.sessions().check(sessionId);
-        List<StateArchive.ArchivedObject> snapshot = new ArrayList<>();
-        long records = 0;
         List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
         entries.sort(ARCHIVE_ORDER);
+        // the snapshot holds about what the objects hold: charged before it is taken
+        long charge = 0;
+        for (Map.Entry<String, Entry> e : entries) {
+            charge += e.getValue().object().charged();
+        }
+        transfers.chargeExport(charge);
+        try {
+            return beginExport(sessionId, entries, charge);
+        } catch (RuntimeException | Error e) {
+            transfers.releaseExport(charge);
+            throw e;
+        }
+    }
+
+    private long[] beginExport(long sessionId, List<Map.Entry<String, Entry>> entries, long charge) {
+        List<StateArchive.ArchivedObject> snapshot = new ArrayList<>();
+        long records = 0;
         for (Map.Entry<String, Entry> e : entries) {
             List<Map.Entry<Long, byte[]>> list = new ArrayList<>();
             GuardedObject object = e.getValue().object();
@@ -372,7 +388,7 @@ final class ManagerService implements RemoteManager {
             snapshot.add(new StateArchive.ArchivedObject(e.getKey(), e.getValue().spec(), list));
             records += list.size();
         }
-        return new long[] {transfers.beginExport(sessionId, snapshot), snapshot.size(), records};
+        return new long[] {transfers.beginExport(sessionId, snapshot, charge), snapshot.size(), records};
     }
 
     /** Conditions after every other object (they name their lock), then by name. */

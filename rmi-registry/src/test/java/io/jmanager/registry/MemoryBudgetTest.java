@@ -174,6 +174,36 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void importsAndExportsInProgressAreCharged() {
+        MemoryBudget memory = new MemoryBudget(LIMIT);
+        StateTransfers transfers = new StateTransfers(memory);
+        long first = transfers.beginImport(1);
+        transfers.importChunk(1, first, bytes(30_000, 1));
+        assertEquals(30_000, memory.used());
+        long second = transfers.beginImport(2);
+        transfers.importChunk(2, second, bytes(30_000, 1));
+        RegistryLimitException e = assertThrows(RegistryLimitException.class,
+                () -> transfers.importChunk(2, second, bytes(30_000, 1)));
+        assertContains(e.getMessage(), "--memory-budget", "import");
+        assertEquals(30_000, memory.used(), "the refused import was abandoned and gave its bytes back");
+        assertEquals(30_000, transfers.takeImport(1, first).length);
+        assertEquals(0, memory.used());
+        transfers.importChunk(1, transfers.beginImport(1), bytes(100, 1));
+        transfers.chargeExport(1000);
+        transfers.beginExport(1, java.util.List.of(), 1000);
+        assertEquals(1100, memory.used());
+        transfers.sessionEnded(1);
+        assertEquals(0, memory.used(), "an ended session's transfers give their memory back");
+        assertThrows(RegistryLimitException.class, () -> transfers.chargeExport(LIMIT + 1));
+        transfers.chargeExport(500);
+        long export = transfers.beginExport(3, java.util.List.of(), 500);
+        while (transfers.exportPage(3, export).length > 0) {
+            assertEquals(500, memory.used());
+        }
+        assertEquals(0, memory.used(), "a finished export gives its memory back");
+    }
+
+    @Test
     void sessionsWithoutLivenessAreHeldToTheUnattachedLease() {
         long hour = TimeUnit.HOURS.toNanos(1);
         long second = TimeUnit.SECONDS.toNanos(1);
