@@ -252,13 +252,18 @@ final class RoutedSocket extends Socket {
                 watchdog.cancel(false);
                 gate.handshakeEnded(RoutedSocket.this);
             }
-            if (!isClosed() && admitted.compareAndSet(false, true) && !gate.admit(peer())) {
-                admitted.set(false);
+            if (!gate.admit(peer())) {
                 ended = true;
                 gate.security().monitor().refused(peer(), "more than "
                         + gate.security().connections().maxPerPeer() + " authenticated connections from "
                         + peer().getHostAddress() + " (--max-connections-per-peer)");
                 closeQuietly();
+                return;
+            }
+            admitted.set(true);
+            if (isClosed() && admitted.compareAndSet(true, false)) { // closed meanwhile: close() did not count it
+                gate.released(peer());
+                ended = true;
                 return;
             }
             in = new PushbackInputStream(source, Liveness.MAGIC.length);
