@@ -306,6 +306,11 @@ final class ManagerService implements RemoteManager {
     }
 
     @Override
+    public long[] memory() {
+        return new long[] {context.memory().used(), context.memory().limit()};
+    }
+
+    @Override
     public io.jmanager.wire.LockInfo[] locks() {
         List<io.jmanager.wire.LockInfo> out = new ArrayList<>();
         for (Entry e : objects.values()) {

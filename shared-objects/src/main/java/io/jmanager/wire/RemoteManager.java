@@ -57,6 +57,12 @@ public interface RemoteManager extends Remote {
     /** The open sessions, for operators, sorted by id. */
     SessionInfo[] sessions() throws RemoteException;
 
+    /**
+     * The registry's memory, for operators: {bytes charged now (stored values and calls being read), the budget
+     * ({@code --memory-budget})}.
+     */
+    long[] memory() throws RemoteException;
+
     /** The state of every lock and rlock (holder, token, waiters), for operators, sorted by name. */
     LockInfo[] locks() throws RemoteException;
 
