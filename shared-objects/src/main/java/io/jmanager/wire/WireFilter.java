@@ -14,11 +14,11 @@ public final class WireFilter implements ObjectInputFilter {
             Enum.class);
 
     /**
-     * The RMI registry's filter ({@code sun.rmi.registry.registryFilter}): no class at all. {@code lookup} and
-     * {@code unbind} read their name as a string, which no filter sees; {@code bind} and {@code rebind} must
-     * deserialize a stub, which this refuses, so no remote caller can bind or rebind a name, not even one on the
-     * registry's host (the JDK lets local callers). The registry binds its objects in-process, without
-     * serialization.
+     * The RMI registry's filter ({@code sun.rmi.registry.registryFilter}): no class at all. {@code lookup}
+     * reads its name as a string, which no filter sees; {@code bind} and {@code rebind} would have to
+     * deserialize a stub, which this refuses. (All three of {@code bind}, {@code rebind} and {@code unbind} are
+     * refused before that to every remote caller: see {@code RoutedSocket#getInetAddress()}.) The registry binds
+     * its objects in-process, without serialization.
      */
     public static final String REGISTRY_PATTERN = "maxdepth=2;maxrefs=16;maxarray=16;maxbytes=4096;!*";
 
