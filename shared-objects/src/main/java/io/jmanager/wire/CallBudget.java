@@ -28,6 +28,8 @@ final class CallBudget {
     private boolean refused;
     /** A refused call was answered: what the peer still sends of it is to be dropped, then the connection ends. */
     private boolean refusalAnswered;
+    /** The connection closed: nothing more is charged. */
+    private boolean closed;
 
     CallBudget(long maxBytes, MemoryBudget memory) {
         this.maxBytes = maxBytes;
@@ -98,7 +100,7 @@ final class CallBudget {
     private String chargeMemory() {
         long cost = Math.max(read, declared);
         long more = cost - charged;
-        if (more <= 0) {
+        if (more <= 0 || closed) {
             return null;
         }
         if (!memory.tryCharge(more)) {
@@ -119,6 +121,12 @@ final class CallBudget {
         charged = 0;
         read = 0;
         declared = 0;
+    }
+
+    /** The connection closed (from any thread): gives back the charge, and charges nothing more. */
+    synchronized void close() {
+        reset();
+        closed = true;
     }
 
     /** True (once) after a call refused for its budget was answered. */

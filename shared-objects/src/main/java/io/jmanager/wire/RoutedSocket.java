@@ -187,7 +187,7 @@ final class RoutedSocket extends Socket {
             if (admitted.compareAndSet(true, false)) {
                 gate.released(peer());
             }
-            budget.reset();
+            budget.close();
         }
     }
 

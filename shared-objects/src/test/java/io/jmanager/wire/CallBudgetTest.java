@@ -86,6 +86,10 @@ class CallBudgetTest {
         assertTrue(budget.takeAnsweredRefusal(), "the refused call was answered: the rest is to be dropped");
         assertTrue(!budget.takeAnsweredRefusal());
         budget.read(4000); // the next call starts from zero
+        budget.close();
+        assertEquals(0, memory.used(), "a closed connection gives its call's charge back");
+        budget.read(10); // a read racing with the close charges nothing
+        assertEquals(0, memory.used());
     }
 
     @Test
