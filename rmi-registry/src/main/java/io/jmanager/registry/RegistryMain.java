@@ -104,6 +104,18 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " acknowledged at once, synced every MS ms; a crash loses at most the last MS ms of changes)")
     String fsync = "always";
 
+    @Option(names = "--skip-damaged-records", description = "with --data-dir: start even if records fail their"
+            + " checksums or cannot be read, without them (and without any object that cannot be rebuilt without"
+            + " them); each is listed, and the repaired state is written back, so the next start is clean. Without"
+            + " it such a directory is refused")
+    boolean skipDamagedRecords;
+
+    @Option(names = "--accept-rollback", description = "with --data-dir: start even if the store is older than the"
+            + " newest state it acknowledged (its tail was lost, or it is an old copy) or that record"
+            + " (registry.commit) is missing; says how far back it is and records the store's state as the newest."
+            + " Without it such a directory is refused")
+    boolean acceptRollback;
+
     public static void main(String[] args) {
         // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
         WireFilter.installRmiFilterProperties();
@@ -162,13 +174,18 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         if (dataDir == null && !"always".equals(fsync)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--fsync needs --data-dir DIR");
         }
+        if (dataDir == null && (skipDamagedRecords || acceptRollback)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--skip-damaged-records and"
+                    + " --accept-rollback need --data-dir DIR");
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
                 .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
                 .withAuthKeyFile(authKeyFile).withHandshakeTimeoutMillis(handshakeTimeoutMillis)
                 .withMaxPendingHandshakes(maxPendingHandshakes)
                 .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems))
-                .withDataDir(dataDir).withFsync(fsyncPolicy);
+                .withDataDir(dataDir).withFsync(fsyncPolicy)
+                .withRecovery(new RecoveryOptions(skipDamagedRecords, acceptRollback));
         if (tls) {
             try {
                 config = config.withTls(new RegistryConfig.Tls(TlsContexts.load(tlsKeyStore,
@@ -190,6 +207,16 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             return 1;
         } catch (DataDirectoryException e) {
             System.err.println("registry.jar: " + e.getMessage());
+            if (e.getCause() != null) {
+                // what the storage engine said, on one line, for the operator (and a bug report)
+                System.err.println("registry.jar: details: " + MvStoreDurability.details(e.getCause()));
+            }
+            return 1;
+        } catch (RuntimeException e) {
+            // nothing below start() is expected to fail this way; still one line, never a stack trace
+            System.err.println("registry.jar: cannot start: " + MvStoreDurability.engineMessage(e)
+                    + (dataDir == null ? "" : " (data directory " + dataDir + " was not modified)"));
+            System.err.println("registry.jar: details: " + MvStoreDurability.details(e));
             return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
@@ -212,6 +239,9 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             RegistryServer.Recovery r = server.recovery();
             System.out.println("restored " + r.objects() + " objects (" + r.records() + " records) in " + r.millis()
                     + " ms; sessions and lock holds do not survive a restart: every lock is free");
+            for (String note : r.notes()) {
+                System.out.println("WARNING: " + note);
+            }
         }
         System.out.println("authentication key: " + server.authKey().key().source()
                 + (server.authKey().created() ? " (created now)" : "") + ", fingerprint "
