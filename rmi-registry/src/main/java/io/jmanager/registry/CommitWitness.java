@@ -35,7 +35,7 @@ final class CommitWitness implements AutoCloseable {
     }
 
     private final Path file;
-    private final FileChannel channel;
+    private FileChannel channel;
     private final long directoryId;
     private final ByteBuffer slot = ByteBuffer.allocate(SLOT_BYTES);
     private long writes;
@@ -154,11 +154,29 @@ final class CommitWitness implements AutoCloseable {
         slot.clear();
         slot.put(encode(directoryId, version)).flip();
         long position = (writes++ & 1) == 0 ? SLOT_STRIDE : 0;
-        // the slot written last (or at creation) holds the newest version; the other is overwritten first
-        while (slot.hasRemaining()) {
-            position += channel.write(slot, position);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    long at = position;
+                    while (slot.hasRemaining()) {
+                        at += channel.write(slot, at);
+                    }
+                    channel.force(false);
+                    break;
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    // an interrupt of the committing thread closes the channel (NIO): reopen and write again, and
+                    // hand the interrupt back to the thread afterwards; the commit itself must not fail for it
+                    interrupted |= Thread.interrupted();
+                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    slot.rewind();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        channel.force(false);
         this.version = version;
     }
 

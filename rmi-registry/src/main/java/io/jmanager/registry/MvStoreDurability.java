@@ -88,8 +88,11 @@ final class MvStoreDurability implements Durability {
     private final Path file;
     private final FsyncPolicy fsync;
     private final RecoveryOptions options;
-    private final MVStore store;
+    /** Replaced once, at {@link #started()}, when a repair or an accepted rollback writes a new file. */
+    private volatile MVStore store;
     private final long directoryId;
+    /** Set when the store came back older or damaged and was accepted: {@link #started()} writes a new file. */
+    private boolean rewriteFile;
     /** The newest acknowledged version, outside the store; replaced when a rollback is accepted. */
     private CommitWitness witness;
     /** Set when the witness must be written anew at {@link #started()} (an accepted rollback, a missing witness). */
@@ -107,13 +110,13 @@ final class MvStoreDurability implements Durability {
     private long nextObjectId;
     /** True until {@link #started()}: a checkpoint then may skip damaged log entries (with the option). */
     private volatile boolean opening = true;
-    private final MVMap<String, String> meta;
-    private final MVMap<String, byte[]> catalog;
+    private volatile MVMap<String, String> meta;
+    private volatile MVMap<String, byte[]> catalog;
     private final ThreadLocal<long[]> written = ThreadLocal.withInitial(() -> new long[1]);
     /** The record changes of the calling thread's current mutation, applied together by {@link #flush()}. */
     private final ThreadLocal<RecordLog.Batch> pending = ThreadLocal.withInitial(RecordLog.Batch::new);
     /** Mutations not yet applied to the object maps, in order: what each commit writes. */
-    private final MVMap<Long, byte[]> log;
+    private volatile MVMap<Long, byte[]> log;
     private final AtomicLong logTail;
     /** Held while the log is applied to the object maps, and while an object's map is dropped. */
     private final Object checkpointLock = new Object();
@@ -151,11 +154,7 @@ final class MvStoreDurability implements Durability {
         // lock that a commit takes exclusively, so no reader meets a dropped chunk. The default 45 s retention
         // let the file grow to several times its live data under a steady stream of commits
         store.setRetentionTime(0);
-        this.meta = store.openMap(META);
-        this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
-                .valueType(ByteArrayDataType.INSTANCE));
-        this.log = store.openMap(LOG, new MVMap.Builder<Long, byte[]>()
-                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        openMaps();
         Long last = log.lastKey();
         this.logTail = new AtomicLong(last == null ? 0 : last);
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -173,6 +172,61 @@ final class MvStoreDurability implements Durability {
                 TimeUnit.SECONDS);
         syncer.scheduleWithFixedDelay(this::checkpointQuietly, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    private void openMaps() {
+        this.meta = store.openMap(META);
+        this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
+                .valueType(ByteArrayDataType.INSTANCE));
+        this.log = store.openMap(LOG, longKeys());
+    }
+
+    private static MVMap.Builder<Long, byte[]> longKeys() {
+        return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
+    }
+
+    /**
+     * Writes what this store holds now (in memory: the restored, checked and repaired state) into a new file and
+     * puts it in place of the old one, which is never written to: its damaged or lost parts cannot come back at a
+     * later start, and MVStore's recovery of the old file is not repeated. Runs at {@link #started()}, before
+     * anything else may use the store.
+     */
+    private void rewriteStoreFile() throws IOException {
+        Path fresh = dir.resolve(STORE_FILE + ".repaired");
+        Files.deleteIfExists(fresh);
+        MVStore out = new MVStore.Builder().fileName(fresh.toString()).autoCommitDisabled().autoCommitBufferSize(0)
+                .open();
+        try {
+            for (String name : store.getMapNames()) {
+                if (name.equals(META)) {
+                    out.<String, String>openMap(META).putAll(meta);
+                } else if (name.equals(CATALOG)) {
+                    out.openMap(CATALOG, new MVMap.Builder<String, byte[]>().valueType(ByteArrayDataType.INSTANCE))
+                            .putAll(catalog);
+                } else if (name.equals(LOG) || name.startsWith("o.")) {
+                    MVMap<Long, byte[]> from = name.equals(LOG) ? log : objectMap(parseId(name));
+                    if (!from.isEmpty()) {
+                        out.openMap(name, longKeys()).putAll(from);
+                    }
+                }
+            }
+            out.commit();
+            out.sync();
+        } finally {
+            out.close();
+        }
+        store.closeImmediately();
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CommitWitness.syncDirectory(dir);
+        store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0).open();
+        store.setRetentionTime(0);
+        openMaps();
+        // the new file counts versions from its own start: no earlier version may count as durable in it
+        synchronized (monitor) {
+            durableVersion = store.getCurrentVersion() - 1;
+        }
+        written.get()[0] = 0;
     }
 
     /** Opens (or creates) {@code dir} with no {@link RecoveryOptions}. */
@@ -240,6 +294,7 @@ final class MvStoreDurability implements Durability {
         }
         try {
             boolean resetWitness = false;
+            boolean rewrite = false;
             if (!fresh) {
                 checkFormat(store, file);
                 long storeVersion = store.getCurrentVersion() - 1;
@@ -255,6 +310,7 @@ final class MvStoreDurability implements Durability {
                 if (id == null) {
                     notes.add("the directory id of " + file + " was damaged: a new one was given (--accept-rollback)");
                     resetWitness = true;
+                    rewrite = true;
                 } else if (witness == null) {
                     if (!options.acceptRollback()) {
                         throw new DataDirectoryException("data directory " + dir + " has no " + CommitWitness.FILE
@@ -288,8 +344,10 @@ final class MvStoreDurability implements Durability {
                     }
                     notes.add("data file " + file + " is " + behind + " commit(s) older than the last acknowledged"
                             + " state (version " + storeVersion + " of " + witness.version() + "): started on the"
-                            + " older state, the changes of those commits are lost (--accept-rollback)");
+                            + " older state, the changes of those commits are lost; the state is written to a new "
+                            + STORE_FILE + " (--accept-rollback)");
                     resetWitness = true;
+                    rewrite = true;
                 }
                 if (!resetWitness) {
                     try {
@@ -304,6 +362,11 @@ final class MvStoreDurability implements Durability {
                     witnessFile);
             durability.notes.addAll(notes);
             durability.resetWitness = resetWitness;
+            durability.rewriteFile = rewrite;
+            if (!fresh && durability.meta.get("directoryId") != null
+                    && Checksums.openMeta("directoryId", durability.meta.get("directoryId")) == null) {
+                durability.meta.put("directoryId", Checksums.sealMeta("directoryId", Long.toHexString(directoryId)));
+            }
             if (fresh) {
                 durability.meta.put("format", FORMAT);
                 durability.meta.put("formatVersion", FORMAT_VERSION);
@@ -596,12 +659,17 @@ final class MvStoreDurability implements Durability {
                     }
                     meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", Long.toString(nextObjectId)));
                 });
-                notes.add("the registry runs on a repaired copy of its data directory; the repair is written back"
-                        + " to " + dir + ", so the next start is clean (the skipped records are gone for good)");
+                notes.add("the registry runs on a repaired copy of its data directory: the repaired state is written"
+                        + " to a new " + STORE_FILE + " in " + dir + " (the damaged file is replaced), so the next"
+                        + " start is clean; the skipped records are gone for good");
             }
-            opening = false;
-            if (resetWitness) {
-                synchronized (storeOps) {
+            synchronized (storeOps) {
+                if (repaired || rewriteFile) {
+                    checkpoint(); // the log, and the rewritten objects' records, into the maps
+                    rewriteStoreFile();
+                    resetWitness = true;
+                }
+                if (resetWitness) {
                     closeQuietly(witness);
                     witness = CommitWitness.create(dir, directoryId, -1);
                     if (store.getCurrentVersion() > 0) {
@@ -610,13 +678,7 @@ final class MvStoreDurability implements Durability {
                     resetWitness = false;
                 }
             }
-            if (repaired || resetWitness) {
-                checkpoint();
-                long covered = commitAndSync();
-                synchronized (monitor) {
-                    durableVersion = Math.max(durableVersion, covered);
-                }
-            }
+            opening = false;
         } catch (IOException | RuntimeException e) {
             throw new StoreDamage("data directory " + dir + ": writing back the repair failed (" + engineMessage(e)
                     + "). Keep a copy, then restore an export (worker.jar import) into a new --data-dir", e);
@@ -1050,7 +1112,7 @@ final class MvStoreDurability implements Durability {
 
     private void periodicSync() {
         try {
-            if (failure == null && store.hasUnsavedChanges()) {
+            if (failure == null && !opening && store.hasUnsavedChanges()) {
                 long covered = commitAndSync();
                 synchronized (monitor) {
                     durableVersion = Math.max(durableVersion, covered);
