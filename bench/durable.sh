@@ -12,7 +12,7 @@
 #   of an earlier commit, to measure what a change to the commit path costs: `git archive REV | tar -x -C DIR`, then
 #   `mvn -q -o package -DskipTests -pl rmi-registry -am` there), and recovery is measured for it too.
 #
-# usage: bench/durable.sh [--rounds N] [--duration S] [--writers N] [--entries N] [--out DIR] [--skip-recovery]
+# usage: bench/durable.sh [--rounds N (0: recovery only)] [--duration S] [--writers N] [--entries N] [--out DIR] [--skip-recovery]
 #                         [--baseline JAR]
 # env: JAVA (java)
 set -euo pipefail
@@ -60,6 +60,7 @@ start_registry() {
 echo "# durable.sh: $(nproc) CPUs, registries on CPU 0, clients on CPU 1; $WRITERS writers, ${DURATION}s windows, $ROUNDS rounds"
 echo "# output: $OUT"
 
+if [ "$ROUNDS" -gt 0 ]; then   # --rounds 0: recovery only
 P_MEM=$(free_port); start_registry memory "$P_MEM"
 P_ALW=$(free_port); start_registry always "$P_ALW" --data-dir "$OUT/data-always"
 P_INT=$(free_port); start_registry interval "$P_INT" --data-dir "$OUT/data-interval" --fsync interval=10
@@ -103,6 +104,7 @@ print(f"group commit, 8 writers: in-memory {mem:,} ops/s; --fsync always {alw:,}
 if base:
     print(f"baseline (--fsync always): {base:,} ops/s = {base/mem:.2f}x in-memory; this build / baseline = {alw/base:.2f}x")
 EOF
+fi
 cleanup; PIDS=()
 
 if [ "$SKIP_RECOVERY" = 0 ]; then

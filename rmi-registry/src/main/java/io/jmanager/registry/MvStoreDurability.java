@@ -137,6 +137,8 @@ final class MvStoreDurability implements Durability {
     private volatile Thread gatherer;
     private volatile String failure;
     private final ScheduledExecutorService syncer;
+    /** The interval policy's commits, on a thread of their own: never behind a checkpoint or a compaction. */
+    private final ScheduledExecutorService intervalCommitter;
     /** Makes every commit and its sync one step, so that no commit starts before the previous one is on disk. */
     private final Object storeOps = new Object();
 
@@ -164,9 +166,17 @@ final class MvStoreDurability implements Durability {
         });
         if (!fsync.always()) {
             // at a fixed rate, not with a fixed delay: a commit starts every interval (or right after the previous
-            // one, if that took longer), so a change waits at most one interval plus one commit to be durable
-            syncer.scheduleAtFixedRate(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
+            // one, if that took longer), so a change waits at most one interval plus one commit to be durable;
+            // and on its own thread, so that no checkpoint or compaction on the other one delays it
+            intervalCommitter = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jmanager-interval-commit");
+                t.setDaemon(true);
+                return t;
+            });
+            intervalCommitter.scheduleAtFixedRate(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
                     TimeUnit.MILLISECONDS);
+        } else {
+            intervalCommitter = null;
         }
         syncer.scheduleWithFixedDelay(this::compact, COMPACT_PERIOD_SECONDS, COMPACT_PERIOD_SECONDS,
                 TimeUnit.SECONDS);
@@ -1100,8 +1110,13 @@ final class MvStoreDurability implements Durability {
      */
     private void compact() {
         try {
-            synchronized (storeOps) {
-                if (failure == null && !opening && store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES)) {
+            // in steps, each committed, with the commit step's lock released between them: a commit of the
+            // group or of the interval waits for one step at most
+            for (int written = 0; written < COMPACT_WRITE_BYTES; written += COMPACT_STEP_BYTES) {
+                synchronized (storeOps) {
+                    if (failure != null || opening || !store.compact(COMPACT_FILL_RATE, COMPACT_STEP_BYTES)) {
+                        return;
+                    }
                     commitAndSync();
                 }
             }
@@ -1109,6 +1124,8 @@ final class MvStoreDurability implements Durability {
             fail("compaction", e);
         }
     }
+
+    private static final int COMPACT_STEP_BYTES = 2 << 20;
 
     private void periodicSync() {
         try {
@@ -1171,9 +1188,22 @@ final class MvStoreDurability implements Durability {
         return "in data directory " + dir.toAbsolutePath() + " (fsync " + fsync + ")";
     }
 
+    private void stopThreads() {
+        syncer.shutdownNow();
+        if (intervalCommitter != null) {
+            // not interrupted: an interrupt inside the store's sync would close its file channel under it
+            intervalCommitter.shutdown();
+            try {
+                intervalCommitter.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Override
     public void abandon() {
-        syncer.shutdownNow();
+        stopThreads();
         if (!store.isClosed()) {
             store.closeImmediately();
         }
@@ -1182,7 +1212,7 @@ final class MvStoreDurability implements Durability {
 
     @Override
     public void close() {
-        syncer.shutdownNow();
+        stopThreads();
         try {
             if (!store.isClosed()) {
                 if (opening) {
