@@ -17,7 +17,7 @@ import java.util.Arrays;
  * was acknowledged (a rollback: a truncated file, a lost tail, an old copy).
  *
  * <p>Layout: two slots of {@value #SLOT_BYTES} bytes, at offsets 0 and {@value #SLOT_STRIDE} (separate disk blocks),
- * written in turn, so that a write torn by a crash leaves the other slot, one version older, intact. A slot holds
+ * written in turn, so that a write torn by a crash leaves the other slot, holding an older version, intact. A slot holds
  * the magic {@code JMCOMMIT}, the data directory's id (also in the store's meta map: a store file of another
  * directory is told apart), the version ({@code -1}: nothing committed yet) and the CRC32C of those 24 bytes.
  * The file is created whole and synced with its directory before the store exists, then only overwritten in place

@@ -10,8 +10,8 @@ import java.util.Map;
  * {@link Records}. Thread-safe.
  *
  * <p>Contract of a durable implementation: a record written before {@link #awaitDurable()} returns on the same
- * thread survives a crash of the process ({@code kill -9}) or, with an interval fsync policy, of the machine
- * after at most that interval.
+ * thread survives a crash of the process ({@code kill -9}) or, with an interval fsync policy, is durable (against a
+ * crash of the machine too) within that interval plus the duration of one commit.
  */
 interface Durability extends AutoCloseable {
     /** An object as the catalog keeps it. */

@@ -94,7 +94,11 @@ final class MvStoreDurability implements Durability {
     /** Set when the store came back older or damaged and was accepted: {@link #started()} writes a new file. */
     private boolean rewriteFile;
     /** The newest acknowledged version, outside the store; replaced when a rollback is accepted. */
-    private CommitWitness witness;
+    private volatile CommitWitness witness;
+    /** Serializes the witness's writes (the group's leaders write it outside {@link #storeOps}). */
+    private final Object witnessLock = new Object();
+    /** The newest version whose store sync is done, its witness perhaps still being written; under monitor. */
+    private long storeSynced = -1;
     /** Set when the witness must be written anew at {@link #started()} (an accepted rollback, a missing witness). */
     private volatile boolean resetWitness;
     /** What the start found and accepted (skipped records, an accepted rollback), for the start-up message. */
@@ -968,7 +972,8 @@ final class MvStoreDurability implements Durability {
                         if (durableVersion >= version) {
                             return;
                         }
-                        if (!committing) {
+                        // a version the store has synced needs only its witness, which its leader is writing
+                        if (!committing && storeSynced < version) {
                             committing = true;
                             break;
                         }
@@ -1016,32 +1021,60 @@ final class MvStoreDurability implements Durability {
     /** Commits and syncs everything written so far, as the leader of a group commit. */
     private void lead() {
         long covered = -1;
-        String failed = null;
+        Throwable failed = null;
         int batch = waiting.get();
         // the largest recent batch, forgotten slowly: how many writers are worth waiting for
         recentBatch = Math.max(batch, recentBatch - 1);
         try {
-            covered = commitAndSync();
+            covered = commitAndSyncStore();
         } catch (RuntimeException | Error e) {
-            failed = e.toString();
+            failed = e;
+        }
+        synchronized (monitor) {
+            // the next leader may commit and sync the store while this one writes the witness (pipelined: the
+            // witness's sync of this batch overlaps the store's sync of the next)
+            committing = false;
+            if (failed != null) {
+                failure = failed.toString();
+            } else {
+                storeSynced = Math.max(storeSynced, covered);
+            }
+            monitor.notifyAll();
+        }
+        if (failed != null) {
+            log("commit", failed);
+            return;
+        }
+        try {
+            recordWitness(covered);
+        } catch (RuntimeException | Error e) {
+            failed = e;
             log("commit", e);
         }
         synchronized (monitor) {
-            committing = false;
             if (failed != null) {
-                failure = failed;
+                failure = failed.toString();
             } else {
-                durableVersion = Math.max(durableVersion, covered);
+                durableVersion = Math.max(durableVersion, covered); // only now is the batch answered
             }
             monitor.notifyAll();
         }
     }
 
     /**
-     * Commits and syncs every change applied so far; returns the newest version now durable. A commit that finds
-     * nothing to store leaves the current version open: only versions below it are durable.
+     * Commits and syncs every change applied so far, store and witness; returns the newest version now durable.
+     * A commit that finds nothing to store leaves the current version open: only versions below it are durable.
      */
     private long commitAndSync() {
+        synchronized (storeOps) {
+            long committed = commitAndSyncStore();
+            recordWitness(committed);
+            return committed;
+        }
+    }
+
+    /** Commits and syncs the store (not the witness); returns the newest version the store now holds durably. */
+    private long commitAndSyncStore() {
         synchronized (storeOps) {
             long committed;
             long t0 = System.nanoTime();
@@ -1056,18 +1089,27 @@ final class MvStoreDurability implements Durability {
             long t2 = System.nanoTime();
             store.sync();
             long t3 = System.nanoTime();
+            if (STATS) {
+                stats(t1 - t0, t2 - t1, t3 - t2);
+            }
+            return committed;
+        }
+    }
+
+    /** Records {@code version} (whose store sync is done) in the witness, before any of its writers is answered. */
+    private void recordWitness(long version) {
+        synchronized (witnessLock) {
+            long t0 = System.nanoTime();
             try {
                 if (!resetWitness) {
-                    witness.record(committed); // after the store's sync, before any writer is answered
+                    witness.record(version);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot write " + witness.file() + ": " + e, e);
             }
-            long t4 = System.nanoTime();
             if (STATS) {
-                stats(t1 - t0, t2 - t1, t3 - t2, t4 - t3);
+                witnessStats(System.nanoTime() - t0);
             }
-            return committed;
         }
     }
 
@@ -1080,17 +1122,20 @@ final class MvStoreDurability implements Durability {
     private long statMax;
     private long statSince = System.nanoTime();
 
-    private void stats(long lock, long commit, long sync, long witnessSync) {
+    private synchronized void witnessStats(long witnessSync) {
+        statWitness += witnessSync;
+    }
+
+    private synchronized void stats(long lock, long commit, long sync) {
         statCommits++;
         statLock += lock;
         statCommit += commit;
         statSync += sync;
-        statWitness += witnessSync;
-        statMax = Math.max(statMax, lock + commit + sync + witnessSync);
+        statMax = Math.max(statMax, lock + commit + sync);
         long now = System.nanoTime();
         if (now - statSince > 5_000_000_000L) {
             System.err.printf("store: %d commits/s, lock wait %.0f us, commit %.0f us, sync %.0f us, witness sync"
-                            + " %.0f us, longest commit %.1f ms, log %d%n",
+                            + " %.0f us, longest store commit %.1f ms, log %d%n",
                     statCommits * 1_000_000_000L / (now - statSince), statLock / 1e3 / statCommits,
                     statCommit / 1e3 / statCommits, statSync / 1e3 / statCommits, statWitness / 1e3 / statCommits,
                     statMax / 1e6, log.size());

@@ -101,7 +101,8 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--fsync", paramLabel = "POLICY", description = "with --data-dir: 'always' (default: a change"
             + " is acknowledged once it is on disk; concurrent changes share syncs) or 'interval=MS' (faster:"
-            + " acknowledged at once, synced every MS ms; a crash loses at most the last MS ms of changes)")
+            + " acknowledged at once, synced every MS ms; a crash loses the changes of the last MS ms plus one"
+            + " commit)")
     String fsync = "always";
 
     @Option(names = "--skip-damaged-records", description = "with --data-dir: start even if records fail their"
