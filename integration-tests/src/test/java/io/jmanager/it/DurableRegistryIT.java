@@ -140,23 +140,35 @@ class DurableRegistryIT {
     }
 
     /**
-     * A flipped byte inside a value and a store cut short, as {@code registry.jar} reports them: exit code 1, one
-     * {@code registry.jar:} line naming the file and what to do (and a {@code details} line), no stack trace, the
-     * files unchanged; the option the message names starts the registry on a repaired copy or the older state,
-     * saying so, and the next plain start is clean.
+     * A flipped byte inside a value and an old copy of the store, as {@code registry.jar} reports them: exit code
+     * 1, one {@code registry.jar:} line naming the file and what to do (and a {@code details} line), no stack
+     * trace, the files unchanged; the option the message names starts the registry on a repaired copy or on the
+     * older state, saying so, and the next plain start is clean.
      */
     @Test
-    void aDamagedValueAndALostTailAreRefusedInOneLineAndTheNamedOptionRecovers() throws Exception {
+    void aDamagedValueAndAnOldStoreAreRefusedInOneLineAndTheNamedOptionRecovers() throws Exception {
         Path dir = tmp.resolve("data");
+        Path store = dir.resolve("registry.mv.db");
         int port = RegistryJar.freePort();
+        byte[] halfway;
+        try (RegistryJar.Started r = registry(port, "--data-dir", dir.toString())) {
+            try (Manager m = Manager.connect(r.url)) {
+                SharedDict<String, String> d = m.dict("d");
+                for (int i = 0; i < 100; i++) {
+                    d.put("k" + i, "a value nobody may change " + i);
+                }
+            }
+            r.process.destroyForcibly(); // SIGKILL: the store as a crash leaves it, every put acknowledged
+            assertTrue(r.process.waitFor(RegistryJar.millis(10_000), TimeUnit.MILLISECONDS));
+            halfway = Files.readAllBytes(store);
+        }
         try (RegistryJar.Started r = registry(port, "--data-dir", dir.toString());
              Manager m = Manager.connect(r.url)) {
             SharedDict<String, String> d = m.dict("d");
-            for (int i = 0; i < 200; i++) {
+            for (int i = 100; i < 200; i++) {
                 d.put("k" + i, "a value nobody may change " + i);
             }
         }
-        Path store = dir.resolve("registry.mv.db");
         byte[] original = Files.readAllBytes(store);
         byte[] witness = Files.readAllBytes(dir.resolve("registry.commit"));
 
@@ -186,17 +198,21 @@ class DurableRegistryIT {
             assertTrue(!output(clean).contains("WARNING"), output(clean));
         }
 
-        // the original directory, its store's tail cut off: MVStore alone would open an older state silently
-        Files.write(store, java.util.Arrays.copyOf(original, original.length - 2000));
+        // the directory with an old copy of its store (as a lost tail or a restored file leaves it): MVStore alone
+        // would open it without a word, 100 acknowledged puts short
+        Files.write(store, halfway);
         Files.write(dir.resolve("registry.commit"), witness);
         RegistryJar.Result older = RegistryJar.run("--port", String.valueOf(port), "--data-dir", dir.toString());
         assertEquals(1, older.code(), older.output());
         assertOneLineRefusal(older.output(), store.toString(), "commit(s) older than the last state",
                 "--accept-rollback");
-        try (RegistryJar.Started accepted = registry(port, "--data-dir", dir.toString(), "--accept-rollback")) {
+        assertArrayEquals(halfway, Files.readAllBytes(store), "a refused data file must not be modified");
+        try (RegistryJar.Started accepted = registry(port, "--data-dir", dir.toString(), "--accept-rollback");
+             Manager m = Manager.connect(accepted.url)) {
             assertTrue(output(accepted).contains("WARNING: data file"), output(accepted));
             assertTrue(output(accepted).contains("commit(s) older than the last acknowledged state"),
                     output(accepted));
+            assertEquals(100, m.<String, String>dict("d").size());
         }
         try (RegistryJar.Started clean = registry(port, "--data-dir", dir.toString())) {
             assertTrue(!output(clean).contains("WARNING"), output(clean));
