@@ -253,7 +253,8 @@ class DamagedDataDirectoryTest {
     void anOldCopyOfTheWholeDirectoryStarts() throws Exception {
         Path copy = copyOf(halfway, "halfway-whole");
         try (DurableHarness h = DurableHarness.open(copy)) {
-            assertSubsetOfAcknowledged(h, "old whole copy");
+            assertSubsetOfAcknowledged(dictOf(h), listOf(h), "old whole copy");
+            assertTrue(dictOf(h).size() < ackedDict.size(), "the old copy holds fewer entries");
         }
     }
 
@@ -273,17 +274,64 @@ class DamagedDataDirectoryTest {
         Path dir = copyOf(base, "case-" + (++caseNumber));
         damage.apply(dir);
         String label = kind + " (" + where + ", case seed " + caseSeed + ", run seed " + seed + ")";
+        Path kept = keepForReplay(dir, caseNumber); // the written directory depends on thread timing, not the seed
+        try {
+            String outcome = check(dir, label, kind);
+            deleteTree(kept);
+            return outcome;
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n(the undamaged directory and the damaged copy, before this"
+                    + " start, are kept in " + kept.toAbsolutePath() + ")", e);
+        }
+    }
+
+    /**
+     * Copies the base directory and the damaged one to {@code target/damaged-data-directory/case-N} before the
+     * start, so that a failing case can be looked at and replayed: the seed replays the damage, not the bytes the
+     * concurrent writers produced.
+     */
+    private Path keepForReplay(Path damaged, int number) throws IOException {
+        Path kept = Path.of("target", "damaged-data-directory", "case-" + number);
+        deleteTree(kept);
+        for (Path from : List.of(base, damaged)) {
+            Path to = kept.resolve(from == base ? "base" : "damaged");
+            Files.createDirectories(to);
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        return kept;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private String check(Path dir, String label, String kind) throws Exception {
         int[] counts = matrix.computeIfAbsent(kind, k -> new int[4]);
         Map<String, String> before = hashes(dir);
-        String message;
+        String message = null;
+        Map<String, List<String>> started = null;
         try (DurableHarness h = DurableHarness.open(dir)) {
-            assertEquals(acknowledged, state(h), label + ": started, but not with the acknowledged state");
-            counts[1]++;
-            return "started";
+            started = state(h);
         } catch (DataDirectoryException e) {
             message = e.getMessage();
         } catch (Throwable e) {
             throw new AssertionError(label + ": neither a refusal nor a start: " + e, e);
+        }
+        if (started != null) {
+            assertEquals(acknowledged, started, label + ": started, but not with the acknowledged state");
+            counts[1]++;
+            return "started";
         }
         counts[0]++;
         assertEquals(before, hashes(dir), label + ": refused, but the directory was modified: " + message);
@@ -301,14 +349,15 @@ class DamagedDataDirectoryTest {
     }
 
     private void startWithOption(Path dir, RecoveryOptions option, String label, int[] counts) throws Exception {
-        Map<String, List<String>> repaired;
+        Map<String, List<String>> repaired = null;
+        List<String> notes = null;
+        Map<String, Object> dict = null;
+        List<Object> items = null;
         try (DurableHarness h = DurableHarness.open(dir, option)) {
-            List<String> notes = h.durability.startNotes();
-            assertFalse(notes.isEmpty(), label + ": started with " + option + " but says nothing about it");
-            assertSubsetOfAcknowledged(h, label + " with " + option);
+            notes = h.durability.startNotes();
             repaired = state(h);
-            counts[2]++;
-
+            dict = h.names().contains("dur.dict") ? dictOf(h) : Map.of();
+            items = h.names().contains("dur.list") ? listOf(h) : List.of();
         } catch (DataDirectoryException e) {
             assertFalse(e.getMessage().contains("\n"), label + ": not one line: " + e.getMessage());
             counts[3]++;
@@ -316,6 +365,9 @@ class DamagedDataDirectoryTest {
         } catch (Throwable e) {
             throw new AssertionError(label + ": with " + option + ", neither a refusal nor a start: " + e, e);
         }
+        assertFalse(notes.isEmpty(), label + ": started with " + option + " but says nothing about it");
+        assertSubsetOfAcknowledged(dict, items, label + " with " + option);
+        counts[2]++;
         try (DurableHarness again = DurableHarness.open(dir)) {
             assertTrue(again.durability.startNotes().isEmpty(), label + ": the start after the repair is not clean: "
                     + again.durability.startNotes());
@@ -331,21 +383,17 @@ class DamagedDataDirectoryTest {
     }
 
     /** Every dict entry served was acknowledged with that value; the list is a subsequence of the acknowledged. */
-    private void assertSubsetOfAcknowledged(DurableHarness h, String label) {
-        if (h.names().contains("dur.dict")) {
-            dictOf(h).forEach((k, v) -> assertEquals(ackedDict.get(k), v, label + ": dict['" + k + "'] = " + v
-                    + " was never acknowledged"));
-        }
-        if (h.names().contains("dur.list")) {
-            int next = 0;
-            for (Object item : listOf(h)) {
-                while (next < ackedList.size() && !ackedList.get(next).equals(item)) {
-                    next++;
-                }
-                assertTrue(next < ackedList.size(), label + ": list item " + item + " was never acknowledged (or"
-                        + " is out of order)");
+    private void assertSubsetOfAcknowledged(Map<String, Object> dict, List<Object> items, String label) {
+        dict.forEach((k, v) -> assertEquals(ackedDict.get(k), v, label + ": dict['" + k + "'] = " + v
+                + " was never acknowledged"));
+        int next = 0;
+        for (Object item : items) {
+            while (next < ackedList.size() && !ackedList.get(next).equals(item)) {
                 next++;
             }
+            assertTrue(next < ackedList.size(), label + ": list item " + item + " was never acknowledged (or is out"
+                    + " of order)");
+            next++;
         }
     }
 
