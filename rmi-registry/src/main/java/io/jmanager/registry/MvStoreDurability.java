@@ -1263,6 +1263,9 @@ final class MvStoreDurability implements Durability {
                 if (opening) {
                     store.closeImmediately(); // never started: nothing of this run is written
                 } else {
+                    if (failure == null) {
+                        checkpoint(); // a clean stop leaves the log applied: the next start reads the maps only
+                    }
                     store.close();
                 }
             }
