@@ -302,7 +302,8 @@ final class MvStoreDurability implements Durability {
         } catch (MVStoreException e) {
             closeQuietly(witnessFile);
             throw translateOpenFailure(dir, file, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            // the engine's own assertions (with -ea), a length it trusted, a cycle it followed: all damage here
             closeQuietly(witnessFile);
             throw corrupted(file, e);
         }
@@ -400,7 +401,7 @@ final class MvStoreDurability implements Durability {
             store.closeImmediately();
             closeQuietly(witnessFile);
             throw new DataDirectoryException(e.getMessage(), e.getCause() == null ? e : e.getCause());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
             store.closeImmediately();
             closeQuietly(witnessFile);
             throw corrupted(file, e);
@@ -577,7 +578,7 @@ final class MvStoreDurability implements Durability {
         return corrupted(file, e);
     }
 
-    private static DataDirectoryException corrupted(Path file, Exception e) {
+    private static DataDirectoryException corrupted(Path file, Throwable e) {
         return new DataDirectoryException("data file " + file + " is corrupted or unreadable (" + engineMessage(e)
                 + "). The registry did not start and did not modify it. Keep a copy, then restore an export"
                 + " (worker.jar import) into a new --data-dir", e);
@@ -596,7 +597,7 @@ final class MvStoreDurability implements Durability {
      * The refusal for a failure while restoring the objects of {@code dir} at start-up (after {@link #open}):
      * damage found by a check, or an exception of the storage engine or of a state machine.
      */
-    static DataDirectoryException startFailure(Path dir, RuntimeException e) {
+    static DataDirectoryException startFailure(Path dir, Throwable e) {
         if (e instanceof StoreDamage) {
             return new DataDirectoryException(e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
@@ -866,7 +867,7 @@ final class MvStoreDurability implements Durability {
             if (failure == null && !opening) {
                 checkpoint();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             fail("checkpoint", e);
         }
     }
@@ -888,7 +889,7 @@ final class MvStoreDurability implements Durability {
         consistency.readLock().lock(); // read whole, while no commit can drop a chunk under the reader
         try {
             raw = new ArrayList<>(objectMap(object.id()).entrySet());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
             String reason = "its records cannot be read (" + engineMessage(e) + ")";
             if (skipObject(object, reason)) {
                 return null;
@@ -1165,7 +1166,7 @@ final class MvStoreDurability implements Durability {
                     commitAndSync();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             fail("compaction", e);
         }
     }
@@ -1180,7 +1181,7 @@ final class MvStoreDurability implements Durability {
                     durableVersion = Math.max(durableVersion, covered);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             fail("commit", e);
         }
     }
@@ -1269,7 +1270,7 @@ final class MvStoreDurability implements Durability {
                     store.close();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             // the store is closed (or failed) either way; the last commit is on disk
         }
         closeQuietly(witness);

@@ -182,7 +182,7 @@ public final class RegistryServer implements AutoCloseable {
             long[] restored;
             try {
                 restored = service.restoreAll();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
                 // damage found by a check, an exception of the storage engine, or records a state machine refused:
                 // one refusal that names the file and what to do, never the exception itself
                 service.unexportAll();

@@ -41,7 +41,7 @@ final class DurableHarness implements AutoCloseable {
         ref[0] = service;
         try {
             this.restored = service.restoreAll();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
             durability.abandon();
             throw MvStoreDurability.startFailure(dir, e); // as RegistryServer.start reports it
         } catch (RemoteException e) {
