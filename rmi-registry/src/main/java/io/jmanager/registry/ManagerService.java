@@ -193,17 +193,47 @@ final class ManagerService implements RemoteManager {
                     // destroying a lock destroys its conditions, so a condition's lock is always restored before it
                     Entry lockEntry = objects.get(stored.spec().linkedName());
                     if (lockEntry == null || !(lockEntry.object() instanceof LockObject l)) {
+                        String reason = "it names lock '" + stored.spec().linkedName() + "', which the data"
+                                + " directory does not hold as a lock";
+                        if (durability.skipObject(stored, reason)) {
+                            continue;
+                        }
                         throw new IllegalArgumentException("condition '" + stored.name() + "' names lock '"
                                 + stored.spec().linkedName() + "', which the data directory does not hold as a lock");
                     }
                     lock = l;
                 }
-                List<Map.Entry<Long, byte[]>> stateRecords = durability.recordsOf(stored.id());
-                GuardedObject object = rebuild(stored.name(), stored.spec(), lock, stateRecords, "", "");
+                List<Map.Entry<Long, byte[]>> stateRecords = durability.recordsOf(stored);
+                if (stateRecords == null) {
+                    continue; // unreadable, and skipped (listed by the durability)
+                }
+                GuardedObject object;
+                try {
+                    object = rebuild(stored.name(), stored.spec(), lock, stateRecords, "", "");
+                } catch (IllegalArgumentException e) {
+                    if (durability.skipObject(stored, "it cannot be rebuilt from its remaining records ("
+                            + e.getMessage() + ")")) {
+                        continue;
+                    }
+                    throw e;
+                }
                 records += stateRecords.size();
-                object.attach(durability.records(stored.id()), durability);
+                Records sink = durability.records(stored.id());
+                object.attach(sink, durability);
+                if (durability.needsRewrite(stored.id())) {
+                    // some records were skipped: the state rebuilt without them replaces them all
+                    sink.clear();
+                    object.mutex.lock();
+                    try {
+                        object.writeState(sink);
+                        durability.flush();
+                    } finally {
+                        object.mutex.unlock();
+                    }
+                }
                 share(stored.name(), stored.id(), stored.spec(), object);
             }
+            durability.started();
             return new long[] {objects.size(), records};
         }
     }
@@ -222,8 +252,8 @@ final class ManagerService implements RemoteManager {
             throw new io.jmanager.RegistryLimitException(spec.describe() + " '" + name + "'" + source + ": "
                     + e.getMessage() + consequence);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": " + e.getMessage()
-                    + consequence, e);
+            throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + consequence, e);
         }
         return object;
     }

@@ -27,17 +27,21 @@ import javax.net.ssl.SSLContext;
  * @param fsync                  when a data directory's writes reach the disk ({@code --fsync})
  * @param protection             what one authenticated worker may cost the registry (leases, calls, memory,
  *                               connections)
+ * @param recovery               what a start on a damaged or rolled-back data directory may do instead of refusing
+ *                               ({@code --skip-damaged-records}, {@code --accept-rollback})
  */
 public record RegistryConfig(int port, String bindAddress, String advertiseHost, long leaseMillis,
                              int maxValueBytes, long waitSliceMillis, AuthKey authKey, Path authKeyFile,
                              int handshakeTimeoutMillis, int maxPendingHandshakes, Tls tls, Limits limits,
-                             Path dataDir, FsyncPolicy fsync, Protection protection) {
+                             Path dataDir, FsyncPolicy fsync, Protection protection,
+                             RecoveryOptions recovery) {
     public static final int DEFAULT_PORT = 1099;
 
     public RegistryConfig {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(protection, "protection");
+        Objects.requireNonNull(recovery, "recovery");
     }
 
     /**
@@ -163,86 +167,109 @@ public record RegistryConfig(int port, String bindAddress, String advertiseHost,
     public static RegistryConfig defaults() {
         return new RegistryConfig(DEFAULT_PORT, null, null, 10_000, 16 << 20, 1_000, null, null,
                 ServerSecurity.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, ServerSecurity.DEFAULT_MAX_PENDING_HANDSHAKES, null,
-                Limits.defaults(), null, FsyncPolicy.ALWAYS, Protection.defaults());
+                Limits.defaults(), null, FsyncPolicy.ALWAYS, Protection.defaults(),
+                RecoveryOptions.NONE);
     }
 
     public RegistryConfig withPort(int p) {
         return new RegistryConfig(p, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withBindAddress(String a) {
         return new RegistryConfig(port, a, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withAdvertiseHost(String h) {
         return new RegistryConfig(port, bindAddress, h, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withLeaseMillis(long l) {
         return new RegistryConfig(port, bindAddress, advertiseHost, l, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withMaxValueBytes(int m) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, m, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withWaitSliceMillis(long w) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, w,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Uses {@code key} (e.g. in tests, or a key the embedding application manages). */
     public RegistryConfig withAuthKey(AuthKey key) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                key, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                key, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Uses the key in {@code file}, created with a new random key if it does not exist. */
     public RegistryConfig withAuthKeyFile(Path file) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, file, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, file, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withHandshakeTimeoutMillis(int millis) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, millis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, millis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withMaxPendingHandshakes(int n) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, n, tls, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, n, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Serves every connection over TLS (null: plain TCP). */
     public RegistryConfig withTls(Tls t) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, t, limits, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, t, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withLimits(Limits l) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, l, dataDir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, l, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Keeps objects in {@code dir} across restarts (null: in memory only). */
     public RegistryConfig withDataDir(Path dir) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dir, fsync, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withFsync(FsyncPolicy policy) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, policy, protection);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, policy, protection,
+                recovery);
     }
 
     /** What one authenticated worker may cost the registry. */
     public RegistryConfig withProtection(Protection p) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, p);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, p,
+                recovery);
+    }
+
+    /** With {@code --skip-damaged-records} and {@code --accept-rollback} as {@code options} says. */
+    public RegistryConfig withRecovery(RecoveryOptions options) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync,
+                protection, options);
     }
 }

@@ -127,8 +127,21 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--fsync", paramLabel = "POLICY", description = "with --data-dir: 'always' (default: a change"
             + " is acknowledged once it is on disk; concurrent changes share syncs) or 'interval=MS' (faster:"
-            + " acknowledged at once, synced every MS ms; a crash loses at most the last MS ms of changes)")
+            + " acknowledged at once, synced every MS ms; a crash loses the changes of the last MS ms plus one"
+            + " commit)")
     String fsync = "always";
+
+    @Option(names = "--skip-damaged-records", description = "with --data-dir: start even if records fail their"
+            + " checksums or cannot be read, without them (and without any object that cannot be rebuilt without"
+            + " them); each is listed, and the repaired state is written back, so the next start is clean. Without"
+            + " it such a directory is refused")
+    boolean skipDamagedRecords;
+
+    @Option(names = "--accept-rollback", description = "with --data-dir: start even if the store is older than the"
+            + " newest state it acknowledged (its tail was lost, or it is an old copy) or that record"
+            + " (registry.commit) is missing; says how far back it is and records the store's state as the newest."
+            + " Without it such a directory is refused")
+    boolean acceptRollback;
 
     public static void main(String[] args) {
         // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
@@ -194,6 +207,10 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         if (dataDir == null && !"always".equals(fsync)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--fsync needs --data-dir DIR");
         }
+        if (dataDir == null && (skipDamagedRecords || acceptRollback)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--skip-damaged-records and"
+                    + " --accept-rollback need --data-dir DIR");
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
                 .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
@@ -202,7 +219,8 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
                 .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems))
                 .withDataDir(dataDir).withFsync(fsyncPolicy)
                 .withProtection(new RegistryConfig.Protection(maxLeaseMillis, maxCallBytes, memoryBudget,
-                        idleTimeoutMillis, maxConnectionsPerPeer));
+                        idleTimeoutMillis, maxConnectionsPerPeer))
+                .withRecovery(new RecoveryOptions(skipDamagedRecords, acceptRollback));
         try {
             RegistryServer.checkProtection(config);
         } catch (IllegalArgumentException e) {
@@ -229,6 +247,16 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             return 1;
         } catch (DataDirectoryException e) {
             System.err.println("registry.jar: " + e.getMessage());
+            if (e.getCause() != null) {
+                // what the storage engine said, on one line, for the operator (and a bug report)
+                System.err.println("registry.jar: details: " + MvStoreDurability.details(e.getCause()));
+            }
+            return 1;
+        } catch (RuntimeException e) {
+            // nothing below start() is expected to fail this way; still one line, never a stack trace
+            System.err.println("registry.jar: cannot start: " + MvStoreDurability.engineMessage(e)
+                    + (dataDir == null ? "" : " (data directory " + dataDir + " was not modified)"));
+            System.err.println("registry.jar: details: " + MvStoreDurability.details(e));
             return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
@@ -252,6 +280,9 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             RegistryServer.Recovery r = server.recovery();
             System.out.println("restored " + r.objects() + " objects (" + r.records() + " records) in " + r.millis()
                     + " ms; sessions and lock holds do not survive a restart: every lock is free");
+            for (String note : r.notes()) {
+                System.out.println("WARNING: " + note);
+            }
         }
         System.out.println("authentication key: " + server.authKey().key().source()
                 + (server.authKey().created() ? " (created now)" : "") + ", fingerprint "

@@ -51,8 +51,11 @@ public final class RegistryServer implements AutoCloseable {
      * @param objects objects restored
      * @param records records read
      * @param millis  time to open the directory and restore them
+     * @param notes   what the start found and accepted with {@code --skip-damaged-records} or
+     *                {@code --accept-rollback} (each skipped record, how far back a rollback went); empty for a
+     *                clean start
      */
-    public record Recovery(long objects, long records, long millis) {
+    public record Recovery(long objects, long records, long millis, java.util.List<String> notes) {
     }
 
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
@@ -133,7 +136,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistryConfig config) throws IOException {
         long opening = System.nanoTime();
         Durability durability = config.dataDir() == null ? Durability.IN_MEMORY
-                : MvStoreDurability.open(config.dataDir(), config.fsync());
+                : MvStoreDurability.open(config.dataDir(), config.fsync(), config.recovery());
         try {
             return start(config, durability, opening);
         } catch (IOException | RuntimeException | Error e) {
@@ -193,14 +196,15 @@ public final class RegistryServer implements AutoCloseable {
             long[] restored;
             try {
                 restored = service.restoreAll();
-            } catch (IllegalArgumentException | IllegalStateException | io.jmanager.RegistryLimitException e) {
+            } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+                // damage found by a check, an exception of the storage engine, or records a state machine refused:
+                // one refusal that names the file and what to do, never the exception itself
                 service.unexportAll();
                 ManagerService.unexportQuietly(rmiRegistry);
-                throw new DataDirectoryException("data directory " + config.dataDir() + " holds state this registry"
-                        + " cannot restore: " + e.getMessage() + ". The registry did not start and did not modify"
-                        + " it", e);
+                throw MvStoreDurability.startFailure(config.dataDir(), e);
             }
-            recovery = new Recovery(restored[0], restored[1], (System.nanoTime() - opening) / 1_000_000);
+            recovery = new Recovery(restored[0], restored[1], (System.nanoTime() - opening) / 1_000_000,
+                    durability.startNotes());
         }
         Remote root = exporter.export(service);
         try {
