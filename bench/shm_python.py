@@ -12,8 +12,9 @@ The processes are started with the 'spawn' method (separate interpreters, like s
 Array as a Process argument. They meet in a small RawArray: the coordinator waits until all are up, lets them warm
 up together for --warmup seconds (no JIT here: 3.11's specialising interpreter settles within the first thousands
 of iterations), opens the measured window for all at once and closes it after --seconds; each process looks at the
-phase every 1,024 operations and counts the operations it did inside the window, timed by itself. The aggregate
-rate is all processes' measured operations divided by the longest window, as `worker.jar shm bench` computes it.
+phase every 1,024 operations and counts the operations it did inside the window, timed by itself, and the CPU time
+it used meanwhile. The aggregate rate is all processes' measured operations divided by the longest window, as
+`worker.jar shm bench` computes it.
 For locked-increment the final value must equal every increment of every process (warm-up included), or the run
 fails (exit 1).
 """
@@ -28,7 +29,7 @@ WAIT, WARMUP, MEASURE, STOP, ABORT = 0, 1, 2, 3, -1
 BATCH = 1024
 # one row per process in the results RawArray
 FIELDS = 8
-F_PID, F_READY, F_OPS, F_NANOS, F_TOTAL, F_DONE = range(6)
+F_PID, F_READY, F_OPS, F_NANOS, F_TOTAL, F_DONE, F_CPU_NANOS = range(7)
 
 
 def make_loop(op, obj, index, procs, length):
@@ -66,16 +67,19 @@ def worker(op, obj, control, results, index, procs, length):
             run(BATCH)
             executed += BATCH
         measured = 0
-        t0 = t1 = 0
+        t0 = t1 = c0 = c1 = 0
         if control[0] == MEASURE:
             t0 = time.perf_counter_ns()
+            c0 = time.thread_time_ns()
             while control[0] == MEASURE:
                 run(BATCH)
                 measured += BATCH
             t1 = time.perf_counter_ns()
+            c1 = time.thread_time_ns()
         results[row + F_OPS] = measured
         results[row + F_NANOS] = t1 - t0
         results[row + F_TOTAL] = executed + measured
+        results[row + F_CPU_NANOS] = c1 - c0
         results[row + F_DONE] = 1
     except BaseException:
         results[row + F_DONE] = -1
@@ -124,15 +128,19 @@ def bench(op, procs, seconds, warmup, length, timeout=120):
             if p.is_alive():
                 p.kill()
     rows = [dict(pid=results[k * FIELDS + F_PID], operations=results[k * FIELDS + F_OPS],
-                 seconds=results[k * FIELDS + F_NANOS] / 1e9, totalOperations=results[k * FIELDS + F_TOTAL])
+                 seconds=results[k * FIELDS + F_NANOS] / 1e9, totalOperations=results[k * FIELDS + F_TOTAL],
+                 cpuSeconds=results[k * FIELDS + F_CPU_NANOS] / 1e9)
             for k in range(procs)]
     for r in rows:
         r['opsPerSec'] = r['operations'] / r['seconds'] if r['seconds'] else 0.0
+        r['cpuNsPerOp'] = r['cpuSeconds'] * 1e9 / r['operations'] if r['operations'] else 0.0
     measured = sum(r['operations'] for r in rows)
     window = max(r['seconds'] for r in rows)
     out = dict(system='python-shm', op=op, procs=procs, python=sys.version.split()[0],
                lock='own' if op == 'locked-increment' else 'none', operations=measured, seconds=window,
-               opsPerSec=measured / window if window else 0.0, warmupSeconds=warmup, counter=None, perProcess=rows)
+               opsPerSec=measured / window if window else 0.0,
+               cpuNsPerOp=sum(r['cpuSeconds'] for r in rows) * 1e9 / measured if measured else 0.0,
+               warmupSeconds=warmup, counter=None, perProcess=rows)
     if op == 'locked-increment':
         expected = sum(r['totalOperations'] for r in rows)
         out['counter'] = dict(value=obj.value, expected=expected, ok=obj.value == expected)
@@ -147,11 +155,13 @@ def text(r):
              '  ' + code,
              '  warm-up: %.1f s; measured: {:,} operations in %.3f s'.format(r['operations'])
              % (r['warmupSeconds'], r['seconds']),
-             '  throughput: {:,.0f} ops/s'.format(r['opsPerSec']),
-             '  %-7s %-8s %16s %9s %16s' % ('process', 'pid', 'operations', 'seconds', 'ops/s')]
+             '  throughput: {:,.0f} ops/s ({:.1f} ns of CPU per operation)'.format(r['opsPerSec'],
+                                                                                 r['cpuNsPerOp']),
+             '  %-7s %-8s %16s %9s %16s %9s' % ('process', 'pid', 'operations', 'seconds', 'ops/s', 'cpu ns/op')]
     for k, p in enumerate(r['perProcess']):
-        lines.append('  %-7d %-8d %16s %9.3f %16s' % (k, p['pid'], '{:,}'.format(p['operations']), p['seconds'],
-                                                     '{:,.0f}'.format(p['opsPerSec'])))
+        lines.append('  %-7d %-8d %16s %9.3f %16s %9.1f' % (k, p['pid'], '{:,}'.format(p['operations']),
+                                                           p['seconds'], '{:,.0f}'.format(p['opsPerSec']),
+                                                           p['cpuNsPerOp']))
     if r['counter']:
         c = r['counter']
         lines.append('  counter: {:,}; operations of all processes, warm-up included: {:,}: {}'.format(

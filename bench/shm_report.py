@@ -48,13 +48,13 @@ def load(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def by_round(measurements, system, op, procs):
-    """{round: ops/s} of the good measurements of one system, operation and process count."""
+def by_round(measurements, system, op, procs, field='opsPerSec'):
+    """{round: ops/s (or another field)} of the good measurements of one system, operation and process count."""
     out = {}
     for m in measurements:
         if m.get('system') == system and m.get('op') == op and m.get('procs') == procs and not m.get('error') \
-                and m.get('opsPerSec'):
-            out[m['round']] = m['opsPerSec']
+                and m.get('opsPerSec') and m.get(field):
+            out[m['round']] = m[field]
     return out
 
 
@@ -79,7 +79,11 @@ def summarize(measurements):
         py_op = PYTHON_OP.get(op)
         py = by_round(measurements, 'python', py_op, procs) if py_op else {}
         reg = by_round(measurements, 'registry', op, procs) if op in REGISTRY_OPS else {}
+        shm_cpu = by_round(measurements, 'shm', op, procs, 'cpuNsPerOp')
+        py_cpu = by_round(measurements, 'python', py_op, procs, 'cpuNsPerOp') if py_op else {}
         row = dict(op=op, procs=procs, label=LABELS[op], pythonOp=py_op,
+                   shmCpuNsPerOp=spread(list(shm_cpu.values())), pythonCpuNsPerOp=spread(list(py_cpu.values())),
+                   pythonOverShmCpu=ratio_stats(py_cpu, shm_cpu) if py_cpu and shm_cpu else None,
                    shm=spread(list(shm.values())), python=spread(list(py.values())),
                    registry=spread(list(reg.values())),
                    shmOverPython=ratio_stats(shm, py) if py else None,
@@ -146,6 +150,29 @@ def table(rows):
     return lines
 
 
+def ns_cell(s):
+    if s is None:
+        return '-'
+    if s['n'] == 1:
+        return '%.1f' % s['median']
+    return '%.1f (%.1f–%.1f)' % (s['median'], s['min'], s['max'])
+
+
+def cpu_table(rows):
+    """CPU time per operation of the measuring processes (less sensitive to other load than the rates; waiting
+    that spins counts as CPU, so contended rows show what the contention costs)."""
+    lines = [['operation', 'procs', 'shm CPU ns/op', 'Python CPU ns/op', 'Python/shm']]
+    for r in rows:
+        if r.get('shmCpuNsPerOp') is None:
+            continue
+        py = ns_cell(r.get('pythonCpuNsPerOp'))
+        if r['pythonOp'] and r['pythonOp'] != r['op'] and r.get('pythonCpuNsPerOp'):
+            py += ' (locked incr.)'
+        lines.append([r['label'], str(r['procs']), ns_cell(r['shmCpuNsPerOp']), py,
+                      ratio_cell(r.get('pythonOverShmCpu'))])
+    return lines
+
+
 def summary_lines(rows):
     all_targets = [t for r in rows for t in r['targets']]
     judged = [t for t in all_targets if t['met'] is not None]
@@ -163,16 +190,24 @@ def summary_lines(rows):
     return out
 
 
-def print_text(rows):
-    lines = table(rows)
+def print_lines(lines, left):
     widths = [max(len(l[i]) for l in lines) for i in range(len(lines[0]))]
     for k, l in enumerate(lines):
-        print('  '.join(c.ljust(w) if i < 2 or i >= 7 else c.rjust(w) for i, (c, w) in enumerate(zip(l, widths))))
+        print('  '.join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(l, widths))))
         if k == 0:
             print('  '.join('-' * w for w in widths))
+
+
+def print_text(rows):
+    print_lines(table(rows), {0, 1, 7, 8, 9})
     print()
     for line in summary_lines(rows):
         print(line)
+    cpu = cpu_table(rows)
+    if len(cpu) > 1:
+        print()
+        print('CPU time per operation (median of rounds; ratio: median of per-round ratios):')
+        print_lines(cpu, {0, 1})
 
 
 def markdown(rows, note):
@@ -182,6 +217,12 @@ def markdown(rows, note):
     out += ['| ' + ' | '.join(l) + ' |' for l in lines[1:]]
     out.append('')
     out += [line for line in summary_lines(rows)]
+    cpu = cpu_table(rows)
+    if len(cpu) > 1:
+        out += ['', 'CPU time per operation of the measuring processes (median of rounds; ratio: median of'
+                ' per-round ratios):', '',
+                '| ' + ' | '.join(cpu[0]) + ' |', '|---|---:|---:|---:|---:|']
+        out += ['| ' + ' | '.join(l) + ' |' for l in cpu[1:]]
     if note:
         out += ['', note]
     return '\n'.join(out) + '\n'

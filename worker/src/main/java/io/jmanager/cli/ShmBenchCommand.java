@@ -5,6 +5,7 @@ import io.jmanager.shm.MappedArray;
 import io.jmanager.shm.SharedMemory;
 import io.jmanager.shm.SharedMemoryOptions;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,8 @@ final class ShmBenchCommand implements Callable<Integer> {
     static final long STOP = 3;
     static final long ABORT = -1;
 
-    // bench.results: one row of 8 longs (64 bytes, its own cache line) per process
-    static final int FIELDS = 8;
+    // bench.results: one row of 16 longs (two cache lines of its own) per process
+    static final int FIELDS = 16;
     static final int F_PID = 0;
     static final int F_PROGRESS = 1;
     static final int F_OPS = 2;
@@ -76,6 +77,7 @@ final class ShmBenchCommand implements Callable<Integer> {
     static final int F_WARM_NANOS = 5;
     static final int F_WARM_ROUNDS = 6;
     static final int F_DONE = 7;
+    static final int F_CPU_NANOS = 8;
 
     @Mixin
     ShmCommand.Directory directory;
@@ -123,6 +125,9 @@ final class ShmBenchCommand implements Callable<Integer> {
 
     @Option(names = "--child", hidden = true)
     int childIndex = -1;
+
+    /** The CPU time of the measuring thread: per operation, a cost that other processes' load does not inflate. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Written after every batch, so that the JIT keeps the operations. */
     private long sink;
@@ -414,11 +419,14 @@ final class ShmBenchCommand implements Callable<Integer> {
         }
         long measured = 0;
         long window = 0;
+        long cpuNanos = 0;
         if (control.get(PHASE) == MEASURE) {
             long t0 = System.nanoTime();
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
             measured = ops == 0 ? measure(loop, control)
                     : measureOps(loop, ops / procs + (index == 0 ? ops % procs : 0));
             window = System.nanoTime() - t0;
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
             executed += measured;
         }
         if (control.get(PHASE) == ABORT) {
@@ -429,6 +437,7 @@ final class ShmBenchCommand implements Callable<Integer> {
         results.set(row + F_TOTAL, executed);
         results.set(row + F_WARM_NANOS, warmNanos);
         results.set(row + F_WARM_ROUNDS, (long) rounds);
+        results.set(row + F_CPU_NANOS, cpuNanos);
         results.set(row + F_PROGRESS, executed);
         results.set(row + F_DONE, 1L);
         control.addAndGet(FINISHED, 1);
@@ -496,11 +505,13 @@ final class ShmBenchCommand implements Callable<Integer> {
         final long[] total = new long[procs];
         final long[] warmNanos = new long[procs];
         final long[] warmRounds = new long[procs];
+        final long[] cpuNanos = new long[procs];
         final double warmSeconds;
         final boolean capped;
         long measuredOps;
         long maxNanos;
         long totalOps;
+        long cpuTotal;
         long counter;
 
         Report(MappedArray<Long> results, double warmSeconds, boolean capped) {
@@ -514,6 +525,8 @@ final class ShmBenchCommand implements Callable<Integer> {
                 total[k] = results.get(row + F_TOTAL);
                 warmNanos[k] = results.get(row + F_WARM_NANOS);
                 warmRounds[k] = results.get(row + F_WARM_ROUNDS);
+                cpuNanos[k] = results.get(row + F_CPU_NANOS);
+                cpuTotal += cpuNanos[k];
                 measuredOps += opsDone[k];
                 maxNanos = Math.max(maxNanos, nanos[k]);
                 totalOps += total[k];
@@ -528,6 +541,13 @@ final class ShmBenchCommand implements Callable<Integer> {
             return nanos[k] == 0 ? 0 : opsDone[k] * 1e9 / nanos[k];
         }
 
+        /** CPU nanoseconds per operation: of process {@code k}, or of all processes when {@code k < 0}. */
+        double cpuPerOp(int k) {
+            long cpu = k < 0 ? cpuTotal : cpuNanos[k];
+            long done = k < 0 ? measuredOps : opsDone[k];
+            return done == 0 ? 0 : (double) cpu / done;
+        }
+
         String text() {
             List<String> lines = new ArrayList<>();
             lines.add(String.format(Locale.ROOT, "shm bench %s: %d process%s (%s), lock %s, area %s%n  %s",
@@ -537,13 +557,14 @@ final class ShmBenchCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "  warm-up: %.1f s%s; measured: %,d operations in %.3f s",
                     warmSeconds, capped ? " (capped by --max-warmup: the rate was still rising)"
                             : " (until the rate stopped rising)", measuredOps, maxNanos / 1e9));
-            lines.add(String.format(Locale.ROOT, "  throughput: %,.0f ops/s (%.1f ns per operation per process)",
-                    opsPerSecond(), opsPerSecond() == 0 ? 0 : procs * 1e9 / opsPerSecond()));
-            lines.add(String.format(Locale.ROOT, "  %-7s %-8s %16s %9s %16s %9s", "process", "pid", "operations",
-                    "seconds", "ops/s", "warm-up s"));
+            lines.add(String.format(Locale.ROOT, "  throughput: %,.0f ops/s (%.1f ns per operation per process;"
+                    + " %.1f ns of CPU per operation)", opsPerSecond(),
+                    opsPerSecond() == 0 ? 0 : procs * 1e9 / opsPerSecond(), cpuPerOp(-1)));
+            lines.add(String.format(Locale.ROOT, "  %-7s %-8s %16s %9s %16s %9s %9s", "process", "pid", "operations",
+                    "seconds", "ops/s", "cpu ns/op", "warm-up s"));
             for (int k = 0; k < procs; k++) {
-                lines.add(String.format(Locale.ROOT, "  %-7d %-8d %,16d %9.3f %,16.0f %9.1f", k, pid[k],
-                        opsDone[k], nanos[k] / 1e9, rate(k), warmNanos[k] / 1e9));
+                lines.add(String.format(Locale.ROOT, "  %-7d %-8d %,16d %9.3f %,16.0f %9.1f %9.1f", k, pid[k],
+                        opsDone[k], nanos[k] / 1e9, rate(k), cpuPerOp(k), warmNanos[k] / 1e9));
             }
             if (op.isCounter()) {
                 lines.add(String.format(Locale.ROOT, "  counter: %,d; operations of all processes, warm-up"
@@ -556,17 +577,19 @@ final class ShmBenchCommand implements Callable<Integer> {
             StringBuilder per = new StringBuilder();
             for (int k = 0; k < procs; k++) {
                 per.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"pid\":%d,\"operations\":%d,"
-                                + "\"seconds\":%.6f,\"opsPerSec\":%.1f,\"warmupSeconds\":%.3f,\"warmupRounds\":%d,"
-                                + "\"totalOperations\":%d}", pid[k], opsDone[k], nanos[k] / 1e9, rate(k),
-                        warmNanos[k] / 1e9, warmRounds[k], total[k]));
+                                + "\"seconds\":%.6f,\"opsPerSec\":%.1f,\"cpuSeconds\":%.6f,\"cpuNsPerOp\":%.2f,"
+                                + "\"warmupSeconds\":%.3f,\"warmupRounds\":%d,\"totalOperations\":%d}", pid[k],
+                        opsDone[k], nanos[k] / 1e9, rate(k), cpuNanos[k] / 1e9, cpuPerOp(k), warmNanos[k] / 1e9,
+                        warmRounds[k], total[k]));
             }
             String check = !op.isCounter() ? "null" : String.format(Locale.ROOT,
                     "{\"value\":%d,\"expected\":%d,\"ok\":%b}", counter, totalOps, counter == totalOps);
             return String.format(Locale.ROOT, "{\"system\":\"jmanager-shm\",\"op\":%s,\"procs\":%d,\"lock\":%s,"
                             + "\"children\":%d,\"operations\":%d,\"seconds\":%.6f,\"opsPerSec\":%.1f,"
-                            + "\"warmupSeconds\":%.3f,\"warmupCapped\":%b,\"counter\":%s,\"perProcess\":[%s]}",
+                            + "\"cpuNsPerOp\":%.2f,\"warmupSeconds\":%.3f,\"warmupCapped\":%b,\"counter\":%s,"
+                            + "\"perProcess\":[%s]}",
                     Json.quote(op.cliName()), procs, Json.quote(lockName()), allChildren ? procs : procs - 1,
-                    measuredOps, maxNanos / 1e9, opsPerSecond(), warmSeconds, capped, check, per);
+                    measuredOps, maxNanos / 1e9, opsPerSecond(), cpuPerOp(-1), warmSeconds, capped, check, per);
         }
     }
 

@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH: element access of a {@code 'd'} shared-memory array of 4,096 without lock (Python's {@code Array('d', 4096,
  * lock=False)}) and field access of a struct array of {@code Point(x: d, y: d)}, one thread, cycling over the
  * elements. {@code rawBufferSet} and {@code rawBufferGet} are the floor the array sits on: an opaque
- * {@link VarHandle} access to a direct buffer with no range check, lock check or boxing of ours. Not a test: run
- * with {@code bench/jmh.sh --module worker ShmArray}.
+ * {@link VarHandle} access to a direct buffer with no range check, lock check or boxing of ours. Element reads are
+ * returned unboxed (see {@link ShmValueBenchmark}). Not a test: run with
+ * {@code bench/jmh.sh --module worker ShmArray}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,7 +76,7 @@ public class ShmArrayBenchmark {
     }
 
     @Benchmark
-    public Double arrayGet() {
+    public double arrayGet() {
         return array.get(index());
     }
 
@@ -85,8 +86,8 @@ public class ShmArrayBenchmark {
     }
 
     @Benchmark
-    public Object structGetField() {
-        return points.getField(index(), "x");
+    public double structGetField() {
+        return (Double) points.getField(index(), "x");
     }
 
     @Benchmark

@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: one {@code 'q'} shared-memory value in one process, one thread (uncontended): what a single operation costs
  * with no lock ({@code Locking.NONE}, Python's {@code lock=False}: atomic by the processor's instructions) and with
- * its own lock ({@code Locking.OWN}, Python's default: every operation takes the lock). Not a test: run with
- * {@code bench/jmh.sh --module worker ShmValue}.
+ * its own lock ({@code Locking.OWN}, Python's default: every operation takes the lock). Results are returned
+ * unboxed, as a caller that uses the number does, so that the JIT can drop the box as it does in such code (a box
+ * handed to JMH's blackhole would be allocated). Not a test: run with {@code bench/jmh.sh --module worker ShmValue}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +54,7 @@ public class ShmValueBenchmark {
     }
 
     @Benchmark
-    public Long get() {
+    public long get() {
         return value.get();
     }
 
@@ -63,7 +64,7 @@ public class ShmValueBenchmark {
     }
 
     @Benchmark
-    public Long addAndGet() {
+    public long addAndGet() {
         return value.addAndGet(ONE);
     }
 
