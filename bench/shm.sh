@@ -13,8 +13,9 @@
 #
 # usage: bench/shm.sh [--quick] [--rounds N] [--seconds S] [--build] [--jars DIR] [--out FILE.json]
 #                     [--wait-quiet SECONDS]
-#   --quick        smoke run: 2 rounds of 0.5 s windows, warm-ups capped at 3 s (about 2.5 min); judge nothing by it
-#   --rounds N     rounds (default 3; a full run takes about 7 min)
+#   --quick        smoke run: 2 rounds of 0.5 s windows, warm-ups capped at 3 s (3.5-4.5 min on a busy machine);
+#                  judge nothing by it
+#   --rounds N     rounds (default 3; a full run took 11 min on a busy machine)
 #   --seconds S    measured seconds of every case (default 3)
 #   --build        rebuild the jars (otherwise built only if missing)
 #   --jars DIR     take registry.jar and worker.jar from DIR instead of this checkout's build
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
         --jars) JARS=$2; shift ;;
         --out) OUT=$2; shift ;;
         --wait-quiet) WAIT_QUIET=$2; shift ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "shm.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
