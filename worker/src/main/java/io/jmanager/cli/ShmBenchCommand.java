@@ -4,6 +4,7 @@ import io.jmanager.shm.Locking;
 import io.jmanager.shm.MappedArray;
 import io.jmanager.shm.SharedMemory;
 import io.jmanager.shm.SharedMemoryOptions;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -28,9 +29,14 @@ import picocli.CommandLine.TypeConversionException;
  *       JVM's main thread) waits for all of them, then sets the phase to WARM-UP, so that all start together;</li>
  *   <li>warm-up: each process runs rounds of {@value #ROUND_MILLIS} ms and counts itself in {@code WARM} once its
  *       rate has stopped rising ({@value #FLAT_ROUNDS} rounds in a row not {@value #RISE_PERCENT} % above its best,
- *       after at least {@value #MIN_ROUNDS} rounds), and keeps running so that the others warm up under the same
- *       contention; the coordinator watches the aggregate rate the same way, and opens the measured window (phase
- *       MEASURE) once every process and the aggregate have stopped rising, or after {@code --max-warmup};</li>
+ *       after at least {@value #MIN_ROUNDS} rounds) and its JIT compiled nothing during those rounds. A flat rate
+ *       alone ended too early on a busy machine, where the compiler threads wait for the CPU while the loop's
+ *       callees still run C1-compiled code: measured, 1-process windows at 126-154 ns of CPU per operation (array
+ *       read, locked increment) after 0.8-0.9 s warm-ups, against 7 and 39 ns after longer ones; with this rule,
+ *       8 array-read runs in a row measured 6.4-7.1 ns. It keeps running after its plateau, so that the others
+ *       warm up under the same contention. The coordinator watches the aggregate rate the same way, and opens
+ *       the measured window (phase MEASURE) once every process and the aggregate have stopped rising, or after
+ *       {@code --max-warmup};</li>
  *   <li>the measured window: {@code --seconds} (then the coordinator sets STOP and all stop at their next batch)
  *       or {@code --ops} operations in all, divided among the processes;</li>
  *   <li>each process writes its figures to {@code bench.results} and counts itself in {@code FINISHED}.</li>
@@ -49,8 +55,8 @@ import picocli.CommandLine.TypeConversionException;
                 + " ops/s; counters are checked against the operations done.")
 final class ShmBenchCommand implements Callable<Integer> {
     static final int ROUND_MILLIS = 100;
-    static final int MIN_ROUNDS = 5;
-    static final int FLAT_ROUNDS = 3;
+    static final int MIN_ROUNDS = 10;
+    static final int FLAT_ROUNDS = 5;
     static final int RISE_PERCENT = 3;
     /** Operations between two looks at the phase word. */
     static final int BATCH = 1024;
@@ -125,6 +131,9 @@ final class ShmBenchCommand implements Callable<Integer> {
 
     @Option(names = "--child", hidden = true)
     int childIndex = -1;
+
+    /** The JIT's accumulated compilation time, or null where the JVM does not report it. */
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     /** The CPU time of the measuring thread: per operation, a cost that other processes' load does not inflate. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -285,7 +294,7 @@ final class ShmBenchCommand implements Callable<Integer> {
             watch.check();
             long now = System.nanoTime();
             long total = progress(results);
-            aggregate.round((total - lastOps) * 1e9 / Math.max(1, now - lastTime));
+            aggregate.round((total - lastOps) * 1e9 / Math.max(1, now - lastTime), true);
             lastOps = total;
             lastTime = now;
             if (control.get(WARM) >= procs && aggregate.flat()) {
@@ -402,6 +411,7 @@ final class ShmBenchCommand implements Callable<Integer> {
         int rounds = 0;
         long cap = (long) (maxWarmup * 1e9);
         Plateau plateau = new Plateau();
+        long lastJit = jitMillis();
         while (control.get(PHASE) == WARMUP) {
             long roundStart = System.nanoTime();
             long done = round(loop, control, roundStart + TimeUnit.MILLISECONDS.toNanos(ROUND_MILLIS));
@@ -410,7 +420,9 @@ final class ShmBenchCommand implements Callable<Integer> {
             results.set(row + F_PROGRESS, executed);
             if (warmNanos == 0) {
                 rounds++;
-                plateau.round(done * 1e9 / Math.max(1, now - roundStart));
+                long jit = jitMillis();
+                plateau.round(done * 1e9 / Math.max(1, now - roundStart), jit == lastJit);
+                lastJit = jit;
                 if ((rounds >= MIN_ROUNDS && plateau.flat()) || now - warmStart > cap) {
                     warmNanos = now - warmStart;
                     control.addAndGet(WARM, 1);
@@ -477,14 +489,24 @@ final class ShmBenchCommand implements Callable<Integer> {
         return done;
     }
 
-    /** "The rate stopped rising": {@value #FLAT_ROUNDS} rounds in a row not {@value #RISE_PERCENT} % above the best. */
+    /** Milliseconds the JIT has spent compiling in this JVM so far (0 if not reported). */
+    static long jitMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
+    }
+
+    /**
+     * "The rate stopped rising": {@value #FLAT_ROUNDS} rounds in a row not {@value #RISE_PERCENT} % above the best,
+     * in none of which the JIT compiled anything.
+     */
     static final class Plateau {
         private double best;
         private int flatRounds;
 
-        void round(double rate) {
+        void round(double rate, boolean jitQuiet) {
             if (rate > best * (1 + RISE_PERCENT / 100.0)) {
-                best = Math.max(best, rate);
+                best = rate;
+                flatRounds = 0;
+            } else if (!jitQuiet) {
                 flatRounds = 0;
             } else {
                 flatRounds++;
@@ -555,8 +577,8 @@ final class ShmBenchCommand implements Callable<Integer> {
                             : procs == 1 ? "this JVM" : "this JVM and " + (procs - 1) + " child JVM"
                             + (procs == 2 ? "" : "s"), lockName(), area, op.code));
             lines.add(String.format(Locale.ROOT, "  warm-up: %.1f s%s; measured: %,d operations in %.3f s",
-                    warmSeconds, capped ? " (capped by --max-warmup: the rate was still rising)"
-                            : " (until the rate stopped rising)", measuredOps, maxNanos / 1e9));
+                    warmSeconds, capped ? " (capped by --max-warmup: the rate was still rising or the JIT busy)"
+                            : " (until the rate stopped rising and the JIT was quiet)", measuredOps, maxNanos / 1e9));
             lines.add(String.format(Locale.ROOT, "  throughput: %,.0f ops/s (%.1f ns per operation per process;"
                     + " %.1f ns of CPU per operation)", opsPerSecond(),
                     opsPerSecond() == 0 ? 0 : procs * 1e9 / opsPerSecond(), cpuPerOp(-1)));
