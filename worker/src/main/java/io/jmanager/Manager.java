@@ -314,6 +314,21 @@ public final class Manager implements AutoCloseable {
         return List.of(callRoot("the registry", RemoteManager::sessions));
     }
 
+    /**
+     * The registry's memory budget and what is charged to it now.
+     *
+     * @param used   bytes charged: stored values (with an estimate of their overhead) and calls being read
+     * @param budget the registry's {@code --memory-budget}
+     */
+    public record MemoryUsage(long used, long budget) {
+    }
+
+    /** The registry's memory budget and its use, for operators ({@code worker.jar ls}). */
+    public MemoryUsage memory() {
+        long[] m = callRoot("the registry", RemoteManager::memory);
+        return new MemoryUsage(m[0], m[1]);
+    }
+
     /** Every lock's holder (session, thread, since, token) and waiters, for operators. */
     public List<io.jmanager.wire.LockInfo> locks() {
         return List.of(callRoot("the registry", RemoteManager::locks));

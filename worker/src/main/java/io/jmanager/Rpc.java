@@ -50,6 +50,11 @@ final class Rpc {
                     + " timeout while calling " + target + "; it is stopped, hung or overloaded, or the network to it"
                     + " is cut", e);
         }
+        RegistryLimitException limit = limitRefusal(e);
+        if (limit != null) {
+            // a call over --max-call-bytes or --memory-budget, refused while its arguments were read
+            return new RegistryLimitException(limit.getMessage());
+        }
         if (e instanceof ServerException && e.getCause() instanceof UnmarshalException) {
             return new IllegalArgumentException("the registry refused the arguments of a call to " + target + ": "
                     + rootMessage(e) + " (refused by its deserialization filter or limits)", e);
@@ -65,6 +70,16 @@ final class Rpc {
                     e);
         }
         return new JManagerException("unexpected failure calling " + target + ": " + e, e);
+    }
+
+    /** The registry's limit refusal among {@code e}'s causes (a call refused while it was read), or null. */
+    private static RegistryLimitException limitRefusal(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof RegistryLimitException r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Why a connection failed: the handshake's own message if it failed there, else the root cause. */

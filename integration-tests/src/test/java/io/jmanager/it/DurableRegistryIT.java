@@ -139,6 +139,99 @@ class DurableRegistryIT {
         }
     }
 
+    /**
+     * A flipped byte inside a value and an old copy of the store, as {@code registry.jar} reports them: exit code
+     * 1, one {@code registry.jar:} line naming the file and what to do (and a {@code details} line), no stack
+     * trace, the files unchanged; the option the message names starts the registry on a repaired copy or on the
+     * older state, saying so, and the next plain start is clean.
+     */
+    @Test
+    void aDamagedValueAndAnOldStoreAreRefusedInOneLineAndTheNamedOptionRecovers() throws Exception {
+        Path dir = tmp.resolve("data");
+        Path store = dir.resolve("registry.mv.db");
+        int port = RegistryJar.freePort();
+        byte[] halfway;
+        try (RegistryJar.Started r = registry(port, "--data-dir", dir.toString())) {
+            try (Manager m = Manager.connect(r.url)) {
+                SharedDict<String, String> d = m.dict("d");
+                for (int i = 0; i < 100; i++) {
+                    d.put("k" + i, "a value nobody may change " + i);
+                }
+            }
+            r.process.destroyForcibly(); // SIGKILL: the store as a crash leaves it, every put acknowledged
+            assertTrue(r.process.waitFor(RegistryJar.millis(10_000), TimeUnit.MILLISECONDS));
+            halfway = Files.readAllBytes(store);
+        }
+        try (RegistryJar.Started r = registry(port, "--data-dir", dir.toString());
+             Manager m = Manager.connect(r.url)) {
+            SharedDict<String, String> d = m.dict("d");
+            for (int i = 100; i < 200; i++) {
+                d.put("k" + i, "a value nobody may change " + i);
+            }
+        }
+        byte[] original = Files.readAllBytes(store);
+        byte[] witness = Files.readAllBytes(dir.resolve("registry.commit"));
+
+        byte[] damaged = original.clone();
+        byte[] needle = "a value nobody may change 123".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int found = 0;
+        for (int i = 0; i + needle.length <= damaged.length; i++) {
+            if (java.util.Arrays.equals(damaged, i, i + needle.length, needle, 0, needle.length)) {
+                damaged[i + 2] ^= 0x01;
+                found++;
+            }
+        }
+        assertTrue(found > 0, "the value is in the file");
+        Files.write(store, damaged);
+        RegistryJar.Result refused = RegistryJar.run("--port", String.valueOf(port), "--data-dir", dir.toString());
+        assertEquals(1, refused.code(), refused.output());
+        assertOneLineRefusal(refused.output(), store.toString(), "dict 'd'", "fails its checksum",
+                "--skip-damaged-records", "worker.jar import");
+        assertArrayEquals(damaged, Files.readAllBytes(store), "a refused data file must not be modified");
+        try (RegistryJar.Started repaired = registry(port, "--data-dir", dir.toString(), "--skip-damaged-records");
+             Manager m = Manager.connect(repaired.url)) {
+            assertTrue(output(repaired).contains("WARNING: skipped record"), output(repaired));
+            assertTrue(output(repaired).contains("runs on a repaired copy"), output(repaired));
+            assertEquals(199, m.<String, String>dict("d").size());
+        }
+        try (RegistryJar.Started clean = registry(port, "--data-dir", dir.toString())) {
+            assertTrue(!output(clean).contains("WARNING"), output(clean));
+        }
+
+        // the directory with an old copy of its store (as a lost tail or a restored file leaves it): MVStore alone
+        // would open it without a word, 100 acknowledged puts short
+        Files.write(store, halfway);
+        Files.write(dir.resolve("registry.commit"), witness);
+        RegistryJar.Result older = RegistryJar.run("--port", String.valueOf(port), "--data-dir", dir.toString());
+        assertEquals(1, older.code(), older.output());
+        assertOneLineRefusal(older.output(), store.toString(), "commit(s) older than the last state",
+                "--accept-rollback");
+        assertArrayEquals(halfway, Files.readAllBytes(store), "a refused data file must not be modified");
+        try (RegistryJar.Started accepted = registry(port, "--data-dir", dir.toString(), "--accept-rollback");
+             Manager m = Manager.connect(accepted.url)) {
+            assertTrue(output(accepted).contains("WARNING: data file"), output(accepted));
+            assertTrue(output(accepted).contains("commit(s) older than the last acknowledged state"),
+                    output(accepted));
+            assertEquals(100, m.<String, String>dict("d").size());
+        }
+        try (RegistryJar.Started clean = registry(port, "--data-dir", dir.toString())) {
+            assertTrue(!output(clean).contains("WARNING"), output(clean));
+        }
+    }
+
+    private static void assertOneLineRefusal(String output, String... parts) {
+        List<String> lines = output.strip().lines().toList();
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("registry.jar: ")
+                && !l.startsWith("registry.jar: details: ")).count(), output);
+        for (String line : lines) {
+            assertTrue(line.startsWith("registry.jar: "), "not a registry.jar line (a stack trace?): " + line
+                    + "\n" + output);
+        }
+        for (String part : parts) {
+            assertTrue(lines.get(0).contains(part), "'" + part + "' missing from: " + lines.get(0));
+        }
+    }
+
     @Test
     void exportFromOneRegistryImportsIntoAnEmptyOneAllOrNothing() throws Exception {
         Path export = tmp.resolve("state.jms");

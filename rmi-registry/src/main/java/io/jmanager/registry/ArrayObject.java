@@ -21,17 +21,24 @@ final class ArrayObject extends GuardedObject implements RemoteArray {
     ArrayObject(String name, ObjectSpec spec, RegistryContext limits, StructLayout layout) {
         super(name, spec, limits);
         this.layout = layout;
-        this.slots = new long[Math.multiplyExact((int) spec.size(), layout.fieldCount())];
-        long[] initial = spec.initialBits();
-        if (initial != null) {
-            if (initial.length != slots.length) {
-                throw new IllegalArgumentException(spec.describe() + " '" + name + "': " + initial.length
-                        + " initial slots for " + slots.length);
+        int n = Math.multiplyExact((int) spec.size(), layout.fieldCount());
+        try {
+            charge(8L * n + 16); // before the allocation: refused over --memory-budget
+            this.slots = new long[n];
+            long[] initial = spec.initialBits();
+            if (initial != null) {
+                if (initial.length != slots.length) {
+                    throw new IllegalArgumentException(spec.describe() + " '" + name + "': " + initial.length
+                            + " initial slots for " + slots.length);
+                }
+                for (int i = 0; i < initial.length; i++) {
+                    typeOf(i).checkBits(initial[i]);
+                }
+                System.arraycopy(initial, 0, slots, 0, initial.length);
             }
-            for (int i = 0; i < initial.length; i++) {
-                typeOf(i).checkBits(initial[i]);
-            }
-            System.arraycopy(initial, 0, slots, 0, initial.length);
+        } catch (RuntimeException e) {
+            destroy(); // never created: gives back what it was charged
+            throw e;
         }
     }
 

@@ -20,6 +20,10 @@ final class DictObject extends GuardedObject implements RemoteDict {
     /** Each key's record number; kept only when the records are durable. */
     private final Map<Bytes, Long> recordOf = new HashMap<>();
     private long lastRecord;
+    /** What one entry costs in memory besides its key's and value's bytes (map entry, key wrapper, headers). */
+    static final long ENTRY_BYTES = 96;
+    /** The memory charged for the entries. Guarded by the mutex. */
+    private long entryBytes;
 
     DictObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -135,6 +139,8 @@ final class DictObject extends GuardedObject implements RemoteDict {
             entries.clear();
             recordOf.clear();
             records.clear();
+            release(entryBytes);
+            entryBytes = 0;
         });
     }
 
@@ -145,8 +151,20 @@ final class DictObject extends GuardedObject implements RemoteDict {
         }
         checkSizes(keys, values);
         lockedRun(() -> {
+            // charged whole before anything is stored: a batch over the memory budget is refused whole
+            Map<Bytes, byte[]> batch = new HashMap<>();
+            long growth = 0;
             for (int i = 0; i < keys.length; i++) {
-                store(new Bytes(keys[i]), values[i]);
+                Bytes k = new Bytes(keys[i]);
+                byte[] before = batch.containsKey(k) ? batch.get(k) : entries.get(k);
+                growth += before == null ? k.bytes().length + values[i].length + ENTRY_BYTES
+                        : values[i].length - before.length;
+                batch.put(k, values[i]);
+            }
+            recharge(growth);
+            entryBytes += growth;
+            for (int i = 0; i < keys.length; i++) {
+                put(new Bytes(keys[i]), values[i]);
             }
         });
     }
@@ -204,8 +222,25 @@ final class DictObject extends GuardedObject implements RemoteDict {
         });
     }
 
-    /** Stores {@code key -> value} in memory and in the records. Call with the mutex held. */
+    /** What storing {@code key -> value} adds to the memory held (negative: gives back). */
+    private long growth(Bytes key, byte[] value) {
+        byte[] old = entries.get(key);
+        return old == null ? key.bytes().length + value.length + ENTRY_BYTES : value.length - old.length;
+    }
+
+    /**
+     * Stores {@code key -> value} in memory and in the records, charging the memory budget first (refused over
+     * it, with nothing changed). Call with the mutex held.
+     */
     private byte[] store(Bytes key, byte[] value) {
+        long growth = growth(key, value);
+        recharge(growth);
+        entryBytes += growth;
+        return put(key, value);
+    }
+
+    /** Stores {@code key -> value}, charged already, in memory and in the records. Call with the mutex held. */
+    private byte[] put(Bytes key, byte[] value) {
         byte[] old = entries.put(key, value);
         if (records.durable()) {
             long n = recordOf.computeIfAbsent(key, k -> ++lastRecord);
@@ -217,6 +252,11 @@ final class DictObject extends GuardedObject implements RemoteDict {
     /** Removes {@code key} from memory and from the records. Call with the mutex held. */
     private byte[] drop(Bytes key) {
         byte[] old = entries.remove(key);
+        if (old != null) {
+            long freed = key.bytes().length + old.length + ENTRY_BYTES;
+            release(freed);
+            entryBytes -= freed;
+        }
         if (old != null && records.durable()) {
             records.remove(recordOf.remove(key));
         }
@@ -241,7 +281,11 @@ final class DictObject extends GuardedObject implements RemoteDict {
                 throw new IllegalArgumentException("dict '" + name + "': malformed record " + r.getKey());
             }
             Bytes key = new Bytes(Arrays.copyOfRange(bytes, 4, 4 + keyLength));
-            entries.put(key, Arrays.copyOfRange(bytes, 4 + keyLength, bytes.length));
+            byte[] value = Arrays.copyOfRange(bytes, 4 + keyLength, bytes.length);
+            long growth = growth(key, value);
+            recharge(growth);
+            entryBytes += growth;
+            entries.put(key, value);
             recordOf.put(key, r.getKey()); // restored before being attached: kept whatever the records
             lastRecord = Math.max(lastRecord, r.getKey());
         }

@@ -10,8 +10,8 @@ import java.util.Map;
  * {@link Records}. Thread-safe.
  *
  * <p>Contract of a durable implementation: a record written before {@link #awaitDurable()} returns on the same
- * thread survives a crash of the process ({@code kill -9}) or, with an interval fsync policy, of the machine
- * after at most that interval.
+ * thread survives a crash of the process ({@code kill -9}) or, with an interval fsync policy, is durable (against a
+ * crash of the machine too) within that interval plus the duration of one commit.
  */
 interface Durability extends AutoCloseable {
     /** An object as the catalog keeps it. */
@@ -49,7 +49,7 @@ interface Durability extends AutoCloseable {
         }
 
         @Override
-        public List<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+        public List<Map.Entry<Long, byte[]>> recordsOf(StoredObject object) {
             return List.of();
         }
 
@@ -98,8 +98,39 @@ interface Durability extends AutoCloseable {
     /** Every object in the catalog, conditions after all other objects (they name their lock). */
     List<StoredObject> catalog();
 
-    /** The records of one object in ascending key order. */
-    List<Map.Entry<Long, byte[]>> recordsOf(long objectId);
+    /**
+     * The records of one object in ascending key order, each checked against its checksum.
+     *
+     * @return null if the object's records cannot be read and {@link #skipObject} accepted to skip it
+     * @throws StoreDamage naming the object and the record, if one is damaged (and damaged records are not skipped)
+     */
+    List<Map.Entry<Long, byte[]>> recordsOf(StoredObject object);
+
+    /**
+     * At start-up, an object that cannot be restored: true if the operator asked to skip damaged records (the
+     * object is then listed, dropped from the catalog at {@link #started()}, and must not be restored); false if
+     * the start must stop.
+     */
+    default boolean skipObject(StoredObject object, String reason) {
+        return false;
+    }
+
+    /** At start-up, whether the object's records were repaired: its restored state must be written back whole. */
+    default boolean needsRewrite(long objectId) {
+        return false;
+    }
+
+    /**
+     * Every object was restored and the start is accepted: a repair or an accepted rollback is written back now
+     * (before it, nothing was).
+     */
+    default void started() {
+    }
+
+    /** What the start found and accepted (skipped records, an accepted rollback); empty for a clean start. */
+    default List<String> startNotes() {
+        return List.of();
+    }
 
     /**
      * Applies the records the calling thread wrote since its last flush, all together: a commit sees all of them

@@ -5,9 +5,10 @@ package io.jmanager.registry;
  *
  * @param intervalMillis 0 for {@code always}: a call that changed state answers only after its change is on disk,
  *                       sharing each sync with the calls that committed alongside it (group commit). Positive for
- *                       {@code interval=MS}: changes are committed and synced every {@code intervalMillis}; a call
- *                       answers at once, and a crash (of the registry or of the machine) loses the changes of at
- *                       most the last interval, whole changes only
+ *                       {@code interval=MS}: a commit and sync starts every {@code intervalMillis}; a call answers
+ *                       at once, and a crash (of the registry or of the machine) loses, whole changes only, those
+ *                       acknowledged in the last interval plus the duration of one commit (normally a few ms;
+ *                       longer only while the disk stalls)
  */
 public record FsyncPolicy(long intervalMillis) {
     public static final FsyncPolicy ALWAYS = new FsyncPolicy(0);
@@ -38,8 +39,8 @@ public record FsyncPolicy(long intervalMillis) {
             }
         }
         throw new IllegalArgumentException("invalid --fsync '" + text + "': use 'always' (the default: no"
-                + " acknowledged write is lost) or 'interval=MS' with MS from 1 to 60000 (faster; a crash loses at"
-                + " most the last MS milliseconds of writes)");
+                + " acknowledged write is lost) or 'interval=MS' with MS from 1 to 60000 (faster; a crash loses the"
+                + " writes of the last MS milliseconds plus one commit)");
     }
 
     public boolean always() {

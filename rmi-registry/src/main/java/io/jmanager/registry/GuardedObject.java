@@ -28,6 +28,10 @@ abstract class GuardedObject {
     private Durability durability = Durability.IN_MEMORY;
     /** The store version of this object's newest change; -1 for none since start. Guarded by the mutex. */
     private long lastWrite = -1;
+    /** What every object is charged to the memory budget for itself, whatever it holds. */
+    static final long OBJECT_BYTES = 512;
+    /** Bytes this object holds charged to the registry's memory budget. Guarded by the mutex. */
+    private long charged;
 
     GuardedObject(String name, ObjectSpec spec, RegistryContext limits) {
         this.name = name;
@@ -35,6 +39,7 @@ abstract class GuardedObject {
         this.limits = limits;
         this.mutex = new ReentrantLock();
         this.changed = mutex.newCondition();
+        charge(OBJECT_BYTES);
     }
 
     /** For objects that share another object's mutex and change signal (a condition shares its lock's). */
@@ -44,6 +49,47 @@ abstract class GuardedObject {
         this.limits = limits;
         this.mutex = sharedWith.mutex;
         this.changed = sharedWith.changed;
+        charge(OBJECT_BYTES);
+    }
+
+    /**
+     * Charges {@code bytes} of growth to the registry's memory budget before anything is changed; throws
+     * {@link RegistryLimitException} naming {@code --memory-budget} if they do not fit (nothing was charged).
+     * Call with the mutex held, or before the object is shared.
+     */
+    final void charge(long bytes) {
+        if (bytes > 0) {
+            limits.memory().charge(bytes, "storing " + bytes + " bytes in " + spec.type() + " '" + name + "'");
+            charged += bytes;
+        }
+    }
+
+    /** Gives back {@code bytes} this object no longer holds. Call with the mutex held. */
+    final void release(long bytes) {
+        long b = Math.min(bytes, charged);
+        if (b > 0) {
+            charged -= b;
+            limits.memory().release(b);
+        }
+    }
+
+    /** Charges a growth ({@code delta > 0}, refused if over budget) or gives back a shrink. Call before changing. */
+    final void recharge(long delta) {
+        if (delta > 0) {
+            charge(delta);
+        } else {
+            release(-delta);
+        }
+    }
+
+    /** Bytes this object holds charged to the memory budget (for tests and operators). */
+    final long charged() {
+        mutex.lock();
+        try {
+            return charged;
+        } finally {
+            mutex.unlock();
+        }
     }
 
     /**
@@ -126,6 +172,9 @@ abstract class GuardedObject {
     final void destroy() {
         mutex.lock();
         try {
+            if (!destroyed) {
+                release(charged); // what it held is garbage now
+            }
             destroyed = true;
             changed.signalAll();
         } finally {

@@ -16,6 +16,10 @@ import java.util.List;
  */
 final class ListObject extends GuardedObject implements RemoteList {
     private final ArrayList<byte[]> items = new ArrayList<>();
+    /** What one item costs in memory besides its bytes (its slot, its array's header). */
+    static final long ITEM_BYTES = 32;
+    /** The memory charged for the items. Guarded by the mutex. */
+    private long itemBytes;
 
     ListObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -35,7 +39,8 @@ final class ListObject extends GuardedObject implements RemoteList {
     public byte[] set(int index, byte[] value) {
         checkSize(value);
         return locked(() -> {
-            byte[] old = items.set(checkIndex(index), value);
+            grow(value.length - (long) items.get(checkIndex(index)).length);
+            byte[] old = items.set(index, value);
             records.put(index, value);
             return old;
         });
@@ -45,6 +50,7 @@ final class ListObject extends GuardedObject implements RemoteList {
     public void append(byte[] value) {
         checkSize(value);
         lockedRun(() -> {
+            grow(cost(value));
             items.add(value);
             records.put(items.size() - 1, value);
         });
@@ -54,7 +60,9 @@ final class ListObject extends GuardedObject implements RemoteList {
     public void insert(int index, byte[] value) {
         checkSize(value);
         lockedRun(() -> {
-            items.add(checkPosition(index), value);
+            checkPosition(index);
+            grow(cost(value));
+            items.add(index, value);
             changed(index, items.size() - 1);
         });
     }
@@ -64,6 +72,7 @@ final class ListObject extends GuardedObject implements RemoteList {
         checkSizes(values);
         lockedRun(() -> {
             int old = items.size();
+            grow(cost(values));
             items.addAll(Arrays.asList(values));
             changed(old, old);
         });
@@ -74,7 +83,9 @@ final class ListObject extends GuardedObject implements RemoteList {
         checkSizes(values);
         lockedRun(() -> {
             int old = items.size();
-            items.addAll(checkPosition(index), Arrays.asList(values));
+            checkPosition(index);
+            grow(cost(values));
+            items.addAll(index, Arrays.asList(values));
             changed(index, old);
         });
     }
@@ -87,6 +98,7 @@ final class ListObject extends GuardedObject implements RemoteList {
             }
             int i = index < 0 ? items.size() + index : index;
             byte[] removed = items.remove(checkIndex(i, index));
+            grow(-cost(removed));
             changed(i, items.size() + 1);
             return removed;
         });
@@ -97,7 +109,7 @@ final class ListObject extends GuardedObject implements RemoteList {
         return locked(() -> {
             int i = find(value, 0, items.size());
             if (i >= 0) {
-                items.remove(i);
+                grow(-cost(items.remove(i)));
                 changed(i, items.size() + 1);
             }
             return i >= 0;
@@ -111,6 +123,7 @@ final class ListObject extends GuardedObject implements RemoteList {
             int old = items.size();
             int removed = Bytes.removeMatching(items, values, retain);
             if (removed > 0) {
+                grow(cost(items.toArray(new byte[0][])) - itemBytes);
                 changed(0, old);
             }
             return removed;
@@ -127,6 +140,7 @@ final class ListObject extends GuardedObject implements RemoteList {
         lockedRun(() -> {
             items.clear();
             records.clear();
+            grow(-itemBytes);
         });
     }
 
@@ -150,6 +164,7 @@ final class ListObject extends GuardedObject implements RemoteList {
             checkRange(from, to);
             int old = items.size();
             List<byte[]> range = items.subList(from, to);
+            grow(cost(values) - cost(range.toArray(new byte[0][])));
             range.clear();
             range.addAll(Arrays.asList(values));
             changed(from, old);
@@ -189,6 +204,27 @@ final class ListObject extends GuardedObject implements RemoteList {
             items.addAll(sorted);
             changed(0, items.size());
         });
+    }
+
+    private static long cost(byte[] value) {
+        return value.length + ITEM_BYTES;
+    }
+
+    private static long cost(byte[][] values) {
+        long total = 0;
+        for (byte[] v : values) {
+            total += cost(v);
+        }
+        return total;
+    }
+
+    /**
+     * Charges the memory budget for a growth before the change (refused over it, nothing changed), or gives
+     * back a shrink. Call with the mutex held.
+     */
+    private void grow(long delta) {
+        recharge(delta);
+        itemBytes += delta;
     }
 
     private int find(byte[] value, int from, int to) {
@@ -250,6 +286,7 @@ final class ListObject extends GuardedObject implements RemoteList {
                 throw new IllegalArgumentException("list '" + name + "': record " + r.getKey() + " where "
                         + items.size() + " was expected");
             }
+            grow(cost(r.getValue()));
             items.add(r.getValue());
         }
     }

@@ -34,9 +34,10 @@ final class ManagerService implements RemoteManager {
     private final Registry rmiRegistry;
     private final long epoch;
     private final long defaultLeaseMillis;
+    private long maxLeaseMillis = Long.MAX_VALUE;
     private final int maxObjects;
     private final Durability durability;
-    private final StateTransfers transfers = new StateTransfers();
+    private final StateTransfers transfers;
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -60,12 +61,19 @@ final class ManagerService implements RemoteManager {
     ManagerService(RegistryContext context, Exporter exporter, Registry rmiRegistry, long epoch,
                    long defaultLeaseMillis, int maxObjects, Durability durability) {
         this.durability = durability;
+        this.transfers = new StateTransfers(context.memory());
         this.maxObjects = maxObjects;
         this.context = context;
         this.exporter = exporter;
         this.rmiRegistry = rmiRegistry;
         this.epoch = epoch;
         this.defaultLeaseMillis = defaultLeaseMillis;
+    }
+
+    /** Caps the leases that {@link #openSession} grants ({@code --max-lease}). Call before the service is shared. */
+    ManagerService withMaxLease(long millis) {
+        this.maxLeaseMillis = millis;
+        return this;
     }
 
     /** Releases what an ended session held in every object. */
@@ -78,7 +86,8 @@ final class ManagerService implements RemoteManager {
 
     @Override
     public SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) {
-        long lease = requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis;
+        // a longer request gets the maximum; the grant says which lease the worker must renew within
+        long lease = Math.min(requestedLeaseMillis > 0 ? requestedLeaseMillis : defaultLeaseMillis, maxLeaseMillis);
         SessionTable.Session s = context.sessions().open(clientHost, clientPid,
                 GuardedObject.millisToNanos(lease));
         return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get(),
@@ -162,6 +171,7 @@ final class ManagerService implements RemoteManager {
         } catch (RemoteException e) {
             objects.remove(name);
             exporter.unexport((Remote) object);
+            object.destroy(); // gives back its memory
             throw e;
         }
         return entry;
@@ -183,17 +193,47 @@ final class ManagerService implements RemoteManager {
                     // destroying a lock destroys its conditions, so a condition's lock is always restored before it
                     Entry lockEntry = objects.get(stored.spec().linkedName());
                     if (lockEntry == null || !(lockEntry.object() instanceof LockObject l)) {
+                        String reason = "it names lock '" + stored.spec().linkedName() + "', which the data"
+                                + " directory does not hold as a lock";
+                        if (durability.skipObject(stored, reason)) {
+                            continue;
+                        }
                         throw new IllegalArgumentException("condition '" + stored.name() + "' names lock '"
                                 + stored.spec().linkedName() + "', which the data directory does not hold as a lock");
                     }
                     lock = l;
                 }
-                List<Map.Entry<Long, byte[]>> stateRecords = durability.recordsOf(stored.id());
-                GuardedObject object = rebuild(stored.name(), stored.spec(), lock, stateRecords, "", "");
+                List<Map.Entry<Long, byte[]>> stateRecords = durability.recordsOf(stored);
+                if (stateRecords == null) {
+                    continue; // unreadable, and skipped (listed by the durability)
+                }
+                GuardedObject object;
+                try {
+                    object = rebuild(stored.name(), stored.spec(), lock, stateRecords, "", "");
+                } catch (IllegalArgumentException e) {
+                    if (durability.skipObject(stored, "it cannot be rebuilt from its remaining records ("
+                            + e.getMessage() + ")")) {
+                        continue;
+                    }
+                    throw e;
+                }
                 records += stateRecords.size();
-                object.attach(durability.records(stored.id()), durability);
+                Records sink = durability.records(stored.id());
+                object.attach(sink, durability);
+                if (durability.needsRewrite(stored.id())) {
+                    // some records were skipped: the state rebuilt without them replaces them all
+                    sink.clear();
+                    object.mutex.lock();
+                    try {
+                        object.writeState(sink);
+                        durability.flush();
+                    } finally {
+                        object.mutex.unlock();
+                    }
+                }
                 share(stored.name(), stored.id(), stored.spec(), object);
             }
+            durability.started();
             return new long[] {objects.size(), records};
         }
     }
@@ -207,9 +247,13 @@ final class ManagerService implements RemoteManager {
         GuardedObject object = ObjectFactory.create(name, spec, context, lock);
         try {
             object.restore(stateRecords);
+        } catch (io.jmanager.RegistryLimitException e) {
+            object.destroy(); // gives back what it was charged
+            throw new io.jmanager.RegistryLimitException(spec.describe() + " '" + name + "'" + source + ": "
+                    + e.getMessage() + consequence);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": " + e.getMessage()
-                    + consequence, e);
+            throw new IllegalArgumentException(spec.describe() + " '" + name + "'" + source + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + consequence, e);
         }
         return object;
     }
@@ -292,6 +336,11 @@ final class ManagerService implements RemoteManager {
     }
 
     @Override
+    public long[] memory() {
+        return new long[] {context.memory().used(), context.memory().limit()};
+    }
+
+    @Override
     public io.jmanager.wire.LockInfo[] locks() {
         List<io.jmanager.wire.LockInfo> out = new ArrayList<>();
         for (Entry e : objects.values()) {
@@ -322,36 +371,6 @@ final class ManagerService implements RemoteManager {
         return context.sessions().kill(sessionId);
     }
 
-    /**
-     * Binds again any name that is missing from (or changed in) the RMI registry: a caller on the registry's host
-     * that holds the key can {@code unbind} names (the JDK allows local callers; {@code bind} and {@code rebind}
-     * are refused to every remote caller by the registry's filter). Runs periodically; cheap, all in-process.
-     */
-    void reassertBindings(Remote root) {
-        synchronized (tableLock) {
-            try {
-                rebindIfChanged(RemoteManager.BINDING, root);
-                for (Map.Entry<String, Entry> e : objects.entrySet()) {
-                    rebindIfChanged(e.getKey(), e.getValue().stub());
-                }
-            } catch (RemoteException e) {
-                // in-process calls on the registry do not fail; if one did, the next round retries
-            }
-        }
-    }
-
-    private void rebindIfChanged(String name, Remote stub) throws RemoteException {
-        Remote bound;
-        try {
-            bound = rmiRegistry.lookup(name);
-        } catch (NotBoundException e) {
-            bound = null;
-        }
-        if (bound != stub) {
-            rmiRegistry.rebind(name, stub);
-        }
-    }
-
     /** Unexports every object (registry shutdown). */
     void unexportAll() {
         for (Entry e : objects.values()) {
@@ -372,10 +391,25 @@ final class ManagerService implements RemoteManager {
     @Override
     public long[] beginExport(long sessionId) {
         context.sessions().check(sessionId);
-        List<StateArchive.ArchivedObject> snapshot = new ArrayList<>();
-        long records = 0;
         List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
         entries.sort(ARCHIVE_ORDER);
+        // the snapshot holds about what the objects hold: charged before it is taken
+        long charge = 0;
+        for (Map.Entry<String, Entry> e : entries) {
+            charge += e.getValue().object().charged();
+        }
+        transfers.chargeExport(charge);
+        try {
+            return beginExport(sessionId, entries, charge);
+        } catch (RuntimeException | Error e) {
+            transfers.releaseExport(charge);
+            throw e;
+        }
+    }
+
+    private long[] beginExport(long sessionId, List<Map.Entry<String, Entry>> entries, long charge) {
+        List<StateArchive.ArchivedObject> snapshot = new ArrayList<>();
+        long records = 0;
         for (Map.Entry<String, Entry> e : entries) {
             List<Map.Entry<Long, byte[]>> list = new ArrayList<>();
             GuardedObject object = e.getValue().object();
@@ -389,7 +423,7 @@ final class ManagerService implements RemoteManager {
             snapshot.add(new StateArchive.ArchivedObject(e.getKey(), e.getValue().spec(), list));
             records += list.size();
         }
-        return new long[] {transfers.beginExport(sessionId, snapshot), snapshot.size(), records};
+        return new long[] {transfers.beginExport(sessionId, snapshot, charge), snapshot.size(), records};
     }
 
     /** Conditions after every other object (they name their lock), then by name. */
@@ -432,23 +466,13 @@ final class ManagerService implements RemoteManager {
             }
             // build and check every object before sharing any: a bad file imports nothing
             Map<String, GuardedObject> built = new java.util.LinkedHashMap<>();
+            try {
+                buildImport(archived, built);
+            } catch (RuntimeException e) {
+                built.values().forEach(GuardedObject::destroy); // gives back the memory they were charged
+                throw e;
+            }
             for (StateArchive.ArchivedObject a : archived) {
-                ObjectFactory.checkName(a.name());
-                if (built.containsKey(a.name())) {
-                    throw new IllegalArgumentException("the export file holds '" + a.name() + "' twice; nothing"
-                            + " was imported");
-                }
-                LockObject lock = null;
-                if (a.spec().type() == ObjectType.CONDITION) {
-                    if (!(built.get(a.spec().linkedName()) instanceof LockObject l)) {
-                        throw new IllegalArgumentException("condition '" + a.name() + "' of the export file names"
-                                + " lock '" + a.spec().linkedName() + "', which the file does not hold before it;"
-                                + " nothing was imported");
-                    }
-                    lock = l;
-                }
-                built.put(a.name(), rebuild(a.name(), a.spec(), lock, a.records(), " of the export file",
-                        "; nothing was imported"));
                 records += a.records().size();
             }
             int i = 0;
@@ -467,6 +491,28 @@ final class ManagerService implements RemoteManager {
         }
         durability.awaitDurable();
         return new long[] {archived.size(), records};
+    }
+
+    /** Builds and checks every object of an import file into {@code built}, in the file's order. */
+    private void buildImport(List<StateArchive.ArchivedObject> archived, Map<String, GuardedObject> built) {
+        for (StateArchive.ArchivedObject a : archived) {
+            ObjectFactory.checkName(a.name());
+            if (built.containsKey(a.name())) {
+                throw new IllegalArgumentException("the export file holds '" + a.name() + "' twice; nothing"
+                        + " was imported");
+            }
+            LockObject lock = null;
+            if (a.spec().type() == ObjectType.CONDITION) {
+                if (!(built.get(a.spec().linkedName()) instanceof LockObject l)) {
+                    throw new IllegalArgumentException("condition '" + a.name() + "' of the export file names"
+                            + " lock '" + a.spec().linkedName() + "', which the file does not hold before it;"
+                            + " nothing was imported");
+                }
+                lock = l;
+            }
+            built.put(a.name(), rebuild(a.name(), a.spec(), lock, a.records(), " of the export file",
+                    "; nothing was imported"));
+        }
     }
 
     private void checkEmptyForImport() {

@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.security.SecureRandom;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +56,14 @@ import org.h2.mvstore.type.LongDataType;
  *
  * <p>MVStore appends each commit as a chunk with a checksum; after a crash it opens at the newest complete chunk,
  * so a torn write loses only what no call was told was durable.
+ *
+ * <p><b>Damage.</b> MVStore checks its chunks' headers and footers, not the bytes of its pages: every value this
+ * class stores therefore carries a CRC32C over where it belongs and what it holds ({@link Checksums}), checked
+ * whenever it is read (start-up, checkpoint). And the newest version a commit made durable is also written to
+ * {@value CommitWitness#FILE} ({@link CommitWitness}) before any writer is answered, so that a store that comes
+ * back older (a lost tail, which MVStore silently opens at an older chunk) is told apart from a store that holds
+ * every acknowledged change. A damaged or rolled-back directory is refused with a message naming the file, the
+ * object and the record, unless the operator asked for {@link RecoveryOptions}.
  */
 final class MvStoreDurability implements Durability {
     static final String STORE_FILE = "registry.mv.db";
@@ -65,18 +76,51 @@ final class MvStoreDurability implements Durability {
     private static final String LOG = "jmanager.log";
     private static final long CHECKPOINT_MILLIS = 200;
     private static final String FORMAT = "jmanager-data";
-    private static final String FORMAT_VERSION = "1";
+    /** 2: every value carries its CRC32C and {@value CommitWitness#FILE} records the newest acknowledged commit. */
+    static final String FORMAT_VERSION = "2";
+    /** The end of every refusal for damage: what the operator can do. */
+    static final String WHAT_TO_DO = "Keep a copy of the directory, then either restore an export (worker.jar"
+            + " import) into a new --data-dir, or start with --skip-damaged-records to run on a repaired copy"
+            + " without the damaged records (each is listed)";
+    static final String UNCHANGED = "The registry did not start and did not modify the directory. ";
 
     private final Path dir;
+    private final Path file;
     private final FsyncPolicy fsync;
-    private final MVStore store;
-    private final MVMap<String, String> meta;
-    private final MVMap<String, byte[]> catalog;
+    private final RecoveryOptions options;
+    /** Replaced once, at {@link #started()}, when a repair or an accepted rollback writes a new file. */
+    private volatile MVStore store;
+    private final long directoryId;
+    /** Set when the store came back older or damaged and was accepted: {@link #started()} writes a new file. */
+    private boolean rewriteFile;
+    /** The newest acknowledged version, outside the store; replaced when a rollback is accepted. */
+    private volatile CommitWitness witness;
+    /** Serializes the witness's writes (the group's leaders write it outside {@link #storeOps}). */
+    private final Object witnessLock = new Object();
+    /** The newest version whose store sync is done, its witness perhaps still being written; under monitor. */
+    private long storeSynced = -1;
+    /** Set when the witness must be written anew at {@link #started()} (an accepted rollback, a missing witness). */
+    private volatile boolean resetWitness;
+    /** What the start found and accepted (skipped records, an accepted rollback), for the start-up message. */
+    private final List<String> notes = new ArrayList<>();
+    /** The catalog as read and checked at start-up. */
+    private final List<StoredObject> storedCatalog = new ArrayList<>();
+    /** Objects whose damaged records were skipped: their state is written back whole at {@link #started()}. */
+    private final Set<Long> rewrite = ConcurrentHashMap.newKeySet();
+    /** Catalog names dropped by a repair (damaged entries, objects that could not be rebuilt). */
+    private final Set<String> droppedNames = new TreeSet<>();
+    private boolean repairedNextId;
+    private boolean skippedLog;
+    private long nextObjectId;
+    /** True until {@link #started()}: a checkpoint then may skip damaged log entries (with the option). */
+    private volatile boolean opening = true;
+    private volatile MVMap<String, String> meta;
+    private volatile MVMap<String, byte[]> catalog;
     private final ThreadLocal<long[]> written = ThreadLocal.withInitial(() -> new long[1]);
     /** The record changes of the calling thread's current mutation, applied together by {@link #flush()}. */
     private final ThreadLocal<RecordLog.Batch> pending = ThreadLocal.withInitial(RecordLog.Batch::new);
     /** Mutations not yet applied to the object maps, in order: what each commit writes. */
-    private final MVMap<Long, byte[]> log;
+    private volatile MVMap<Long, byte[]> log;
     private final AtomicLong logTail;
     /** Held while the log is applied to the object maps, and while an object's map is dropped. */
     private final Object checkpointLock = new Object();
@@ -97,36 +141,46 @@ final class MvStoreDurability implements Durability {
     private volatile Thread gatherer;
     private volatile String failure;
     private final ScheduledExecutorService syncer;
+    /** The interval policy's commits, on a thread of their own: never behind a checkpoint or a compaction. */
+    private final ScheduledExecutorService intervalCommitter;
     /** Makes every commit and its sync one step, so that no commit starts before the previous one is on disk. */
     private final Object storeOps = new Object();
 
-    private MvStoreDurability(Path dir, FsyncPolicy fsync, MVStore store) {
+    private MvStoreDurability(Path dir, FsyncPolicy fsync, RecoveryOptions options, MVStore store, long directoryId,
+                              CommitWitness witness) {
         this.dir = dir;
+        this.file = dir.resolve(STORE_FILE);
         this.fsync = fsync;
+        this.options = options;
         this.store = store;
+        this.directoryId = directoryId;
+        this.witness = witness;
         // Freed space may be reused at once: every commit is synced before the next one starts (storeOps), so
         // the last durable version is never overwritten, and every read of the store happens under the shared
         // lock that a commit takes exclusively, so no reader meets a dropped chunk. The default 45 s retention
         // let the file grow to several times its live data under a steady stream of commits
         store.setRetentionTime(0);
-        this.meta = store.openMap(META);
-        this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
-                .valueType(ByteArrayDataType.INSTANCE));
-        this.log = store.openMap(LOG, new MVMap.Builder<Long, byte[]>()
-                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        openMaps();
         Long last = log.lastKey();
         this.logTail = new AtomicLong(last == null ? 0 : last);
-        for (byte[] entry : catalog.values()) {
-            liveIds.add(ByteBuffer.wrap(entry).getLong());
-        }
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jmanager-store");
             t.setDaemon(true);
             return t;
         });
         if (!fsync.always()) {
-            syncer.scheduleWithFixedDelay(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
+            // at a fixed rate, not with a fixed delay: a commit starts every interval (or right after the previous
+            // one, if that took longer), so a change waits at most one interval plus one commit to be durable;
+            // and on its own thread, so that no checkpoint or compaction on the other one delays it
+            intervalCommitter = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jmanager-interval-commit");
+                t.setDaemon(true);
+                return t;
+            });
+            intervalCommitter.scheduleAtFixedRate(this::periodicSync, fsync.intervalMillis(), fsync.intervalMillis(),
                     TimeUnit.MILLISECONDS);
+        } else {
+            intervalCommitter = null;
         }
         syncer.scheduleWithFixedDelay(this::compact, COMPACT_PERIOD_SECONDS, COMPACT_PERIOD_SECONDS,
                 TimeUnit.SECONDS);
@@ -134,18 +188,110 @@ final class MvStoreDurability implements Durability {
                 TimeUnit.MILLISECONDS);
     }
 
+    private void openMaps() {
+        this.meta = store.openMap(META);
+        this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
+                .valueType(ByteArrayDataType.INSTANCE));
+        this.log = store.openMap(LOG, longKeys());
+    }
+
+    private static MVMap.Builder<Long, byte[]> longKeys() {
+        return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
+    }
+
     /**
-     * Opens (or creates) the data directory {@code dir}.
-     *
-     * @throws DataDirectoryException if it is not a directory, holds files that are not jmanager's, is corrupted,
-     *                                was written by a newer format, or is in use by another running registry; the
-     *                                directory is not modified in any of these cases
+     * Writes what this store holds now (in memory: the restored, checked and repaired state) into a new file and
+     * puts it in place of the old one, which is never written to: its damaged or lost parts cannot come back at a
+     * later start, and MVStore's recovery of the old file is not repeated. Runs at {@link #started()}, before
+     * anything else may use the store.
      */
+    private void rewriteStoreFile() throws IOException {
+        Path fresh = dir.resolve(STORE_FILE + ".repaired");
+        Files.deleteIfExists(fresh);
+        MVStore out = new MVStore.Builder().fileName(fresh.toString()).autoCommitDisabled().autoCommitBufferSize(0)
+                .open();
+        try {
+            for (String name : store.getMapNames()) {
+                if (name.equals(META)) {
+                    out.<String, String>openMap(META).putAll(meta);
+                } else if (name.equals(CATALOG)) {
+                    out.openMap(CATALOG, new MVMap.Builder<String, byte[]>().valueType(ByteArrayDataType.INSTANCE))
+                            .putAll(catalog);
+                } else if (name.equals(LOG) || name.startsWith("o.")) {
+                    MVMap<Long, byte[]> from = name.equals(LOG) ? log : objectMap(parseId(name));
+                    if (!from.isEmpty()) {
+                        out.openMap(name, longKeys()).putAll(from);
+                    }
+                }
+            }
+            out.commit();
+            out.sync();
+        } finally {
+            out.close();
+        }
+        store.closeImmediately();
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CommitWitness.syncDirectory(dir);
+        store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0).open();
+        store.setRetentionTime(0);
+        openMaps();
+        // the new file counts versions from its own start: no earlier version may count as durable in it
+        synchronized (monitor) {
+            durableVersion = store.getCurrentVersion() - 1;
+        }
+        written.get()[0] = 0;
+    }
+
+    /** Opens (or creates) {@code dir} with no {@link RecoveryOptions}. */
     static MvStoreDurability open(Path dir, FsyncPolicy fsync) throws DataDirectoryException {
+        return open(dir, fsync, RecoveryOptions.NONE);
+    }
+
+    /**
+     * Opens (or creates) the data directory {@code dir}, checks every value it holds against its checksum and the
+     * store's version against {@value CommitWitness#FILE}, and applies the log to the object maps (in memory: the
+     * first commit stores it). Nothing is written before {@link #started()} unless the directory is new.
+     *
+     * @throws DataDirectoryException if it is not a directory, holds files that are not jmanager's, is damaged,
+     *                                older than the state it acknowledged, of another format, or in use by another
+     *                                running registry; the directory is not modified in any of these cases
+     */
+    static MvStoreDurability open(Path dir, FsyncPolicy fsync, RecoveryOptions options)
+            throws DataDirectoryException {
         Path file = dir.resolve(STORE_FILE);
-        // an empty file is what a crash during the very first start can leave: nothing was ever stored in it
-        boolean fresh = !Files.exists(file) || file.toFile().length() == 0;
+        List<String> notes = new ArrayList<>();
+        CommitWitness.State witness = Files.isDirectory(dir) ? readWitness(dir, options, notes) : null;
+        long size = Files.exists(file) ? file.toFile().length() : -1;
+        // an empty or missing store is new only where nothing was ever acknowledged: a crash during the very first
+        // start can leave an empty file; a directory whose witness counts commits has lost its state
+        boolean fresh = size <= 0;
+        if (fresh && witness != null && witness.version() >= 0) {
+            String what = size < 0 ? "is missing" : "is empty (0 bytes)";
+            if (!options.acceptRollback()) {
+                throw new DataDirectoryException("data file " + file + " " + what + ", but " + CommitWitness.FILE
+                        + " says this directory acknowledged " + (witness.version() + 1) + " commits: its state was"
+                        + " lost (a deleted or truncated file, an incomplete copy). " + UNCHANGED + "Restore an"
+                        + " export (worker.jar import) into a new --data-dir, or start with --accept-rollback to"
+                        + " start here as an empty registry");
+            }
+            notes.add("data file " + file + " " + what + " although " + (witness.version() + 1) + " commits were"
+                    + " acknowledged: started as an empty registry (--accept-rollback)");
+        }
         checkDirectory(dir, fresh);
+        long directoryId;
+        CommitWitness witnessFile = null;
+        if (fresh) {
+            directoryId = witness != null ? witness.directoryId() : newDirectoryId();
+            try {
+                // before the store exists: a store without a witness is then always damage, never a first start
+                witnessFile = CommitWitness.create(dir, directoryId, -1);
+            } catch (IOException e) {
+                throw new DataDirectoryException("cannot write " + dir.resolve(CommitWitness.FILE) + ": " + e, e);
+            }
+        } else {
+            directoryId = 0; // read from the store below
+        }
         MVStore store;
         try {
             // no auto-commit: its background writer hands every commit to two executor threads (measured: 630 µs
@@ -154,33 +300,202 @@ final class MvStoreDurability implements Durability {
             store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0)
                     .open();
         } catch (MVStoreException e) {
+            closeQuietly(witnessFile);
             throw translateOpenFailure(dir, file, e);
-        } catch (IllegalStateException | IllegalArgumentException e) {
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            // the engine's own assertions (with -ea), a length it trusted, a cycle it followed: all damage here
+            closeQuietly(witnessFile);
             throw corrupted(file, e);
         }
         try {
+            boolean resetWitness = false;
+            boolean rewrite = false;
             if (!fresh) {
                 checkFormat(store, file);
+                long storeVersion = store.getCurrentVersion() - 1;
+                String id = Checksums.openMeta("directoryId", store.<String, String>openMap(META).get("directoryId"));
+                if (id == null && !options.acceptRollback()) {
+                    throw new StoreDamage("data file " + file + " is damaged: its directory id (in the meta map)"
+                            + " fails its checksum, so nothing tells whether it belongs with " + CommitWitness.FILE
+                            + ". " + UNCHANGED + WHAT_TO_DO.replace("--skip-damaged-records to run on a repaired"
+                            + " copy without the damaged records (each is listed)", "--accept-rollback to use it"
+                            + " as it is"));
+                }
+                directoryId = id == null ? newDirectoryId() : Long.parseUnsignedLong(id, 16);
+                if (id == null) {
+                    notes.add("the directory id of " + file + " was damaged: a new one was given (--accept-rollback)");
+                    resetWitness = true;
+                    rewrite = true;
+                } else if (witness == null) {
+                    if (!options.acceptRollback()) {
+                        throw new DataDirectoryException("data directory " + dir + " has no " + CommitWitness.FILE
+                                + " (the record of its newest acknowledged commit) beside its " + STORE_FILE
+                                + ", so nothing tells whether the store holds every acknowledged change (the file"
+                                + " was deleted, or the store copied without it). " + UNCHANGED + "If you know the"
+                                + " store is complete, start with --accept-rollback to use it as it is (a new "
+                                + CommitWitness.FILE + " is written); otherwise restore an export (worker.jar"
+                                + " import) into a new --data-dir");
+                    }
+                    notes.add(CommitWitness.FILE + " was missing or damaged: started on the store as it is, at"
+                            + " version " + storeVersion + " (--accept-rollback)");
+                    resetWitness = true;
+                } else if (witness.directoryId() != directoryId) {
+                    throw new DataDirectoryException("data file " + file + " belongs to another data directory"
+                            + " (id " + id + ") than this directory's " + CommitWitness.FILE + " (id "
+                            + Long.toHexString(witness.directoryId()) + "): a store file copied in from elsewhere. "
+                            + UNCHANGED + "Copy the other directory whole (both files), or put this directory's own "
+                            + STORE_FILE + " back; to use this store here as it is, move " + CommitWitness.FILE
+                            + " away and start with --accept-rollback");
+                } else if (storeVersion < witness.version()) {
+                    long behind = witness.version() - storeVersion;
+                    if (!options.acceptRollback()) {
+                        throw new DataDirectoryException("data file " + file + " is " + behind + " commit(s) older"
+                                + " than the last state this directory acknowledged (store version " + storeVersion
+                                + ", acknowledged " + witness.version() + " in " + CommitWitness.FILE + "): its"
+                                + " newest part was lost (a truncated or damaged tail, an old copy), and with it"
+                                + " changes workers were told are durable. " + UNCHANGED + "Restore an export"
+                                + " (worker.jar import) into a new --data-dir, or start with --accept-rollback to"
+                                + " run on the older state");
+                    }
+                    notes.add("data file " + file + " is " + behind + " commit(s) older than the last acknowledged"
+                            + " state (version " + storeVersion + " of " + witness.version() + "): started on the"
+                            + " older state, the changes of those commits are lost; the state is written to a new "
+                            + STORE_FILE + " (--accept-rollback)");
+                    resetWitness = true;
+                    rewrite = true;
+                }
+                if (!resetWitness) {
+                    try {
+                        witnessFile = CommitWitness.open(dir, directoryId, witness.version());
+                    } catch (IOException e) {
+                        throw new DataDirectoryException("cannot open " + dir.resolve(CommitWitness.FILE) + " for"
+                                + " writing: " + e, e);
+                    }
+                }
             }
-            MvStoreDurability durability = new MvStoreDurability(dir, fsync, store);
+            MvStoreDurability durability = new MvStoreDurability(dir, fsync, options, store, directoryId,
+                    witnessFile);
+            durability.notes.addAll(notes);
+            durability.resetWitness = resetWitness;
+            durability.rewriteFile = rewrite;
+            if (!fresh && durability.meta.get("directoryId") != null
+                    && Checksums.openMeta("directoryId", durability.meta.get("directoryId")) == null) {
+                durability.meta.put("directoryId", Checksums.sealMeta("directoryId", Long.toHexString(directoryId)));
+            }
             if (fresh) {
                 durability.meta.put("format", FORMAT);
                 durability.meta.put("formatVersion", FORMAT_VERSION);
-                durability.meta.put("created", Instant.now().toString());
-                durability.meta.put("nextObjectId", "1");
-                store.commit();
-                store.sync();
+                durability.meta.put("created", Checksums.sealMeta("created", Instant.now().toString()));
+                durability.meta.put("directoryId", Checksums.sealMeta("directoryId", Long.toHexString(directoryId)));
+                durability.meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", "1"));
+                durability.commitAndSync();
             }
+            durability.loadCatalog();
             durability.checkpoint(); // the log's changes into the object maps, before they are read
-            durability.writeOwner();
             return durability;
         } catch (DataDirectoryException e) {
             store.closeImmediately();
+            closeQuietly(witnessFile);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (StoreDamage e) {
             store.closeImmediately();
+            closeQuietly(witnessFile);
+            throw new DataDirectoryException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            store.closeImmediately();
+            closeQuietly(witnessFile);
             throw corrupted(file, e);
         }
+    }
+
+    private static CommitWitness.State readWitness(Path dir, RecoveryOptions options, List<String> notes)
+            throws DataDirectoryException {
+        try {
+            return CommitWitness.read(dir);
+        } catch (DataDirectoryException e) {
+            if (!options.acceptRollback()) {
+                throw e;
+            }
+            return null; // treated as missing: the store is taken as it is and a new witness written
+        }
+    }
+
+    private static void closeQuietly(CommitWitness w) {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private static long newDirectoryId() {
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    /**
+     * Reads and checks the catalog and the next object id. A damaged entry stops the start, or (skipping) is
+     * dropped and listed.
+     */
+    private void loadCatalog() {
+        String next = Checksums.openMeta("nextObjectId", meta.get("nextObjectId"));
+        long maxId = 0;
+        for (Map.Entry<String, byte[]> e : catalog.entrySet()) {
+            byte[] entry = Checksums.openCatalog(e.getKey(), e.getValue());
+            if (entry == null || entry.length < 8) {
+                String what = "the catalog entry of '" + e.getKey() + "'";
+                if (!options.skipDamagedRecords()) {
+                    throw new StoreDamage("data file " + file + " is damaged: " + what + " fails its checksum. "
+                            + UNCHANGED + WHAT_TO_DO);
+                }
+                notes.add("skipped " + what + ": it fails its checksum; object '" + e.getKey() + "' is gone");
+                droppedNames.add(e.getKey());
+                continue;
+            }
+            long id = ByteBuffer.wrap(entry).getLong();
+            ObjectSpec spec;
+            try {
+                spec = ObjectSpec.fromBytes(Arrays.copyOfRange(entry, 8, entry.length));
+            } catch (RuntimeException bad) {
+                // the checksum matched: written so by a registry, not damaged on disk
+                throw new StoreDamage("data file " + file + " holds a catalog entry for '" + e.getKey() + "' this"
+                        + " registry cannot read (" + bad.getMessage() + "). " + UNCHANGED + "Run the registry"
+                        + " version that wrote it", bad);
+            }
+            maxId = Math.max(maxId, id);
+            liveIds.add(id);
+            storedCatalog.add(new StoredObject(e.getKey(), id, spec));
+        }
+        for (String name : store.getMapNames()) {
+            if (name.startsWith("o.")) {
+                try {
+                    maxId = Math.max(maxId, Long.parseLong(name.substring(2)));
+                } catch (NumberFormatException ignored) {
+                    // not an object map
+                }
+            }
+        }
+        long parsed = -1;
+        try {
+            parsed = next == null ? -1 : Long.parseLong(next);
+        } catch (NumberFormatException ignored) {
+            // handled below
+        }
+        if (parsed <= maxId) {
+            if (!options.skipDamagedRecords()) {
+                throw new StoreDamage("data file " + file + " is damaged: its next object id ("
+                        + (next == null ? "fails its checksum" : next + ", not above the largest id " + maxId)
+                        + "). " + UNCHANGED + WHAT_TO_DO);
+            }
+            notes.add("repaired the next object id (" + (next == null ? "it failed its checksum" : next) + "): now "
+                    + (maxId + 1));
+            parsed = maxId + 1;
+            repairedNextId = true;
+        }
+        nextObjectId = parsed;
+        storedCatalog.sort(Comparator.comparing((StoredObject o) -> o.spec().type() == ObjectType.CONDITION)
+                .thenComparing(StoredObject::name));
     }
 
     private static void checkDirectory(Path dir, boolean fresh) throws DataDirectoryException {
@@ -234,10 +549,18 @@ final class MvStoreDurability implements Durability {
             throw new DataDirectoryException(file + " is not a jmanager data directory (format marker '"
                     + meta.get("format") + "'). Nothing was changed; give --data-dir an empty or new directory");
         }
-        if (!FORMAT_VERSION.equals(meta.get("formatVersion"))) {
-            throw new DataDirectoryException(file + " was written in jmanager data format "
-                    + meta.get("formatVersion") + "; this registry reads format " + FORMAT_VERSION + ". Nothing was"
-                    + " changed; run the registry version that wrote it, or export and import the state");
+        String version = meta.get("formatVersion");
+        if ("1".equals(version)) {
+            throw new DataDirectoryException(file + " was written in jmanager data format 1, which has no record"
+                    + " checksums and no " + CommitWitness.FILE + "; this registry reads format " + FORMAT_VERSION
+                    + ". Nothing was changed. To move its state: start the registry version that wrote it on this"
+                    + " directory, run worker.jar export -u URL state.jms, stop it, start this registry on a new"
+                    + " --data-dir and run worker.jar import -u URL state.jms");
+        }
+        if (!FORMAT_VERSION.equals(version)) {
+            throw new DataDirectoryException(file + " was written in jmanager data format " + version + "; this"
+                    + " registry reads format " + FORMAT_VERSION + ". Nothing was changed; run the registry version"
+                    + " that wrote it, or export and import the state");
         }
     }
 
@@ -255,10 +578,41 @@ final class MvStoreDurability implements Durability {
         return corrupted(file, e);
     }
 
-    private static DataDirectoryException corrupted(Path file, Exception e) {
-        return new DataDirectoryException("data file " + file + " is corrupted or unreadable (" + e.getMessage()
-                + "). The registry did not start and did not modify it. Keep a copy, then restore a backup"
+    private static DataDirectoryException corrupted(Path file, Throwable e) {
+        return new DataDirectoryException("data file " + file + " is corrupted or unreadable (" + engineMessage(e)
+                + "). The registry did not start and did not modify it. Keep a copy, then restore an export"
                 + " (worker.jar import) into a new --data-dir", e);
+    }
+
+    /** The storage engine's own words for a failure, on one line (its class if it has none). */
+    static String engineMessage(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return m.replaceAll("\\s+", " ").trim();
+    }
+
+    /**
+     * The refusal for a failure while restoring the objects of {@code dir} at start-up (after {@link #open}):
+     * damage found by a check, or an exception of the storage engine or of a state machine.
+     */
+    static DataDirectoryException startFailure(Path dir, Throwable e) {
+        if (e instanceof StoreDamage) {
+            return new DataDirectoryException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+        }
+        if (e instanceof io.jmanager.RegistryLimitException) {
+            // intact records that do not fit this registry's limits (e.g. --memory-budget): not damage
+            return new DataDirectoryException("data directory " + dir + " holds more than this registry's limits"
+                    + " allow: " + e.getMessage() + ". " + UNCHANGED + "Start the registry with the limit the message"
+                    + " names raised", e);
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            // the records passed their checksums: a registry wrote them so; a state machine cannot use them
+            return new DataDirectoryException("data directory " + dir + " holds state this registry cannot restore:"
+                    + " " + engineMessage(e) + ". " + UNCHANGED + WHAT_TO_DO, e);
+        }
+        return corrupted(dir.resolve(STORE_FILE), e);
     }
 
     private void writeOwner() {
@@ -284,10 +638,89 @@ final class MvStoreDurability implements Durability {
     }
 
     @Override
+    public List<String> startNotes() {
+        return List.copyOf(notes);
+    }
+
+    @Override
+    public boolean skipObject(StoredObject object, String reason) {
+        if (!options.skipDamagedRecords()) {
+            return false;
+        }
+        notes.add("skipped " + object.spec().describe() + " '" + object.name() + "': " + reason);
+        liveIds.remove(object.id());
+        rewrite.remove(object.id());
+        droppedNames.add(object.name());
+        return true;
+    }
+
+    @Override
+    public boolean needsRewrite(long objectId) {
+        return rewrite.contains(objectId);
+    }
+
+    /**
+     * The start is accepted: writes back what a repair changed (dropped catalog entries and maps, the next id;
+     * the objects' rewritten records are in the log already), records the store's state in a new witness after
+     * an accepted rollback, and writes the owner file. Before this, an accepted start wrote nothing either.
+     */
+    @Override
+    public void started() {
+        boolean repaired = repairedNextId || skippedLog || !droppedNames.isEmpty() || !rewrite.isEmpty();
+        try {
+            if (repaired) {
+                applied(() -> {
+                    for (String name : droppedNames) {
+                        catalog.remove(name);
+                    }
+                    for (String name : List.copyOf(store.getMapNames())) {
+                        if (name.startsWith("o.") && !liveIds.contains(parseId(name))) {
+                            store.removeMap(name);
+                        }
+                    }
+                    meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", Long.toString(nextObjectId)));
+                });
+                notes.add("the registry runs on a repaired copy of its data directory: the repaired state is written"
+                        + " to a new " + STORE_FILE + " in " + dir + " (the damaged file is replaced), so the next"
+                        + " start is clean; the skipped records are gone for good");
+            }
+            synchronized (storeOps) {
+                if (repaired || rewriteFile) {
+                    checkpoint(); // the log, and the rewritten objects' records, into the maps
+                    rewriteStoreFile();
+                    resetWitness = true;
+                }
+                if (resetWitness) {
+                    closeQuietly(witness);
+                    witness = CommitWitness.create(dir, directoryId, -1);
+                    if (store.getCurrentVersion() > 0) {
+                        witness.record(store.getCurrentVersion() - 1);
+                    }
+                    resetWitness = false;
+                }
+            }
+            opening = false;
+        } catch (IOException | RuntimeException e) {
+            throw new StoreDamage("data directory " + dir + ": writing back the repair failed (" + engineMessage(e)
+                    + "). Keep a copy, then restore an export (worker.jar import) into a new --data-dir", e);
+        }
+        writeOwner();
+    }
+
+    private static long parseId(String mapName) {
+        try {
+            return Long.parseLong(mapName.substring(2));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
     public long newObjectId() {
         synchronized (meta) {
-            long id = Long.parseLong(meta.getOrDefault("nextObjectId", "1"));
-            applied(() -> meta.put("nextObjectId", Long.toString(id + 1)));
+            long id = nextObjectId;
+            applied(() -> meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", Long.toString(id + 1))));
+            nextObjectId = id + 1;
             return id;
         }
     }
@@ -317,7 +750,8 @@ final class MvStoreDurability implements Durability {
     @Override
     public void created(StoredObject object) {
         byte[] spec = object.spec().toBytes();
-        byte[] entry = ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array();
+        byte[] entry = Checksums.sealCatalog(object.name(),
+                ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array());
         liveIds.add(object.id());
         applied(() -> catalog.put(object.name(), entry));
     }
@@ -337,79 +771,156 @@ final class MvStoreDurability implements Durability {
      * Applies the log to the object maps and removes the applied entries, so that the log stays short and each
      * commit writes little (the log's tail) while the maps' pages are rewritten once per checkpoint, not once
      * per commit. Runs every {@value #CHECKPOINT_MILLIS} ms and at start-up, before the objects are restored.
+     * Every entry is checked against its checksum first, and every record it writes gets its own.
      *
-     * <p>It holds the shared lock throughout, so no commit captures it half way (and none drops a chunk it
-     * reads: freed space is reused at once). Flushes go on meanwhile, appending behind the entries it applies.
-     * Applying an entry twice would be harmless anyway: every record change is a blind write (set, remove, clear).
+     * <p>It works in slices of {@value #CHECKPOINT_SLICE} entries, each under the shared lock, so that no commit
+     * captures a slice half applied (nor drops a chunk it reads: freed space is reused at once) and no commit
+     * waits for more than one slice. Flushes go on meanwhile, appending behind the entries it applies. Applying an
+     * entry twice would be harmless anyway: every record change is a blind write (set, remove, clear).
      */
     void checkpoint() {
         synchronized (checkpointLock) {
-            consistency.readLock().lock(); // no commit may drop a chunk this reads
+            Long last;
+            consistency.readLock().lock();
             try {
-                Long last = log.lastKey();
-                if (last == null) {
-                    return;
-                }
-                List<Long> applied = new ArrayList<>();
-                for (Map.Entry<Long, byte[]> e : log.entrySet()) {
-                    if (e.getKey() > last) {
-                        break;
-                    }
-                    RecordLog.apply(e.getValue(), (id, change) -> {
-                        if (liveIds.contains(id)) {
-                            change.accept(objectMap(id));
-                        }
-                    });
-                    applied.add(e.getKey());
-                }
-                for (long key : applied) {
-                    log.remove(key);
-                }
+                last = log.lastKey();
             } finally {
                 consistency.readLock().unlock();
+            }
+            if (last == null) {
+                return;
+            }
+            Long from = null;
+            while (true) {
+                consistency.readLock().lock(); // no commit may drop a chunk this reads
+                try {
+                    List<Long> applied = new ArrayList<>();
+                    org.h2.mvstore.Cursor<Long, byte[]> it = log.cursor(from, last, false);
+                    while (it.hasNext() && applied.size() < CHECKPOINT_SLICE) {
+                        long key = it.next();
+                        if (key > last) {
+                            break;
+                        }
+                        byte[] entry = Checksums.openLog(key, it.getValue());
+                        if (entry == null) {
+                            damagedLogEntry(key);
+                        } else {
+                            applyEntry(key, entry);
+                        }
+                        applied.add(key);
+                    }
+                    for (long key : applied) {
+                        log.remove(key);
+                    }
+                    if (applied.isEmpty() || applied.get(applied.size() - 1) >= last) {
+                        return;
+                    }
+                    from = applied.get(applied.size() - 1) + 1;
+                } finally {
+                    consistency.readLock().unlock();
+                }
             }
         }
     }
 
+    private static final int CHECKPOINT_SLICE = 256;
+
+    private void applyEntry(long logKey, byte[] entry) {
+        try {
+            RecordLog.apply(entry, new RecordLog.Target() {
+                @Override
+                public void put(long objectId, long key, byte[] value) {
+                    if (liveIds.contains(objectId)) {
+                        objectMap(objectId).put(key, Checksums.sealRecord(objectId, key, value));
+                    }
+                }
+
+                @Override
+                public void remove(long objectId, long key) {
+                    if (liveIds.contains(objectId)) {
+                        objectMap(objectId).remove(key);
+                    }
+                }
+
+                @Override
+                public void clear(long objectId) {
+                    if (liveIds.contains(objectId)) {
+                        objectMap(objectId).clear();
+                    }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // the entry passed its checksum: written so by a registry, not damaged on disk
+            throw new StoreDamage("data file " + file + " holds log entry " + logKey + " that this registry cannot"
+                    + " apply (" + e.getMessage() + "). " + (opening ? UNCHANGED : "") + WHAT_TO_DO, e);
+        }
+    }
+
+    private void damagedLogEntry(long logKey) {
+        String what = "log entry " + logKey + " (one change not yet applied to its object)";
+        if (opening && options.skipDamagedRecords()) {
+            skippedLog = true;
+            notes.add("skipped " + what + ": it fails its checksum; the objects it changed are restored without"
+                    + " it, and any that cannot be are skipped too");
+            return;
+        }
+        throw new StoreDamage("data file " + file + " is damaged: " + what + " fails its checksum. "
+                + (opening ? UNCHANGED : "") + WHAT_TO_DO);
+    }
+
     private void checkpointQuietly() {
         try {
-            if (failure == null) {
+            if (failure == null && !opening) {
                 checkpoint();
             }
-        } catch (RuntimeException e) {
-            failure = e.toString();
+        } catch (RuntimeException | AssertionError e) {
+            fail("checkpoint", e);
         }
     }
 
     @Override
     public List<StoredObject> catalog() {
-        List<StoredObject> out = new ArrayList<>();
-        List<Map.Entry<String, byte[]>> entries;
-        consistency.readLock().lock();
-        try {
-            entries = new ArrayList<>(catalog.entrySet());
-        } finally {
-            consistency.readLock().unlock();
-        }
-        for (Map.Entry<String, byte[]> e : entries) {
-            ByteBuffer record = ByteBuffer.wrap(e.getValue());
-            long id = record.getLong();
-            ObjectSpec spec = ObjectSpec.fromBytes(Arrays.copyOfRange(e.getValue(), 8, e.getValue().length));
-            out.add(new StoredObject(e.getKey(), id, spec));
-        }
-        out.sort(Comparator.comparing((StoredObject o) -> o.spec().type() == ObjectType.CONDITION)
-                .thenComparing(StoredObject::name));
-        return out;
+        return List.copyOf(storedCatalog);
     }
 
+    /**
+     * {@inheritDoc} Each record is checked against its checksum: a mismatch stops the start naming the object and
+     * the record, or (skipping damaged records) is left out, listed, and the object's state written back whole at
+     * {@link #started()}. Records the storage engine cannot read at all stop the start, or skip the object.
+     */
     @Override
-    public List<Map.Entry<Long, byte[]>> recordsOf(long objectId) {
+    public List<Map.Entry<Long, byte[]>> recordsOf(StoredObject object) {
+        String what = object.spec().describe() + " '" + object.name() + "'";
+        List<Map.Entry<Long, byte[]>> raw;
         consistency.readLock().lock(); // read whole, while no commit can drop a chunk under the reader
         try {
-            return new ArrayList<>(objectMap(objectId).entrySet());
+            raw = new ArrayList<>(objectMap(object.id()).entrySet());
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            String reason = "its records cannot be read (" + engineMessage(e) + ")";
+            if (skipObject(object, reason)) {
+                return null;
+            }
+            throw new StoreDamage("data file " + file + " is damaged: the records of " + what + " cannot be read ("
+                    + engineMessage(e) + "). " + UNCHANGED + WHAT_TO_DO, e);
         } finally {
             consistency.readLock().unlock();
         }
+        List<Map.Entry<Long, byte[]>> out = new ArrayList<>(raw.size());
+        for (Map.Entry<Long, byte[]> e : raw) {
+            byte[] value = Checksums.openRecord(object.id(), e.getKey(), e.getValue());
+            if (value == null) {
+                String record = "record " + e.getKey() + " of " + what;
+                if (!options.skipDamagedRecords()) {
+                    throw new StoreDamage("data file " + file + " is damaged: " + record + " fails its checksum. "
+                            + UNCHANGED + WHAT_TO_DO);
+                }
+                notes.add("skipped " + record + ": it fails its checksum");
+                rewrite.add(object.id());
+                continue;
+            }
+            out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), value));
+        }
+        return out;
     }
 
     /** Notes that the calling thread wrote in the current version (stored +1: 0 means nothing written). */
@@ -428,11 +939,12 @@ final class MvStoreDurability implements Durability {
         consistency.readLock().lock();
         try {
             checkUsable();
-            log.put(logTail.incrementAndGet(), entry);
+            long key = logTail.incrementAndGet();
+            log.put(key, Checksums.sealLog(key, entry));
             wrote();
             return written.get()[0] - 1;
         } catch (RuntimeException e) {
-            failure = e.toString();
+            fail("write", e);
             throw storageFailure();
         } finally {
             consistency.readLock().unlock();
@@ -467,7 +979,8 @@ final class MvStoreDurability implements Durability {
                         if (durableVersion >= version) {
                             return;
                         }
-                        if (!committing) {
+                        // a version the store has synced needs only its witness, which its leader is writing
+                        if (!committing && storeSynced < version) {
                             committing = true;
                             break;
                         }
@@ -515,31 +1028,60 @@ final class MvStoreDurability implements Durability {
     /** Commits and syncs everything written so far, as the leader of a group commit. */
     private void lead() {
         long covered = -1;
-        String failed = null;
+        Throwable failed = null;
         int batch = waiting.get();
         // the largest recent batch, forgotten slowly: how many writers are worth waiting for
         recentBatch = Math.max(batch, recentBatch - 1);
         try {
-            covered = commitAndSync();
+            covered = commitAndSyncStore();
         } catch (RuntimeException | Error e) {
-            failed = e.toString();
+            failed = e;
         }
         synchronized (monitor) {
+            // the next leader may commit and sync the store while this one writes the witness (pipelined: the
+            // witness's sync of this batch overlaps the store's sync of the next)
             committing = false;
             if (failed != null) {
-                failure = failed;
+                failure = failed.toString();
             } else {
-                durableVersion = Math.max(durableVersion, covered);
+                storeSynced = Math.max(storeSynced, covered);
+            }
+            monitor.notifyAll();
+        }
+        if (failed != null) {
+            log("commit", failed);
+            return;
+        }
+        try {
+            recordWitness(covered);
+        } catch (RuntimeException | Error e) {
+            failed = e;
+            log("commit", e);
+        }
+        synchronized (monitor) {
+            if (failed != null) {
+                failure = failed.toString();
+            } else {
+                durableVersion = Math.max(durableVersion, covered); // only now is the batch answered
             }
             monitor.notifyAll();
         }
     }
 
     /**
-     * Commits and syncs every change applied so far; returns the newest version now durable. A commit that finds
-     * nothing to store leaves the current version open: only versions below it are durable.
+     * Commits and syncs every change applied so far, store and witness; returns the newest version now durable.
+     * A commit that finds nothing to store leaves the current version open: only versions below it are durable.
      */
     private long commitAndSync() {
+        synchronized (storeOps) {
+            long committed = commitAndSyncStore();
+            recordWitness(committed);
+            return committed;
+        }
+    }
+
+    /** Commits and syncs the store (not the witness); returns the newest version the store now holds durably. */
+    private long commitAndSyncStore() {
         synchronized (storeOps) {
             long committed;
             long t0 = System.nanoTime();
@@ -561,27 +1103,55 @@ final class MvStoreDurability implements Durability {
         }
     }
 
+    /** Records {@code version} (whose store sync is done) in the witness, before any of its writers is answered. */
+    private void recordWitness(long version) {
+        synchronized (witnessLock) {
+            long t0 = System.nanoTime();
+            try {
+                if (!resetWitness) {
+                    witness.record(version);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write " + witness.file() + ": " + e, e);
+            }
+            if (STATS) {
+                witnessStats(System.nanoTime() - t0);
+            }
+        }
+    }
+
     private static final boolean STATS = Boolean.getBoolean("jmanager.store.stats");
     private long statCommits;
     private long statLock;
     private long statCommit;
     private long statSync;
+    private long statWitness;
+    private long statMax;
     private long statSince = System.nanoTime();
 
-    private void stats(long lock, long commit, long sync) {
+    private synchronized void witnessStats(long witnessSync) {
+        statWitness += witnessSync;
+    }
+
+    private synchronized void stats(long lock, long commit, long sync) {
         statCommits++;
         statLock += lock;
         statCommit += commit;
         statSync += sync;
+        statMax = Math.max(statMax, lock + commit + sync);
         long now = System.nanoTime();
         if (now - statSince > 5_000_000_000L) {
-            System.err.printf("store: %d commits/s, lock wait %.0f us, commit %.0f us, sync %.0f us, log %d%n",
+            System.err.printf("store: %d commits/s, lock wait %.0f us, commit %.0f us, sync %.0f us, witness sync"
+                            + " %.0f us, longest store commit %.1f ms, log %d%n",
                     statCommits * 1_000_000_000L / (now - statSince), statLock / 1e3 / statCommits,
-                    statCommit / 1e3 / statCommits, statSync / 1e3 / statCommits, log.size());
+                    statCommit / 1e3 / statCommits, statSync / 1e3 / statCommits, statWitness / 1e3 / statCommits,
+                    statMax / 1e6, log.size());
             statCommits = 0;
             statLock = 0;
             statCommit = 0;
             statSync = 0;
+            statWitness = 0;
+            statMax = 0;
             statSince = now;
         }
     }
@@ -592,24 +1162,65 @@ final class MvStoreDurability implements Durability {
      */
     private void compact() {
         try {
-            synchronized (storeOps) {
-                if (failure == null && store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES)) {
+            // in steps, each committed, with the commit step's lock released between them: a commit of the
+            // group or of the interval waits for one step at most
+            for (int written = 0; written < COMPACT_WRITE_BYTES; written += COMPACT_STEP_BYTES) {
+                synchronized (storeOps) {
+                    if (failure != null || opening || !store.compact(COMPACT_FILL_RATE, COMPACT_STEP_BYTES)) {
+                        return;
+                    }
                     commitAndSync();
                 }
             }
-        } catch (RuntimeException e) {
-            failure = e.toString();
+        } catch (RuntimeException | AssertionError e) {
+            fail("compaction", e);
         }
     }
 
+    private static final int COMPACT_STEP_BYTES = 2 << 20;
+
     private void periodicSync() {
         try {
-            if (store.hasUnsavedChanges()) {
-                commitAndSync();
+            if (failure == null && !opening && store.hasUnsavedChanges()) {
+                long covered = commitAndSync();
+                synchronized (monitor) {
+                    durableVersion = Math.max(durableVersion, covered);
+                }
             }
-        } catch (RuntimeException e) {
-            failure = e.toString();
+        } catch (RuntimeException | AssertionError e) {
+            fail("commit", e);
         }
+    }
+
+    /** The store failed: no more writes are accepted; one line for the operator says where and why. */
+    private void fail(String during, Throwable e) {
+        if (failure == null) {
+            failure = e instanceof StoreDamage ? e.getMessage() : e.toString();
+            log(during, e);
+        }
+    }
+
+    private void log(String during, Throwable e) {
+        System.err.println("jmanager registry: data directory " + dir + " failed during " + during + ": "
+                + (e instanceof StoreDamage ? e.getMessage() : details(e)) + "; the registry refuses further"
+                + " writes. Stop it, keep a copy of the directory, and restart it (a damaged directory is refused"
+                + " with what to do)");
+    }
+
+    /** One line: the exception chain with the first frames of each, for the operator's log. */
+    static String details(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t != e) {
+                out.append(" | caused by ");
+            }
+            out.append(t.getClass().getName()).append(": ").append(engineMessage(t));
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(4, frames.length); i++) {
+                out.append(i == 0 ? " at " : " < ").append(frames[i]);
+            }
+        }
+        return out.toString();
     }
 
     private void checkUsable() {
@@ -629,24 +1240,46 @@ final class MvStoreDurability implements Durability {
         return "in data directory " + dir.toAbsolutePath() + " (fsync " + fsync + ")";
     }
 
-    @Override
-    public void abandon() {
+    private void stopThreads() {
         syncer.shutdownNow();
-        if (!store.isClosed()) {
-            store.closeImmediately();
+        if (intervalCommitter != null) {
+            // not interrupted: an interrupt inside the store's sync would close its file channel under it
+            intervalCommitter.shutdown();
+            try {
+                intervalCommitter.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @Override
+    public void abandon() {
+        stopThreads();
+        if (!store.isClosed()) {
+            store.closeImmediately();
+        }
+        closeQuietly(witness);
+    }
+
+    @Override
     public void close() {
-        syncer.shutdownNow();
+        stopThreads();
         try {
             if (!store.isClosed()) {
-                store.close();
+                if (opening) {
+                    store.closeImmediately(); // never started: nothing of this run is written
+                } else {
+                    if (failure == null) {
+                        checkpoint(); // a clean stop leaves the log applied: the next start reads the maps only
+                    }
+                    store.close();
+                }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             // the store is closed (or failed) either way; the last commit is on disk
         }
+        closeQuietly(witness);
     }
 
     /** One object's records: its changes go to the log with the mutation's other changes. */

@@ -38,6 +38,8 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     private final int capacity;
     private long unfinished;
     private final Map<Long, Delivery> deliveries = new LinkedHashMap<>();
+    /** What one item costs in memory besides its bytes (its record, its slot, its array's header). */
+    static final long ITEM_BYTES = 48;
 
     /** An item handed out and not yet acknowledged. */
     private record Delivery(long id, Item item, long session, long deadlineNanos) {
@@ -118,6 +120,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             }
             deliveries.remove(deliveryId);
             records.remove(acked.item().number());
+            release(cost(acked.item().bytes()));
             return true;
         });
     }
@@ -172,7 +175,18 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         }
     }
 
+    private static long cost(byte[] value) {
+        return value.length + ITEM_BYTES;
+    }
+
+    /** Adds an item, charged to the memory budget first (refused over it). Call with the mutex held. */
     private void add(byte[] value) {
+        charge(cost(value));
+        addCharged(value);
+    }
+
+    /** Adds an item whose memory is charged already. Call with the mutex held. */
+    private void addCharged(byte[] value) {
         Item item = new Item(++lastItem, value);
         items.addLast(item);
         records.put(item.number(), value);
@@ -192,11 +206,17 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public int offerAll(byte[][] values) {
         checkSizes(values);
         return locked(() -> {
-            int n = 0;
-            while (n < values.length && items.size() < capacity) {
-                add(values[n++]);
+            // the items that fit are charged together first: refused whole over the memory budget
+            int fit = (int) Math.min(values.length, (long) capacity - items.size());
+            long total = 0;
+            for (int i = 0; i < fit; i++) {
+                total += cost(values[i]);
             }
-            return n;
+            charge(total);
+            for (int i = 0; i < fit; i++) {
+                addCharged(values[i]);
+            }
+            return fit;
         });
     }
 
@@ -227,6 +247,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             return null;
         }
         records.remove(item.number());
+        release(cost(item.bytes()));
         return item.bytes();
     }
 
@@ -277,6 +298,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 if (Arrays.equals(item.bytes(), value)) {
                     it.remove();
                     records.remove(item.number());
+                    release(cost(item.bytes()));
                     removed = true;
                 }
             }
@@ -300,6 +322,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 boolean remove = set.contains(new Bytes(item.bytes())) != retain;
                 if (remove) {
                     records.remove(item.number());
+                    release(cost(item.bytes()));
                 }
                 return remove;
             });
@@ -317,6 +340,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             int removed = items.size();
             for (Item item : items) {
                 records.remove(item.number());
+                release(cost(item.bytes()));
             }
             items.clear();
             discarded(removed);
@@ -374,6 +398,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             } else if (r.getKey() == DELIVERY_CEILING) {
                 deliveryIds.restore(r.getValue());
             } else {
+                charge(cost(r.getValue()));
                 items.addLast(new Item(r.getKey(), r.getValue()));
                 lastItem = Math.max(lastItem, r.getKey());
             }

@@ -3,8 +3,6 @@ package io.jmanager.registry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import org.h2.mvstore.MVMap;
 
 /**
  * The log entry of one mutation: every record change it made, of one or more objects, in order. Encoded as a
@@ -20,10 +18,13 @@ final class RecordLog {
     private RecordLog() {
     }
 
-    /** Receives each change of an entry: the object id and the change to apply to that object's map. */
-    @FunctionalInterface
+    /** Receives each change of an entry, to apply to the object's records. */
     interface Target {
-        void change(long objectId, Consumer<MVMap<Long, byte[]>> change);
+        void put(long objectId, long key, byte[] value);
+
+        void remove(long objectId, long key);
+
+        void clear(long objectId);
     }
 
     /** The changes of the mutation in progress on one thread. Not thread-safe. */
@@ -92,10 +93,10 @@ final class RecordLog {
                         }
                         byte[] value = new byte[length];
                         in.get(value);
-                        target.change(objectId, map -> map.put(key, value));
+                        target.put(objectId, key, value);
                     }
-                    case REMOVE -> target.change(objectId, map -> map.remove(key));
-                    case CLEAR -> target.change(objectId, MVMap::clear);
+                    case REMOVE -> target.remove(objectId, key);
+                    case CLEAR -> target.clear(objectId);
                     default -> throw new IllegalArgumentException("malformed log entry: change kind " + kind);
                 }
             }

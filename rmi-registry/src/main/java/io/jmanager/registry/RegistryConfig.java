@@ -25,16 +25,93 @@ import javax.net.ssl.SSLContext;
  * @param limits                 counts the registry refuses to exceed
  * @param dataDir                where objects are kept across restarts ({@code --data-dir}); null: in memory only
  * @param fsync                  when a data directory's writes reach the disk ({@code --fsync})
+ * @param protection             what one authenticated worker may cost the registry (leases, calls, memory,
+ *                               connections)
+ * @param recovery               what a start on a damaged or rolled-back data directory may do instead of refusing
+ *                               ({@code --skip-damaged-records}, {@code --accept-rollback})
  */
 public record RegistryConfig(int port, String bindAddress, String advertiseHost, long leaseMillis,
                              int maxValueBytes, long waitSliceMillis, AuthKey authKey, Path authKeyFile,
                              int handshakeTimeoutMillis, int maxPendingHandshakes, Tls tls, Limits limits,
-                             Path dataDir, FsyncPolicy fsync) {
+                             Path dataDir, FsyncPolicy fsync, Protection protection,
+                             RecoveryOptions recovery) {
     public static final int DEFAULT_PORT = 1099;
 
     public RegistryConfig {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(fsync, "fsync");
+        Objects.requireNonNull(protection, "protection");
+        Objects.requireNonNull(recovery, "recovery");
+    }
+
+    /**
+     * What one authenticated worker, buggy or hostile, may cost the registry; each refusal names its option.
+     *
+     * @param maxLeaseMillis        the longest session lease granted; longer requests get this
+     *                              ({@code --max-lease})
+     * @param maxCallBytes          the most bytes one call may carry, counted at the socket, and the most memory
+     *                              its arrays may declare ({@code --max-call-bytes}); 0 for 4 × the value size limit
+     *                              (see {@link RegistryConfig#effectiveMaxCallBytes()})
+     * @param memoryBudget          the bytes that stored values and calls being read may take together
+     *                              ({@code --memory-budget}); 0 for half of the largest heap
+     * @param idleTimeoutMillis     how long an RMI connection may be silent while the registry waits to read from
+     *                              it ({@code --idle-timeout}); liveness connections are never cut
+     * @param maxConnectionsPerPeer the most authenticated connections from one address
+     *                              ({@code --max-connections-per-peer})
+     */
+    public record Protection(long maxLeaseMillis, long maxCallBytes, long memoryBudget, int idleTimeoutMillis,
+                             int maxConnectionsPerPeer) {
+        public static final long DEFAULT_MAX_LEASE_MILLIS = 300_000;
+
+        public Protection {
+            if (maxLeaseMillis < 100 || maxCallBytes < 0 || memoryBudget < 0 || idleTimeoutMillis <= 0
+                    || maxConnectionsPerPeer <= 0) {
+                throw new IllegalArgumentException("invalid protection limits: lease " + maxLeaseMillis
+                        + " ms (at least 100), call " + maxCallBytes + " bytes, memory " + memoryBudget
+                        + " bytes, idle " + idleTimeoutMillis + " ms, " + maxConnectionsPerPeer + " per peer");
+            }
+        }
+
+        public static Protection defaults() {
+            return new Protection(DEFAULT_MAX_LEASE_MILLIS, 0, 0,
+                    io.jmanager.wire.ServerSecurity.Connections.DEFAULT_IDLE_TIMEOUT_MILLIS,
+                    io.jmanager.wire.ServerSecurity.Connections.DEFAULT_MAX_PER_PEER);
+        }
+
+        public Protection withMaxLeaseMillis(long millis) {
+            return new Protection(millis, maxCallBytes, memoryBudget, idleTimeoutMillis, maxConnectionsPerPeer);
+        }
+
+        public Protection withMaxCallBytes(long bytes) {
+            return new Protection(maxLeaseMillis, bytes, memoryBudget, idleTimeoutMillis, maxConnectionsPerPeer);
+        }
+
+        public Protection withMemoryBudget(long bytes) {
+            return new Protection(maxLeaseMillis, maxCallBytes, bytes, idleTimeoutMillis, maxConnectionsPerPeer);
+        }
+
+        public Protection withIdleTimeoutMillis(int millis) {
+            return new Protection(maxLeaseMillis, maxCallBytes, memoryBudget, millis, maxConnectionsPerPeer);
+        }
+
+        public Protection withMaxConnectionsPerPeer(int n) {
+            return new Protection(maxLeaseMillis, maxCallBytes, memoryBudget, idleTimeoutMillis, n);
+        }
+    }
+
+    /**
+     * The per-call byte budget in force: {@link Protection#maxCallBytes()}, else 4 × the value size limit (64 MiB
+     * by default), and at least room for a key and a value of that size plus 1 MiB.
+     */
+    public long effectiveMaxCallBytes() {
+        return protection.maxCallBytes() > 0 ? protection.maxCallBytes()
+                : Math.max(4L * maxValueBytes, 2L * maxValueBytes + (1 << 20));
+    }
+
+    /** The memory budget in force: {@link Protection#memoryBudget()}, or half of the largest heap. */
+    public long effectiveMemoryBudget() {
+        return protection.memoryBudget() > 0 ? protection.memoryBudget()
+                : io.jmanager.wire.MemoryBudget.defaultLimit();
     }
 
     /**
@@ -90,80 +167,109 @@ public record RegistryConfig(int port, String bindAddress, String advertiseHost,
     public static RegistryConfig defaults() {
         return new RegistryConfig(DEFAULT_PORT, null, null, 10_000, 16 << 20, 1_000, null, null,
                 ServerSecurity.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, ServerSecurity.DEFAULT_MAX_PENDING_HANDSHAKES, null,
-                Limits.defaults(), null, FsyncPolicy.ALWAYS);
+                Limits.defaults(), null, FsyncPolicy.ALWAYS, Protection.defaults(),
+                RecoveryOptions.NONE);
     }
 
     public RegistryConfig withPort(int p) {
         return new RegistryConfig(p, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withBindAddress(String a) {
         return new RegistryConfig(port, a, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withAdvertiseHost(String h) {
         return new RegistryConfig(port, bindAddress, h, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withLeaseMillis(long l) {
         return new RegistryConfig(port, bindAddress, advertiseHost, l, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withMaxValueBytes(int m) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, m, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withWaitSliceMillis(long w) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, w,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Uses {@code key} (e.g. in tests, or a key the embedding application manages). */
     public RegistryConfig withAuthKey(AuthKey key) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                key, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                key, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Uses the key in {@code file}, created with a new random key if it does not exist. */
     public RegistryConfig withAuthKeyFile(Path file) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, file, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, file, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withHandshakeTimeoutMillis(int millis) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, millis, maxPendingHandshakes, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, millis, maxPendingHandshakes, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withMaxPendingHandshakes(int n) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, n, tls, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, n, tls, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Serves every connection over TLS (null: plain TCP). */
     public RegistryConfig withTls(Tls t) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, t, limits, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, t, limits, dataDir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withLimits(Limits l) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, l, dataDir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, l, dataDir, fsync, protection,
+                recovery);
     }
 
     /** Keeps objects in {@code dir} across restarts (null: in memory only). */
     public RegistryConfig withDataDir(Path dir) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dir, fsync);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dir, fsync, protection,
+                recovery);
     }
 
     public RegistryConfig withFsync(FsyncPolicy policy) {
         return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
-                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, policy);
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, policy, protection,
+                recovery);
+    }
+
+    /** What one authenticated worker may cost the registry. */
+    public RegistryConfig withProtection(Protection p) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync, p,
+                recovery);
+    }
+
+    /** With {@code --skip-damaged-records} and {@code --accept-rollback} as {@code options} says. */
+    public RegistryConfig withRecovery(RecoveryOptions options) {
+        return new RegistryConfig(port, bindAddress, advertiseHost, leaseMillis, maxValueBytes, waitSliceMillis,
+                authKey, authKeyFile, handshakeTimeoutMillis, maxPendingHandshakes, tls, limits, dataDir, fsync,
+                protection, options);
     }
 }

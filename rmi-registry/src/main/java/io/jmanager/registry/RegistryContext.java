@@ -10,9 +10,18 @@ package io.jmanager.registry;
  * @param locks               finds locks by name, for fenced writes
  * @param maxBatchItems       most items in one batch call ({@code --max-batch-size})
  * @param maxWaitersPerObject most calls waiting on one object at once ({@code --max-waiters-per-object})
+ * @param memory              the memory budget every create and grow is charged against ({@code --memory-budget})
  */
 record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
-                       LockDirectory locks, int maxBatchItems, int maxWaitersPerObject) {
+                       LockDirectory locks, int maxBatchItems, int maxWaitersPerObject,
+                       io.jmanager.wire.MemoryBudget memory) {
+    /** Without a memory budget. */
+    RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
+                    LockDirectory locks, int maxBatchItems, int maxWaitersPerObject) {
+        this(maxValueBytes, maxBatchBytes, waitSliceNanos, sessions, locks, maxBatchItems, maxWaitersPerObject,
+                io.jmanager.wire.MemoryBudget.unlimited());
+    }
+
     /** With the default item and waiter limits. */
     RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
                     LockDirectory locks) {

@@ -94,6 +94,32 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " putAll or extend (default: ${DEFAULT-VALUE})")
     int maxBatchItems = RegistryConfig.Limits.defaults().maxBatchItems();
 
+    @Option(names = "--max-lease", paramLabel = "MILLIS", description = "longest session lease granted; a worker"
+            + " asking for more gets this. A session without a liveness connection expires after --lease at most"
+            + " (default: ${DEFAULT-VALUE})")
+    long maxLeaseMillis = RegistryConfig.Protection.DEFAULT_MAX_LEASE_MILLIS;
+
+    @Option(names = "--max-call-bytes", paramLabel = "SIZE", converter = LongSizeConverter.class,
+            description = "most bytes one call may carry, counted as they arrive (strings included), and most"
+                    + " memory its arrays may declare; a larger call is refused and its connection closed"
+                    + " (default: 4 x --max-value-size, 64MiB; at least 2 x it + 1MiB)")
+    long maxCallBytes;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = LongSizeConverter.class,
+            description = "most memory that stored values (array slots, dict, list and queue entries) and calls"
+                    + " being read may take together; a create or put above it is refused (default: half of the"
+                    + " JVM's max heap)")
+    long memoryBudget;
+
+    @Option(names = "--idle-timeout", paramLabel = "MILLIS", description = "close a worker's RMI connection after"
+            + " this long without a call (or silent in the middle of one); a call being served and a worker's"
+            + " liveness connection are never cut (default: ${DEFAULT-VALUE})")
+    int idleTimeoutMillis = io.jmanager.wire.ServerSecurity.Connections.DEFAULT_IDLE_TIMEOUT_MILLIS;
+
+    @Option(names = "--max-connections-per-peer", paramLabel = "N", description = "most authenticated connections"
+            + " from one address at once; more are closed after their handshake (default: ${DEFAULT-VALUE})")
+    int maxConnectionsPerPeer = io.jmanager.wire.ServerSecurity.Connections.DEFAULT_MAX_PER_PEER;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "keep every object in DIR (created if missing)"
             + " so that each acknowledged change survives a crash and a restart on the same DIR restores them;"
             + " without it state is in memory only, like Python's manager")
@@ -101,8 +127,21 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--fsync", paramLabel = "POLICY", description = "with --data-dir: 'always' (default: a change"
             + " is acknowledged once it is on disk; concurrent changes share syncs) or 'interval=MS' (faster:"
-            + " acknowledged at once, synced every MS ms; a crash loses at most the last MS ms of changes)")
+            + " acknowledged at once, synced every MS ms; a crash loses the changes of the last MS ms plus one"
+            + " commit)")
     String fsync = "always";
+
+    @Option(names = "--skip-damaged-records", description = "with --data-dir: start even if records fail their"
+            + " checksums or cannot be read, without them (and without any object that cannot be rebuilt without"
+            + " them); each is listed, and the repaired state is written back, so the next start is clean. Without"
+            + " it such a directory is refused")
+    boolean skipDamagedRecords;
+
+    @Option(names = "--accept-rollback", description = "with --data-dir: start even if the store is older than the"
+            + " newest state it acknowledged (its tail was lost, or it is an old copy) or that record"
+            + " (registry.commit) is missing; says how far back it is and records the store's state as the newest."
+            + " Without it such a directory is refused")
+    boolean acceptRollback;
 
     public static void main(String[] args) {
         // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
@@ -140,6 +179,12 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         requirePositive("--max-sessions", maxSessions);
         requirePositive("--max-waiters-per-object", maxWaitersPerObject);
         requirePositive("--max-batch-size", maxBatchItems);
+        requirePositive("--idle-timeout", idleTimeoutMillis);
+        requirePositive("--max-connections-per-peer", maxConnectionsPerPeer);
+        if (maxLeaseMillis < 100) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--max-lease must be at least 100 ms, got " + maxLeaseMillis);
+        }
         boolean tlsOptions = tlsKeyStore != null || tlsTrustStore != null || tlsMutual;
         if (tlsOptions && !tls) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--tls-keystore, --tls-truststore and"
@@ -162,13 +207,25 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         if (dataDir == null && !"always".equals(fsync)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--fsync needs --data-dir DIR");
         }
+        if (dataDir == null && (skipDamagedRecords || acceptRollback)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--skip-damaged-records and"
+                    + " --accept-rollback need --data-dir DIR");
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
                 .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
                 .withAuthKeyFile(authKeyFile).withHandshakeTimeoutMillis(handshakeTimeoutMillis)
                 .withMaxPendingHandshakes(maxPendingHandshakes)
                 .withLimits(new RegistryConfig.Limits(maxObjects, maxSessions, maxWaitersPerObject, maxBatchItems))
-                .withDataDir(dataDir).withFsync(fsyncPolicy);
+                .withDataDir(dataDir).withFsync(fsyncPolicy)
+                .withProtection(new RegistryConfig.Protection(maxLeaseMillis, maxCallBytes, memoryBudget,
+                        idleTimeoutMillis, maxConnectionsPerPeer))
+                .withRecovery(new RecoveryOptions(skipDamagedRecords, acceptRollback));
+        try {
+            RegistryServer.checkProtection(config);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         if (tls) {
             try {
                 config = config.withTls(new RegistryConfig.Tls(TlsContexts.load(tlsKeyStore,
@@ -190,6 +247,16 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             return 1;
         } catch (DataDirectoryException e) {
             System.err.println("registry.jar: " + e.getMessage());
+            if (e.getCause() != null) {
+                // what the storage engine said, on one line, for the operator (and a bug report)
+                System.err.println("registry.jar: details: " + MvStoreDurability.details(e.getCause()));
+            }
+            return 1;
+        } catch (RuntimeException e) {
+            // nothing below start() is expected to fail this way; still one line, never a stack trace
+            System.err.println("registry.jar: cannot start: " + MvStoreDurability.engineMessage(e)
+                    + (dataDir == null ? "" : " (data directory " + dataDir + " was not modified)"));
+            System.err.println("registry.jar: details: " + MvStoreDurability.details(e));
             return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
@@ -207,11 +274,15 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         System.out.println("jmanager registry " + RegistryVersion.get() + " listening on "
                 + (bind == null ? "all interfaces" : bind) + ", port " + server.port() + " (started in " + millis
                 + " ms)");
-        System.out.println("state is kept " + server.storage());
+        System.out.println("state is kept " + server.storage() + "; memory budget " + mib(server.memory().limit())
+                + " (--memory-budget), " + mib(config.effectiveMaxCallBytes()) + " per call (--max-call-bytes)");
         if (server.recovery() != null) {
             RegistryServer.Recovery r = server.recovery();
             System.out.println("restored " + r.objects() + " objects (" + r.records() + " records) in " + r.millis()
                     + " ms; sessions and lock holds do not survive a restart: every lock is free");
+            for (String note : r.notes()) {
+                System.out.println("WARNING: " + note);
+            }
         }
         System.out.println("authentication key: " + server.authKey().key().source()
                 + (server.authKey().created() ? " (created now)" : "") + ", fingerprint "
@@ -240,6 +311,10 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         }
     }
 
+    private static String mib(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
     private static char[] password(String text) {
         return text == null ? new char[0] : text.toCharArray();
     }
@@ -264,6 +339,15 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
+            long bytes = parse(value);
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 1024) {
+                throw new CommandLine.TypeConversionException("size '" + value + "' must be between 1KiB and 2GiB");
+            }
+            return (int) bytes;
+        }
+
+        /** The size in bytes; {@link Long#MAX_VALUE} for sizes too large to count. */
+        static long parse(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             long unit = 1;
             String[][] units = {{"gib", "g", "gb"}, {"mib", "m", "mb"}, {"kib", "k", "kb"}};
@@ -289,10 +373,19 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             } catch (ArithmeticException e) {
                 bytes = Long.MAX_VALUE; // far too large, and must not wrap around into the accepted range
             }
-            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 1024) {
-                throw new CommandLine.TypeConversionException("size '" + value + "' must be between 1KiB and 2GiB");
+            return bytes;
+        }
+    }
+
+    /** Parses sizes like {@link SizeConverter}, from 1KiB up to 1PiB. */
+    static final class LongSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long bytes = SizeConverter.parse(value);
+            if (bytes < 1024 || bytes > (1L << 50)) {
+                throw new CommandLine.TypeConversionException("size '" + value + "' must be between 1KiB and 1PiB");
             }
-            return (int) bytes;
+            return bytes;
         }
     }
 }

@@ -42,6 +42,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Refusals refusals;
     private final Durability durability;
     private final Recovery recovery;
+    private final io.jmanager.wire.MemoryBudget memory;
     private volatile boolean closed;
 
     /**
@@ -50,13 +51,17 @@ public final class RegistryServer implements AutoCloseable {
      * @param objects objects restored
      * @param records records read
      * @param millis  time to open the directory and restore them
+     * @param notes   what the start found and accepted with {@code --skip-damaged-records} or
+     *                {@code --accept-rollback} (each skipped record, how far back a rollback went); empty for a
+     *                clean start
      */
-    public record Recovery(long objects, long records, long millis) {
+    public record Recovery(long objects, long records, long millis, java.util.List<String> notes) {
     }
 
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
                            String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals,
-                           Durability durability, Recovery recovery) {
+                           Durability durability, Recovery recovery, io.jmanager.wire.MemoryBudget memory) {
+        this.memory = memory;
         this.durability = durability;
         this.recovery = recovery;
         this.rmiRegistry = rmiRegistry;
@@ -78,8 +83,11 @@ public final class RegistryServer implements AutoCloseable {
         private final AtomicLong sinceReport = new AtomicLong();
         private volatile long lastReport = System.nanoTime() - REPORT_NANOS;
 
+        private volatile String last;
+
         @Override
         public void refused(java.net.InetAddress address, String reason) {
+            last = reason;
             total.incrementAndGet();
             long n = sinceReport.incrementAndGet();
             long now = System.nanoTime();
@@ -103,6 +111,10 @@ public final class RegistryServer implements AutoCloseable {
         long total() {
             return total.get();
         }
+
+        String last() {
+            return last;
+        }
     }
 
     /**
@@ -124,7 +136,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistryConfig config) throws IOException {
         long opening = System.nanoTime();
         Durability durability = config.dataDir() == null ? Durability.IN_MEMORY
-                : MvStoreDurability.open(config.dataDir(), config.fsync());
+                : MvStoreDurability.open(config.dataDir(), config.fsync(), config.recovery());
         try {
             return start(config, durability, opening);
         } catch (IOException | RuntimeException | Error e) {
@@ -144,15 +156,19 @@ public final class RegistryServer implements AutoCloseable {
         System.setProperty("java.rmi.server.hostname", advertise);
         int port = config.port() == 0 ? freePort(bind) : config.port();
 
+        checkProtection(config);
+        io.jmanager.wire.MemoryBudget memory = new io.jmanager.wire.MemoryBudget(config.effectiveMemoryBudget());
+        long maxCallBytes = config.effectiveMaxCallBytes();
         RegistryConfig.Tls tls = config.tls();
         RMIClientSocketFactory csf = tls == null ? new ClientSocketFactory() : new TlsClientSocketFactory();
         ManagerService[] serviceRef = new ManagerService[1];
         SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how),
-                config.limits().maxSessions());
+                config.limits().maxSessions(), TimeUnit.MILLISECONDS.toNanos(config.leaseMillis()));
         Refusals refusals = new Refusals();
         ServerSecurity security = new ServerSecurity(key.key(), config.handshakeTimeoutMillis(),
                 config.maxPendingHandshakes(), tls == null ? null : tls.context(), tls != null && tls.mutual(),
-                refusals);
+                refusals, new ServerSecurity.Connections(maxCallBytes, config.protection().idleTimeoutMillis(),
+                        config.protection().maxConnectionsPerPeer(), memory));
         ServerSocketFactory ssf = new ServerSocketFactory(bind, sessions, security);
         Registry rmiRegistry = LocateRegistry.createRegistry(port, csf, ssf);
         WireFilter filter = wireFilter(config.maxValueBytes(), config.limits().maxBatchItems());
@@ -168,25 +184,27 @@ public final class RegistryServer implements AutoCloseable {
             }
         };
         long epoch = newEpoch();
-        RegistryContext context = new RegistryContext(config.maxValueBytes(), maxBatchBytes(config.maxValueBytes()),
+        RegistryContext context = new RegistryContext(config.maxValueBytes(),
+                Math.min(maxBatchBytes(config.maxValueBytes()), maxCallBytes),
                 TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
-                config.limits().maxBatchItems(), config.limits().maxWaitersPerObject());
+                config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory);
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
-                config.limits().maxObjects(), durability);
+                config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis());
         serviceRef[0] = service;
         Recovery recovery = null;
         if (durability.durable()) {
             long[] restored;
             try {
                 restored = service.restoreAll();
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+                // damage found by a check, an exception of the storage engine, or records a state machine refused:
+                // one refusal that names the file and what to do, never the exception itself
                 service.unexportAll();
                 ManagerService.unexportQuietly(rmiRegistry);
-                throw new DataDirectoryException("data directory " + config.dataDir() + " holds state this registry"
-                        + " cannot restore: " + e.getMessage() + ". The registry did not start and did not modify"
-                        + " it", e);
+                throw MvStoreDurability.startFailure(config.dataDir(), e);
             }
-            recovery = new Recovery(restored[0], restored[1], (System.nanoTime() - opening) / 1_000_000);
+            recovery = new Recovery(restored[0], restored[1], (System.nanoTime() - opening) / 1_000_000,
+                    durability.startNotes());
         }
         Remote root = exporter.export(service);
         try {
@@ -201,9 +219,26 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        reaper.scheduleWithFixedDelay(() -> service.reassertBindings(root), 1, 1, TimeUnit.SECONDS);
         return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
-                durability, recovery);
+                durability, recovery, memory);
+    }
+
+    /**
+     * Checks that the protection limits let through what the other limits accept.
+     *
+     * @throws IllegalArgumentException naming the options that contradict each other
+     */
+    static void checkProtection(RegistryConfig config) {
+        long minCall = 2L * config.maxValueBytes() + (64 << 10);
+        if (config.effectiveMaxCallBytes() < minCall) {
+            throw new IllegalArgumentException("--max-call-bytes " + config.effectiveMaxCallBytes() + " cannot carry"
+                    + " a key and a value of --max-value-size " + config.maxValueBytes() + " bytes: it must be at"
+                    + " least " + minCall);
+        }
+        if (config.leaseMillis() > config.protection().maxLeaseMillis()) {
+            throw new IllegalArgumentException("--lease " + config.leaseMillis() + " ms is above --max-lease "
+                    + config.protection().maxLeaseMillis() + " ms");
+        }
     }
 
     /** The largest total of one batch call. */
@@ -286,9 +321,22 @@ public final class RegistryServer implements AutoCloseable {
         return tls;
     }
 
-    /** How many connections were closed during their handshake since start (wrong key, garbage, too slow). */
+    /**
+     * How many connections were closed during their handshake since start (wrong key, garbage, too slow), or
+     * right after it (over {@code --max-connections-per-peer}).
+     */
     public long refusedConnections() {
         return refusals.total();
+    }
+
+    /** Why the newest refused connection was refused (null if none was). */
+    public String lastRefusal() {
+        return refusals.last();
+    }
+
+    /** The memory budget: its limit, and what stored values and calls being read take now. */
+    public io.jmanager.wire.MemoryBudget memory() {
+        return memory;
     }
 
     /** Where objects are kept, for the start-up message. */

@@ -11,6 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The registry's client sessions and their leases. A session ends when it is closed or when its lease runs out
  * without renewal; then {@code onEnd} releases what it held. Thread-safe.
+ *
+ * <p>A session's own lease (up to {@code --max-lease}) holds only while its worker's liveness connection is
+ * attached, which shows that the worker's process is alive even while it is paused; a session without one (not
+ * yet attached, or a client that opens none) expires after at most the table's unattached lease, the registry's
+ * default lease ({@code --lease}). So sessions opened by a process that then exits end within that lease, however
+ * long a lease they asked for.
  */
 final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     /** One client session. */
@@ -32,8 +38,19 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
             this.renewedNanos = System.nanoTime();
         }
 
+        /** True once its own lease ran out without renewal. */
         boolean expired(long now) {
-            return now - renewedNanos > leaseNanos;
+            return expired(now, Long.MAX_VALUE);
+        }
+
+        /** True once the lease in force ran out without renewal. */
+        boolean expired(long now, long unattachedLeaseNanos) {
+            return now - renewedNanos > effectiveLease(unattachedLeaseNanos);
+        }
+
+        /** The lease in force: its own while the liveness connection is attached, else at most the default. */
+        long effectiveLease(long unattachedLeaseNanos) {
+            return liveness != null ? leaseNanos : Math.min(leaseNanos, unattachedLeaseNanos);
         }
     }
 
@@ -41,6 +58,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     private final AtomicLong ids = new AtomicLong();
     private final Listener onEnd;
     private final int maxSessions;
+    private final long unattachedLeaseNanos;
 
     /** Told of every session that ends, once. */
     @FunctionalInterface
@@ -54,8 +72,17 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
 
     /** A table that refuses to open more than {@code maxSessions} sessions at once ({@code --max-sessions}). */
     SessionTable(Listener onEnd, int maxSessions) {
+        this(onEnd, maxSessions, Long.MAX_VALUE);
+    }
+
+    /**
+     * A table that also ends sessions without a liveness connection once they are {@code unattachedLeaseNanos}
+     * without renewal, whatever their own lease.
+     */
+    SessionTable(Listener onEnd, int maxSessions, long unattachedLeaseNanos) {
         this.onEnd = onEnd;
         this.maxSessions = maxSessions;
+        this.unattachedLeaseNanos = unattachedLeaseNanos;
     }
 
     /** Opens a session; {@link RegistryLimitException} if {@code --max-sessions} are open already. */
@@ -90,11 +117,12 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
             throw new SessionExpiredException("session " + id + " is not open on this registry (closed, expired"
                     + " or opened before a registry restart); its locks were released. Reconnect to continue");
         }
-        if (s.expired(System.nanoTime())) {
+        if (s.expired(System.nanoTime(), unattachedLeaseNanos)) {
             // ended by the reaper thread: ending here could run while an object's mutex is held
             throw new SessionExpiredException("session " + id + " expired: its lease of "
-                    + s.leaseNanos / 1_000_000 + " ms ran out without renewal; its locks were released."
-                    + " Reconnect to continue");
+                    + s.effectiveLease(unattachedLeaseNanos) / 1_000_000 + " ms ran out without renewal"
+                    + (s.liveness == null && s.leaseNanos > unattachedLeaseNanos ? " (the default lease: it has no"
+                    + " liveness connection)" : "") + "; its locks were released. Reconnect to continue");
         }
         return s;
     }
@@ -112,7 +140,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     void expireOverdue() {
         long now = System.nanoTime();
         for (Session s : new ArrayList<>(sessions.values())) {
-            if (s.expired(now)) {
+            if (s.expired(now, unattachedLeaseNanos)) {
                 end(s.id, SessionEnd.EXPIRED);
             }
         }

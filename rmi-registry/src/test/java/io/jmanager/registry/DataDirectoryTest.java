@@ -90,20 +90,6 @@ class DataDirectoryTest {
         }
     }
 
-    /**
-     * Like {@link #startRefused} for a directory the store opened (then restoring failed): the store file must be
-     * unchanged; the owner file is rewritten by the open and only informative.
-     */
-    private static DataDirectoryException startRefusedAfterOpen(Path dir) throws IOException {
-        byte[] before = Files.readAllBytes(dir.resolve(STORE));
-        try (RegistryServer server = RegistryServer.start(config(dir))) {
-            throw new AssertionError(dir + " was accepted, registry on port " + server.port());
-        } catch (DataDirectoryException expected) {
-            assertArrayEquals(before, Files.readAllBytes(dir.resolve(STORE)), STORE + " was modified");
-            return expected;
-        }
-    }
-
     private static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -116,6 +102,8 @@ class DataDirectoryTest {
         try (MvStoreDurability d = MvStoreDurability.open(dir, FsyncPolicy.ALWAYS)) {
             assertTrue(d.durable());
             assertTrue(Files.isRegularFile(dir.resolve(STORE)));
+            assertTrue(Files.isRegularFile(dir.resolve(CommitWitness.FILE)));
+            d.started(); // the owner file is written once the start is accepted (a refused start writes nothing)
             assertContains(Files.readString(dir.resolve(MvStoreDurability.OWNER_FILE)),
                     "pid " + ProcessHandle.current().pid());
             assertContains(d.describe(), dir.toAbsolutePath().toString(), "fsync always");
@@ -211,16 +199,20 @@ class DataDirectoryTest {
     }
 
     /**
-     * A store cut short (a disk that lost its tail): it opens at an older consistent state (a prefix of the puts,
-     * each a commit of its own), or it is refused as corrupted without being modified. Nothing else may escape.
+     * A store cut short (a disk that lost its tail) beside its intact {@value CommitWitness#FILE}: MVStore alone
+     * would open it at an older consistent state, losing acknowledged puts without a word. Now it is refused,
+     * unchanged, as damaged or as older than what it acknowledged, or it opens with every put. Nothing else may
+     * escape.
      */
     @Test
-    void aTruncatedStoreOpensAtAnOlderStateOrIsRefused() throws Exception {
+    void aTruncatedStoreIsRefusedOrOpensWithEveryPut() throws Exception {
         int n = 300;
         byte[] full = storeWithPuts(tmp.resolve("full"), n);
+        byte[] witness = Files.readAllBytes(tmp.resolve("full").resolve(CommitWitness.FILE));
         List<String> outcomes = new ArrayList<>();
         int[] cuts = {full.length / 2, full.length / 4, full.length * 3 / 4, full.length - 1, full.length - 4096,
                 8192 + 1, 4096, 100};
+        int refusedAsOlder = 0;
         for (int cut : cuts) {
             if (cut <= 0 || cut >= full.length) {
                 continue;
@@ -229,29 +221,32 @@ class DataDirectoryTest {
             Files.createDirectories(dir);
             byte[] truncated = Arrays.copyOf(full, cut);
             Files.write(dir.resolve(STORE), truncated);
+            Files.write(dir.resolve(CommitWitness.FILE), witness);
             try (DurableHarness h = DurableHarness.open(dir)) {
                 List<Object> entries = new ArrayList<>();
-                if (h.names().contains("d")) {
-                    for (byte[] b : h.<DictObject>object("d").entries()) {
-                        entries.add(dec(b));
-                    }
+                for (byte[] b : h.<DictObject>object("d").entries()) {
+                    entries.add(dec(b));
                 }
-                List<Object> prefix = new ArrayList<>();
-                for (int i = 0; i < entries.size() / 2; i++) {
-                    prefix.add("k" + i);
-                    prefix.add(i);
-                }
-                assertEquals(prefix, entries, "cut at " + cut + " of " + full.length + ": not a prefix of the puts");
-                outcomes.add(cut + ": opened with " + entries.size() / 2 + " entries");
+                assertEquals(2 * n, entries.size(), "cut at " + cut + " of " + full.length + ": opened without"
+                        + " every acknowledged put");
+                outcomes.add(cut + ": opened with every entry");
             } catch (DataDirectoryException e) {
                 assertArrayEquals(truncated, Files.readAllBytes(dir.resolve(STORE)),
                         "cut at " + cut + ": refused but modified");
+                assertArrayEquals(witness, Files.readAllBytes(dir.resolve(CommitWitness.FILE)),
+                        "cut at " + cut + ": refused but the witness was modified");
+                assertContains(e.getMessage(), dir.resolve(STORE).toString());
+                if (e.getMessage().contains("older than the last state this directory acknowledged")) {
+                    refusedAsOlder++;
+                    assertContains(e.getMessage(), "--accept-rollback", "worker.jar import");
+                }
                 outcomes.add(cut + ": refused: " + e.getMessage());
             } catch (Throwable e) {
                 throw new AssertionError("cut at " + cut + " of " + full.length + ": " + e, e);
             }
         }
         System.out.println("truncated " + STORE + " of " + full.length + " bytes: " + outcomes);
+        assertTrue(refusedAsOlder > 0, "no cut was found to be a rollback: " + outcomes);
     }
 
     @Test
@@ -282,15 +277,22 @@ class DataDirectoryTest {
     @Test
     void aWrongFormatMarkerOrVersionIsRefused() throws Exception {
         Path marker = tmp.resolve("marker");
-        writeMeta(marker, Map.of("format", "someone-else", "formatVersion", "1"), true);
+        writeMeta(marker, Map.of("format", "someone-else", "formatVersion", "2"), true);
         assertContains(refused(marker).getMessage(), "format marker 'someone-else'");
 
         Path newer = tmp.resolve("newer");
-        writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "2"), true);
-        assertContains(refused(newer).getMessage(), "jmanager data format 2", "reads format 1");
+        writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "3"), true);
+        assertContains(refused(newer).getMessage(), "jmanager data format 3", "reads format 2");
+
+        // format 1 (no checksums, no commit witness): refused with how to move its state
+        Path older = tmp.resolve("older");
+        writeMeta(older, Map.of("format", "jmanager-data", "formatVersion", "1", "nextObjectId", "1"), true);
+        assertContains(refused(older).getMessage(), "jmanager data format 1", "reads format 2",
+                "Nothing was changed", "worker.jar export", "new --data-dir", "worker.jar import");
+        assertContains(startRefused(older).getMessage(), "jmanager data format 1");
 
         Path noCatalog = tmp.resolve("no-catalog");
-        writeMeta(noCatalog, Map.of("format", "jmanager-data", "formatVersion", "1"), false);
+        writeMeta(noCatalog, Map.of("format", "jmanager-data", "formatVersion", "2"), false);
         assertContains(refused(noCatalog).getMessage(), "not a jmanager data directory");
     }
 
@@ -364,11 +366,12 @@ class DataDirectoryTest {
             MVMap<Long, byte[]> records = raw.openMap("o." + id, new MVMap.Builder<Long, byte[]>()
                     .keyType(org.h2.mvstore.type.LongDataType.INSTANCE)
                     .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
-            records.put(5L, enc("a gap"));
+            // sealed with a valid checksum, as a registry would have written it: the list's own check refuses it
+            records.put(5L, Checksums.sealRecord(id, 5L, enc("a gap")));
             raw.commit();
         }
-        DataDirectoryException e = startRefusedAfterOpen(dir);
-        assertContains(e.getMessage(), "cannot restore", "'c-list'", "did not modify it");
+        DataDirectoryException e = startRefused(dir);
+        assertContains(e.getMessage(), "cannot restore", "'c-list'", "did not modify");
     }
 
     /** What a start on a data directory reports. */

@@ -30,9 +30,9 @@ final class DurableHarness implements AutoCloseable {
     final long[] restored;
     private boolean closed;
 
-    private DurableHarness(Path dir, FsyncPolicy fsync) throws IOException {
+    private DurableHarness(Path dir, FsyncPolicy fsync, RecoveryOptions options) throws IOException {
         this.dir = dir;
-        this.durability = MvStoreDurability.open(dir, fsync);
+        this.durability = MvStoreDurability.open(dir, fsync, options);
         ManagerService[] ref = new ManagerService[1];
         this.sessions = new SessionTable((id, how) -> ref[0].sessionEnded(id, how));
         this.context = new RegistryContext(1 << 16, 1 << 22, TimeUnit.SECONDS.toNanos(60), sessions,
@@ -41,18 +41,25 @@ final class DurableHarness implements AutoCloseable {
         ref[0] = service;
         try {
             this.restored = service.restoreAll();
-        } catch (RemoteException | RuntimeException e) {
-            durability.close();
+        } catch (RuntimeException | AssertionError | OutOfMemoryError | StackOverflowError e) {
+            durability.abandon();
+            throw MvStoreDurability.startFailure(dir, e); // as RegistryServer.start reports it
+        } catch (RemoteException e) {
+            durability.abandon();
             throw e;
         }
     }
 
     static DurableHarness open(Path dir) throws IOException {
-        return new DurableHarness(dir, FsyncPolicy.ALWAYS);
+        return new DurableHarness(dir, FsyncPolicy.ALWAYS, RecoveryOptions.NONE);
     }
 
     static DurableHarness open(Path dir, FsyncPolicy fsync) throws IOException {
-        return new DurableHarness(dir, fsync);
+        return new DurableHarness(dir, fsync, RecoveryOptions.NONE);
+    }
+
+    static DurableHarness open(Path dir, RecoveryOptions options) throws IOException {
+        return new DurableHarness(dir, FsyncPolicy.ALWAYS, options);
     }
 
     /** A new session with a long lease. */
@@ -87,6 +94,8 @@ final class DurableHarness implements AutoCloseable {
      */
     Path crashImage(Path crashDir) throws IOException {
         Files.createDirectories(crashDir);
+        // the witness first: it never names a version the store file (copied after it) does not hold
+        Files.copy(dir.resolve(CommitWitness.FILE), crashDir.resolve(CommitWitness.FILE));
         Files.copy(dir.resolve(MvStoreDurability.STORE_FILE), crashDir.resolve(MvStoreDurability.STORE_FILE));
         return crashDir;
     }

@@ -107,6 +107,8 @@ class RegistryMainTest {
         "--tls                           | --tls needs --tls-keystore",
         "--tls-keystore x.p12            | need --tls",
         "--tls --tls-keystore x.p12 --tls-mutual | --tls-mutual needs --tls-truststore",
+        "--skip-damaged-records          | need --data-dir",
+        "--accept-rollback               | need --data-dir",
         "extra-argument                  | extra-argument"})
     void badOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
         String[] bad = args.trim().split("\\s+");
@@ -127,7 +129,7 @@ class RegistryMainTest {
         assertEquals(0, help[0]);
         assertContains((String) help[2], "--max-value-size", "--port", "--lease", "--authkey-file", "--tls",
                 "--tls-mutual", "--max-objects", "--max-sessions", "--max-waiters-per-object", "--max-batch-size",
-                "--handshake-timeout");
+                "--handshake-timeout", "--data-dir", "--fsync", "--skip-damaged-records", "--accept-rollback");
         Object[] version = run("--version");
         assertEquals(0, version[0]);
         assertContains((String) version[2], "jmanager registry");
@@ -166,6 +168,68 @@ class RegistryMainTest {
             if (!size.isEmpty()) {
                 sizes.convert(size);
             }
+        }
+    }
+
+    /**
+     * A damaged data directory, the way an operator meets it: exit code 1, one {@code registry.jar:} line that
+     * names the file, the object and the record and says what to do, one {@code registry.jar: details:} line, and
+     * no stack trace; the files unchanged. With {@code --skip-damaged-records} it starts, listing what it skipped.
+     */
+    @Test
+    void aDamagedRecordIsOneLineWithWhatToDoNeverAStackTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path dir = tmp.resolve("data");
+        try (DurableHarness h = DurableHarness.open(dir)) {
+            DictObject d = h.get("dur.dict", io.jmanager.wire.ObjectSpec.of(io.jmanager.wire.ObjectType.DICT));
+            for (int i = 0; i < 50; i++) {
+                d.put(Fixture.enc("k" + i), Fixture.enc("value-number-" + i + "-of-fifty"));
+            }
+        }
+        java.nio.file.Path store = dir.resolve(MvStoreDurability.STORE_FILE);
+        byte[] bytes = java.nio.file.Files.readAllBytes(store);
+        byte[] needle = "value-number-17-of-fifty".getBytes(StandardCharsets.UTF_8);
+        int flipped = 0;
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                bytes[i + 6] ^= 0x01; // "value-" -> "value,": a value nobody wrote
+                flipped++;
+            }
+        }
+        assertEquals(true, flipped > 0, "the value is in the file");
+        java.nio.file.Files.write(store, bytes);
+        byte[] witness = java.nio.file.Files.readAllBytes(dir.resolve(CommitWitness.FILE));
+
+        Object[] result = run("--port", "0", "--bind", "127.0.0.1", "--data-dir", dir.toString());
+        assertEquals(1, result[0], "exit code; stderr: " + result[1]);
+        String err = (String) result[1];
+        String[] lines = err.strip().split("\\R");
+        assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.startsWith("registry.jar: ")
+                && !l.startsWith("registry.jar: details: ")).count(), err);
+        assertContains(lines[0], "registry.jar: data file " + store, "record", "dict 'dur.dict'",
+                "fails its checksum", "did not start and did not modify", "worker.jar import",
+                "--skip-damaged-records");
+        for (String line : lines) {
+            assertEquals(true, line.startsWith("registry.jar: "), "a line that is not registry.jar's: " + line
+                    + "\nin:\n" + err);
+        }
+        assertEquals(true, java.util.Arrays.equals(bytes, java.nio.file.Files.readAllBytes(store)), "modified");
+        assertEquals(true, java.util.Arrays.equals(witness,
+                java.nio.file.Files.readAllBytes(dir.resolve(CommitWitness.FILE))), "witness modified");
+
+        RegistryConfig skip = RegistryConfig.defaults().withPort(0).withBindAddress("127.0.0.1")
+                .withAdvertiseHost("127.0.0.1").withAuthKey(Fixture.AUTH_KEY).withDataDir(dir)
+                .withRecovery(new RecoveryOptions(true, false));
+        try (RegistryServer server = RegistryServer.start(skip)) {
+            assertEquals(1, server.recovery().objects());
+            assertEquals(49, server.recovery().records(), "one entry skipped");
+            String notes = String.join("\n", server.recovery().notes());
+            assertContains(notes, "skipped record", "of dict 'dur.dict': it fails its checksum",
+                    "runs on a repaired copy", "next start is clean");
+        }
+        try (RegistryServer again = RegistryServer.start(skip.withRecovery(RecoveryOptions.NONE))) {
+            assertEquals(49, again.recovery().records());
+            assertEquals(java.util.List.of(), again.recovery().notes());
         }
     }
 }

@@ -12,8 +12,11 @@ public interface RemoteManager extends Remote {
     String BINDING = "jmanager";
 
     /**
-     * Opens a session for a client process. {@code requestedLeaseMillis <= 0} takes the registry's default lease.
-     * The client must call {@link #renewSession} well within the lease.
+     * Opens a session for a client process. {@code requestedLeaseMillis <= 0} takes the registry's default lease
+     * ({@code --lease}); a request above the registry's maximum ({@code --max-lease}) gets the maximum: the grant
+     * says which lease was granted. The client must call {@link #renewSession} well within the lease. A lease
+     * longer than the default holds only while the session's liveness connection ({@link Liveness}) is attached;
+     * without one, the session expires after the default lease without renewal.
      */
     SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) throws RemoteException;
 
@@ -56,6 +59,12 @@ public interface RemoteManager extends Remote {
 
     /** The open sessions, for operators, sorted by id. */
     SessionInfo[] sessions() throws RemoteException;
+
+    /**
+     * The registry's memory, for operators: {bytes charged now (stored values and calls being read), the budget
+     * ({@code --memory-budget})}.
+     */
+    long[] memory() throws RemoteException;
 
     /** The state of every lock and rlock (holder, token, waiters), for operators, sorted by name. */
     LockInfo[] locks() throws RemoteException;

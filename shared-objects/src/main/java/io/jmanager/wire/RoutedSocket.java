@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLSocket;
@@ -16,10 +17,21 @@ import javax.net.ssl.SSLSocket;
  * {@link Liveness} connection is served here (registered, then held open until it ends, after which the reader sees
  * end of stream); anything else passes through to RMI with its first bytes pushed back. RMI reads and writes
  * through this socket's streams, which under TLS are the TLS streams.
+ *
+ * <p>Once authenticated, a connection counts against its peer's {@code --max-connections-per-peer}. An RMI
+ * connection then reads each call within a {@link CallBudget} ({@code --max-call-bytes}, the memory budget) and
+ * is closed after {@code --idle-timeout} of silence while the registry waits to read from it.
+ *
+ * <p>To RMI, every connection comes from an unknown address ({@link #getInetAddress()} is the wildcard address):
+ * the JDK's registry then refuses {@code bind}, {@code rebind} and {@code unbind} to every caller, on the
+ * registry's host too ("disallowed; origin unknown"), before reading their arguments. The registry binds its
+ * names in-process, which needs no access check.
  */
 final class RoutedSocket extends Socket {
     /** How long an authenticated connection may take to send its first four bytes. */
     private static final int FIRST_BYTES_TIMEOUT_MILLIS = 10_000;
+    /** How long the rest of a refused call is read and dropped at most. */
+    private static final long DRAIN_MILLIS = 10_000;
     private static final byte[] NO_BINDING = new byte[0];
 
     /** The server socket's side of a routed connection. */
@@ -30,6 +42,22 @@ final class RoutedSocket extends Socket {
 
         /** The connection's handshake ended (passed, failed or cut off). */
         void handshakeEnded(RoutedSocket socket);
+
+        /** An authenticated connection from {@code peer} opens: false if its peer has too many already. */
+        boolean admit(InetAddress peer);
+
+        /** A connection admitted from {@code peer} closed. */
+        void released(InetAddress peer);
+    }
+
+    private static final InetAddress UNKNOWN_ORIGIN = unknownOrigin();
+
+    private static InetAddress unknownOrigin() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Closes connections whose handshake outlives its deadline, whatever they are blocked in (TLS included). */
@@ -53,9 +81,43 @@ final class RoutedSocket extends Socket {
     private volatile boolean authenticated;
     /** True only while a TLS socket is being layered over this one: it must see the raw streams. */
     private boolean rawStreams;
+    /** Set once the connection counts against its peer's limit; cleared when it is given back. */
+    private final java.util.concurrent.atomic.AtomicBoolean admitted = new java.util.concurrent.atomic.AtomicBoolean();
+    /** True once RMI serves the connection: its reads are then timed out after the idle timeout. */
+    private volatile boolean servingRmi;
+    private final CallBudget budget;
 
     RoutedSocket(Gate gate) {
         this.gate = gate;
+        ServerSecurity.Connections limits = gate.security().connections();
+        this.budget = new CallBudget(limits.maxCallBytes(), limits.memory());
+    }
+
+    /** The peer's real address (for this package: limits, refusals, TLS). */
+    InetAddress peer() {
+        return super.getInetAddress();
+    }
+
+    /**
+     * The wildcard address: RMI takes the connection's origin from here, and the JDK's registry refuses
+     * {@code bind}, {@code rebind} and {@code unbind} from an unknown origin, whoever calls.
+     */
+    @Override
+    public InetAddress getInetAddress() {
+        return isConnected() ? UNKNOWN_ORIGIN : null;
+    }
+
+    /**
+     * While RMI serves the connection, its read timeout is at most the idle timeout (RMI asks for two hours):
+     * a connection silent that long while the registry waits to read from it is closed.
+     */
+    @Override
+    public void setSoTimeout(int timeout) throws java.net.SocketException {
+        if (servingRmi) {
+            int idle = gate.security().connections().idleTimeoutMillis();
+            timeout = timeout <= 0 ? idle : Math.min(timeout, idle);
+        }
+        super.setSoTimeout(timeout);
     }
 
     @Override
@@ -122,6 +184,10 @@ final class RoutedSocket extends Socket {
             super.close();
         } finally {
             gate.handshakeEnded(this);
+            if (admitted.compareAndSet(true, false)) {
+                gate.released(peer());
+            }
+            budget.close();
         }
     }
 
@@ -135,13 +201,16 @@ final class RoutedSocket extends Socket {
             return t != null ? t.getOutputStream() : rawOutput();
         }
 
+        /** The registry answers: the call read before is over, and its budget is given back. */
         @Override
         public void write(int b) throws IOException {
+            budget.reset();
             target().write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            budget.reset();
             target().write(b, off, len);
         }
 
@@ -176,12 +245,26 @@ final class RoutedSocket extends Socket {
                 source = authenticate();
             } catch (IOException | RuntimeException e) {
                 ended = true;
-                gate.security().monitor().refused(getInetAddress(), reason(e));
+                gate.security().monitor().refused(peer(), reason(e));
                 closeQuietly();
                 return;
             } finally {
                 watchdog.cancel(false);
                 gate.handshakeEnded(RoutedSocket.this);
+            }
+            if (!gate.admit(peer())) {
+                ended = true;
+                gate.security().monitor().refused(peer(), "more than "
+                        + gate.security().connections().maxPerPeer() + " authenticated connections from "
+                        + peer().getHostAddress() + " (--max-connections-per-peer)");
+                closeQuietly();
+                return;
+            }
+            admitted.set(true);
+            if (isClosed() && admitted.compareAndSet(true, false)) { // closed meanwhile: close() did not count it
+                gate.released(peer());
+                ended = true;
+                return;
             }
             in = new PushbackInputStream(source, Liveness.MAGIC.length);
             int timeout = getSoTimeout();
@@ -211,6 +294,8 @@ final class RoutedSocket extends Socket {
                 return;
             }
             in.unread(head, 0, n);
+            servingRmi = true;
+            setSoTimeout(timeout); // now at most the idle timeout
         }
 
         /** TLS (if configured) and the handshake, within one deadline; returns the stream RMI reads. */
@@ -228,7 +313,7 @@ final class RoutedSocket extends Socket {
                     rawStreams = true;
                     try {
                         ssl = (SSLSocket) security.tls().getSocketFactory().createSocket(RoutedSocket.this,
-                                getInetAddress().getHostAddress(), getPort(), true);
+                                peer().getHostAddress(), getPort(), true);
                     } finally {
                         rawStreams = false;
                     }
@@ -296,14 +381,63 @@ final class RoutedSocket extends Socket {
 
         @Override
         public int read() throws IOException {
-            route();
-            return ended ? -1 : in.read();
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
+        /**
+         * Reads for RMI within the call's budget. A call over its budget, or a connection silent for the idle
+         * timeout, ends the stream: RMI answers the exception (if it was reading a call) and then reads the end.
+         */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             route();
-            return ended ? -1 : in.read(b, off, len);
+            if (budget.takeAnsweredRefusal()) {
+                drainRefusedCall();
+            }
+            if (ended) {
+                return -1;
+            }
+            budget.enter();
+            int n;
+            try {
+                n = in.read(b, off, len);
+                if (n > 0) {
+                    budget.read(n);
+                }
+            } catch (CallBudget.CallTooLargeException e) {
+                throw e; // RMI answers it, then reads on: see drainRefusedCall
+            } catch (IOException e) {
+                ended = true;
+                throw e;
+            }
+            return n;
+        }
+
+        /**
+         * After RMI answered a call refused for its budget: reads and drops what the caller still sends of it (at
+         * most another call's worth, for at most {@value #DRAIN_MILLIS} ms, until it is silent for a second), so
+         * that a worker still sending its oversized call gets to read the answer instead of a reset connection.
+         * Nothing is kept; then the stream ends and RMI closes the connection.
+         */
+        private void drainRefusedCall() {
+            ended = true;
+            long limit = gate.security().connections().maxCallBytes();
+            long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+            byte[] scratch = new byte[8192];
+            try {
+                setSoTimeout(1_000);
+                for (long drained = 0; drained < limit && System.nanoTime() - deadline < 0; ) {
+                    int n = in.read(scratch, 0, scratch.length);
+                    if (n < 0) {
+                        break;
+                    }
+                    drained += n;
+                }
+            } catch (IOException e) {
+                // silent, closed or reset: done
+            }
         }
 
         @Override

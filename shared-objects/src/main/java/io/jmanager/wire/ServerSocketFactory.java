@@ -73,6 +73,8 @@ public final class ServerSocketFactory implements RMIServerSocketFactory {
         private final ServerSecurity security;
         private final ConcurrentLinkedDeque<RoutedSocket> pending = new ConcurrentLinkedDeque<>();
         private final AtomicInteger pendingCount = new AtomicInteger();
+        private final java.util.concurrent.ConcurrentHashMap<InetAddress, AtomicInteger> perPeer =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         RoutingServerSocket(Liveness.Listener liveness, ServerSecurity security) throws IOException {
             this.liveness = liveness;
@@ -115,6 +117,32 @@ public final class ServerSocketFactory implements RMIServerSocketFactory {
             if (pending.remove(socket)) {
                 pendingCount.decrementAndGet();
             }
+        }
+
+        @Override
+        public boolean admit(InetAddress peer) {
+            int max = security.connections().maxPerPeer();
+            boolean[] admitted = new boolean[1];
+            perPeer.compute(peer, (p, count) -> {
+                AtomicInteger c = count == null ? new AtomicInteger() : count;
+                if (c.get() < max) {
+                    c.incrementAndGet();
+                    admitted[0] = true;
+                }
+                return c.get() == 0 ? null : c;
+            });
+            return admitted[0];
+        }
+
+        @Override
+        public void released(InetAddress peer) {
+            perPeer.computeIfPresent(peer, (p, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
+
+        /** Authenticated connections open from {@code peer} (for tests). */
+        int connectionsFrom(InetAddress peer) {
+            AtomicInteger c = perPeer.get(peer);
+            return c == null ? 0 : c.get();
         }
 
         /** Connections accepted and still in their handshake (for tests). */

@@ -14,11 +14,11 @@ public final class WireFilter implements ObjectInputFilter {
             Enum.class);
 
     /**
-     * The RMI registry's filter ({@code sun.rmi.registry.registryFilter}): no class at all. {@code lookup} and
-     * {@code unbind} read their name as a string, which no filter sees; {@code bind} and {@code rebind} must
-     * deserialize a stub, which this refuses, so no remote caller can bind or rebind a name, not even one on the
-     * registry's host (the JDK lets local callers). The registry binds its objects in-process, without
-     * serialization.
+     * The RMI registry's filter ({@code sun.rmi.registry.registryFilter}): no class at all. {@code lookup}
+     * reads its name as a string, which no filter sees; {@code bind} and {@code rebind} would have to
+     * deserialize a stub, which this refuses. (All three of {@code bind}, {@code rebind} and {@code unbind} are
+     * refused before that to every remote caller: see {@code RoutedSocket#getInetAddress()}.) The registry binds
+     * its objects in-process, without serialization.
      */
     public static final String REGISTRY_PATTERN = "maxdepth=2;maxrefs=16;maxarray=16;maxbytes=4096;!*";
 
@@ -82,8 +82,47 @@ public final class WireFilter implements ObjectInputFilter {
         this.maxArrayLength = maxArrayLength;
     }
 
+    /**
+     * Charges an array, before it is allocated, to the budget of the call being read on this thread (when it is
+     * read from a registry connection): refused, with the reason naming the option, if the bytes its content
+     * needs cannot come within the call's remaining {@code --max-call-bytes}, or if the call's arrays together
+     * would take more memory than that, or than the memory budget has left. A reference takes 8 bytes in memory
+     * and at least 1 in the stream.
+     */
+    private static void declare(Class<?> component, long length, long streamBytes) {
+        CallBudget budget = CallBudget.current();
+        if (budget == null) {
+            return;
+        }
+        long size = component.isPrimitive() ? primitiveSize(component) : 1;
+        long memory = component.isPrimitive() ? size : 8;
+        String refused = budget.declare(length * size, length * memory + 16, streamBytes);
+        if (refused != null) {
+            // the stream reports it as REJECTED by the filter, with this as the cause
+            throw new io.jmanager.RegistryLimitException(refused);
+        }
+    }
+
+    private static long primitiveSize(Class<?> type) {
+        if (type == long.class || type == double.class) {
+            return 8;
+        }
+        if (type == int.class || type == float.class) {
+            return 4;
+        }
+        if (type == short.class || type == char.class) {
+            return 2;
+        }
+        return 1;
+    }
+
     @Override
     public Status checkInput(FilterInfo info) {
+        Class<?> declared = info.serialClass();
+        if (declared != null && declared.isArray() && info.arrayLength() >= 0) {
+            // first: a refusal for the call's budget says which option refused it
+            declare(declared.getComponentType(), info.arrayLength(), info.streamBytes());
+        }
         if (info.depth() > 8 || info.streamBytes() > maxBytes || info.arrayLength() > maxArrayLength
                 || info.references() > 2 * maxArrayLength + 1000) {
             return Status.REJECTED;

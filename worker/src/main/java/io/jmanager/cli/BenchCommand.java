@@ -35,8 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     Connection connection;
 
     @Option(names = "--op", paramLabel = "OP", split = ",", description = "put, get, incr, lock, queue, barrier,"
-            + " batch, connect, or a comma-separated list run one after another by the same clients"
-            + " (default: put)", converter = OpConverter.class)
+            + " batch, connect, value-get, value-set, locked-incr, array-set, or a comma-separated list run one"
+            + " after another by the same clients (default: put)", converter = OpConverter.class)
     List<BenchOp> opList;
 
     @Option(names = "--clients", paramLabel = "N", description = "client managers, or processes with --fork"
@@ -134,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchResult> results = fork ? runForked(settings) : runInProcess(settings);
         for (int k = 0; k < ops.size(); k++) {
             BenchOp op = ops.get(k);
-            String name = op.name().toLowerCase(Locale.ROOT);
+            String name = op.cliName();
             double opWarm = (phases[k][1] - phases[k][0]) / 1e9;
             String title = String.format(Locale.ROOT, "bench %s: %d %s × %d threads, value %d B%s, warm-up %.1f s",
                     name, clients, fork ? "processes" : "clients", threads, valueSize,
@@ -220,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             }
             if (failure.get() != null) {
-                throw new CliException("bench " + ops.stream().map(o -> o.name().toLowerCase(Locale.ROOT))
+                throw new CliException("bench " + ops.stream().map(BenchOp::cliName)
                         .collect(java.util.stream.Collectors.joining(",")) + " failed: " + failure.get());
             }
             List<BenchResult> results = new ArrayList<>();
@@ -276,7 +276,7 @@ final class BenchCommand implements Callable<Integer> {
                     long current = counted[k].get();
                     if (show) {
                         System.err.printf(Locale.ROOT, "  %4.0f s: %s %,d ops/s%n", (now - start) / 1e9,
-                                ops.get(k).name().toLowerCase(Locale.ROOT), current - last[k]);
+                                ops.get(k).cliName(), current - last[k]);
                     }
                     last[k] = current;
                 }
@@ -335,11 +335,11 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public BenchOp convert(String value) {
             try {
-                return BenchOp.valueOf(value.toUpperCase(Locale.ROOT));
+                return BenchOp.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException("unknown op '" + value
-                        + "': use put, get, incr, lock, queue, barrier, batch or connect (or a comma-separated"
-                        + " list)");
+                        + "': use put, get, incr, lock, queue, barrier, batch, connect, value-get, value-set,"
+                        + " locked-incr or array-set (or a comma-separated list)");
             }
         }
     }

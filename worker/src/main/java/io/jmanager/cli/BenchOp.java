@@ -1,6 +1,7 @@
 package io.jmanager.cli;
 
 import io.jmanager.Manager;
+import io.jmanager.SharedArray;
 import io.jmanager.SharedBarrier;
 import io.jmanager.SharedDict;
 import io.jmanager.SharedLock;
@@ -38,7 +39,18 @@ enum BenchOp {
     /** {@code putAll} then {@code getAll} of {@code --batch} entries; counts entries. */
     BATCH,
     /** {@code Manager.connect} plus a first {@code dict.get}, then close; measures connection set-up. */
-    CONNECT;
+    CONNECT,
+    /** {@code value.get()} on one shared 'q' value ({@code value-get}; compared with {@code shm bench --op get}). */
+    VALUE_GET,
+    /** {@code value.set(42)} on one shared 'q' value ({@code value-set}). */
+    VALUE_SET,
+    /** {@code lock.lock(); value.set(value.get() + 1); lock.unlock()}: four calls ({@code locked-incr}). */
+    LOCKED_INCR,
+    /** {@code array.set(i, 1.5)} at a random index of one shared 'd' array of 4,096 ({@code array-set}). */
+    ARRAY_SET;
+
+    /** Elements of the {@link #ARRAY_SET} array. */
+    static final int ARRAY_LENGTH = 4096;
 
     /** One thread's operation loop body. */
     interface Runner {
@@ -46,8 +58,13 @@ enum BenchOp {
         int run() throws Exception;
     }
 
+    /** The command-line and result name: lower case, {@code -} for {@code _} (e.g. {@code locked-incr}). */
+    String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     String objectName() {
-        return "bench:" + name().toLowerCase(java.util.Locale.ROOT);
+        return "bench:" + cliName();
     }
 
     /** Creates and fills the objects once, before any client starts. */
@@ -75,6 +92,13 @@ enum BenchOp {
                 break;
             }
             case BATCH: m.dict(objectName()).clear(); break;
+            case VALUE_GET: case VALUE_SET: m.value(objectName(), TypeCode.LONG_LONG, 0L).set(0L); break;
+            case LOCKED_INCR: {
+                m.value(objectName(), TypeCode.LONG_LONG, 0L).set(0L);
+                m.lock(objectName() + ":lock");
+                break;
+            }
+            case ARRAY_SET: m.array(objectName(), TypeCode.DOUBLE, ARRAY_LENGTH); break;
             default: throw new IllegalStateException(name());
         }
     }
@@ -159,6 +183,42 @@ enum BenchOp {
                     dict.putAll(batches.get(b));
                     dict.getAll(keyLists.get(b));
                     return 2 * s.batch();
+                };
+            }
+            case VALUE_GET: {
+                SharedValue<Long> value = m.value(objectName(), TypeCode.LONG_LONG, 0L);
+                return () -> {
+                    value.get();
+                    return 1;
+                };
+            }
+            case VALUE_SET: {
+                SharedValue<Long> value = m.value(objectName(), TypeCode.LONG_LONG, 0L);
+                Long v = 42L;
+                return () -> {
+                    value.set(v);
+                    return 1;
+                };
+            }
+            case LOCKED_INCR: {
+                SharedValue<Long> value = m.value(objectName(), TypeCode.LONG_LONG, 0L);
+                SharedLock lock = m.lock(objectName() + ":lock");
+                return () -> {
+                    lock.lock();
+                    try {
+                        value.set(value.get() + 1);
+                    } finally {
+                        lock.unlock();
+                    }
+                    return 1;
+                };
+            }
+            case ARRAY_SET: {
+                SharedArray<Double> array = m.array(objectName(), TypeCode.DOUBLE, ARRAY_LENGTH);
+                Double v = 1.5;
+                return () -> {
+                    array.set(random.nextInt(ARRAY_LENGTH), v);
+                    return 1;
                 };
             }
             case CONNECT:

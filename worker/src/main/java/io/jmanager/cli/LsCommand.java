@@ -38,6 +38,9 @@ final class LsCommand implements Callable<Integer> {
             for (ObjectInfo o : objects) {
                 System.out.printf("%-" + width + "s  %-26s  %s%n", o.name(), o.spec().describe(), o.summary());
             }
+            Manager.MemoryUsage memory = m.memory();
+            System.out.printf("memory: %.1f MiB of %.1f MiB (--memory-budget)%n", memory.used() / 1048576.0,
+                    memory.budget() / 1048576.0);
             return 0;
         }
     }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "shm", mixinStandardHelpOptions = true, description = "List, show, remove and benchmark the"
         + " shared-memory areas of this host (no registry involved).",
-        subcommands = {ShmLsCommand.class, ShmShowCommand.class, ShmRmCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ShmLsCommand.class, ShmShowCommand.class, ShmRmCommand.class, ShmBenchCommand.class,
+            CommandLine.HelpCommand.class})
 final class ShmCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,7 +21,7 @@ final class ShmCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try shm ls, shm show NAME,"
-                + " shm rm NAME, or shm --help");
+                + " shm rm NAME, shm bench, or shm --help");
     }
 
     /** The {@code --dir} option every {@code shm} command takes. */

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * For each write it prints one line once the call has returned or thrown:
  * <ul>
- *   <li>{@code ACK list ITEM}, {@code ACK dict ITEM}, {@code ACK counter ITEM VALUE} (the value addAndGet returned):
- *       the registry acknowledged the write;</li>
+ *   <li>{@code ACK list ITEM t=MICROS}, {@code ACK dict ITEM t=MICROS}, {@code ACK counter ITEM VALUE t=MICROS}
+ *       (the value addAndGet returned): the registry acknowledged the write; MICROS is the wall clock in
+ *       microseconds since the epoch when the call returned (the test compares it with its kill times);</li>
  *   <li>{@code FAIL list|dict|counter ITEM EXCEPTION CAUSE}: the call threw {@code EXCEPTION} (simple name) whose
  *       direct cause is {@code CAUSE} (a class name, or {@code -}); the test decides what the outcome may be.</li>
  * </ul>
@@ -79,7 +80,8 @@ public final class CrashWriter {
     private static void write(String kind, String item, java.util.concurrent.Callable<String> call) {
         try {
             String more = call.call();
-            print("ACK " + kind + " " + item + more);
+            java.time.Instant now = java.time.Instant.now();
+            print("ACK " + kind + " " + item + more + " t=" + (now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000));
         } catch (Exception e) {
             Throwable cause = e.getCause();
             print("FAIL " + kind + " " + item + " " + e.getClass().getSimpleName() + " "

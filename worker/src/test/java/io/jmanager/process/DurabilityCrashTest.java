@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>every restarted registry said {@code restored 3 objects}, and calls failed only with
  *       {@code RegistryUnavailableException} or {@code SessionExpiredException}.</li>
  * </ul>
- * Kill moments: in each cycle the test waits until every writer has written again since the restart, then kills
+ * The same loop runs against {@code --fsync interval=}{@value #INTERVAL_MILLIS} ({@value #DEFAULT_INTERVAL_CYCLES}
+ * cycles; property {@code jmanager.test.intervalCrashCycles}), where a crash may lose acknowledged writes, but only
+ * recent ones: every acknowledged list item and dict batch is there unless it was acknowledged less than
+ * {@link #intervalBoundMillis()} (the interval, plus one commit, plus a margin scaled by the time factor) before the
+ * kill that ended its registry; the counter is only bounded from above. The losses' ages are printed.
+ *
+ * <p>Kill moments: in each cycle the test waits until every writer has written again since the restart, then kills
  * after a random delay; some cycles also kill a registry during its start-up (restoring its state). Both come from
  * one {@link Random} whose seed is printed; {@code -Djmanager.test.crashSeed=S} replays a run's kill schedule.
  */
@@ -70,17 +77,55 @@ class DurabilityCrashTest {
     static final String COUNTER = "crash-counter";
     /** The exceptions a write may fail with while the registry crashes and restarts. */
     static final Set<String> EXPECTED_FAILURES = Set.of("RegistryUnavailableException", "SessionExpiredException");
+    static final int DEFAULT_INTERVAL_CYCLES = 8;
+    static final int INTERVAL_CYCLES = Integer.getInteger("jmanager.test.intervalCrashCycles", DEFAULT_INTERVAL_CYCLES);
+    static final long INTERVAL_MILLIS = 50;
+    /**
+     * What one commit may take on top of the interval (MVStore's commit, its fsync, the witness's fsync, the wait
+     * for a checkpoint slice or a compaction step; measured on the 2-vCPU CI machine at a few ms, with rare
+     * stalls of tens of ms), plus the time between the test's kill and the registry's end; scaled by the time
+     * factor.
+     */
+    static final long COMMIT_ALLOWANCE_MILLIS = 100;
+
+    /** Acknowledged writes older than this at a kill must survive it with {@code --fsync interval=50}. */
+    static long intervalBoundMillis() {
+        return INTERVAL_MILLIS + Timing.millis(COMMIT_ALLOWANCE_MILLIS);
+    }
+
+    /** A kill: wall-clock microseconds when it was sent and when the process was gone. */
+    record Kill(long sentMicros, long goneMicros) {
+    }
+
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
 
     @Test
     void everyAcknowledgedWriteSurvivesRepeatedSigkillAndNoWriteAppearsTwice(@TempDir Path tmp) throws Exception {
+        crashLoop(tmp, CYCLES, null);
+    }
+
+    @Test
+    void withAnFsyncIntervalOnlyWritesAcknowledgedWithinTheBoundAreLost(@TempDir Path tmp) throws Exception {
+        crashLoop(tmp, INTERVAL_CYCLES, INTERVAL_MILLIS);
+    }
+
+    /** The loop; {@code intervalMillis} null for {@code --fsync always}. */
+    private void crashLoop(Path tmp, int cycles, Long intervalMillis) throws Exception {
         long testStart = System.nanoTime();
         long seed = Long.getLong("jmanager.test.crashSeed", ThreadLocalRandom.current().nextLong());
-        System.out.printf("DurabilityCrashTest: %d cycles, %d writers, seed %d (replay the kill schedule with"
-                + " -Djmanager.test.crashSeed=%d), time factor %s%n", CYCLES, WRITERS, seed, seed, Timing.FACTOR);
+        String fsync = intervalMillis == null ? "always" : "interval=" + intervalMillis;
+        System.out.printf("DurabilityCrashTest (--fsync %s): %d cycles, %d writers, seed %d (replay the kill schedule"
+                + " with -Djmanager.test.crashSeed=%d), time factor %s%n", fsync, cycles, WRITERS, seed, seed,
+                Timing.FACTOR);
         Random random = new Random(seed);
         Path dataDir = tmp.resolve("data");
         Path stop = tmp.resolve("stop-writers");
-        String[] registryArgs = {"--data-dir", dataDir.toString(), "--lease", Long.toString(LEASE_MILLIS)};
+        String[] registryArgs = {"--data-dir", dataDir.toString(), "--lease", Long.toString(LEASE_MILLIS),
+                "--fsync", fsync};
+        List<Kill> kills = new ArrayList<>();
 
         RegistryProcess registry = startFirst(registryArgs);
         int port = registry.port();
@@ -100,14 +145,14 @@ class DurabilityCrashTest {
             List<Long> restartMillis = new ArrayList<>();
             int startupKills = 0;
             int startupKillsBeforeReady = 0;
-            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+            for (int cycle = 1; cycle <= cycles; cycle++) {
                 long cycleStart = System.nanoTime();
                 awaitProgress(writers, registry);
                 long delay = Timing.millis(random.nextInt(MAX_KILL_DELAY_MILLIS));
                 TimeUnit.MILLISECONDS.sleep(delay); // the random kill moment itself, not a synchronisation
                 int acksAtKill = totalAcks(writers);
                 long killed = System.nanoTime();
-                kill(registry);
+                kill(registry, kills);
                 String startupKill = "";
                 if (random.nextDouble() < STARTUP_KILL_SHARE) {
                     startupKills++;
@@ -115,7 +160,7 @@ class DurabilityCrashTest {
                     incarnations.add(starting);
                     TimeUnit.MILLISECONDS.sleep(Timing.millis(random.nextInt(MAX_STARTUP_KILL_DELAY_MILLIS)));
                     boolean wasReady = starting.isReady();
-                    kill(starting);
+                    kill(starting, kills);
                     startupKill = " (and killed once more while starting, " + (wasReady ? "after" : "before")
                             + " it was ready)";
                     if (wasReady) {
@@ -141,7 +186,7 @@ class DurabilityCrashTest {
             for (Writer w : writers) {
                 logs.add(WriterLog.parse(w.id, w.awaitExit(WAIT_MILLIS)));
             }
-            kill(registry);
+            kill(registry, kills);
             registry = RegistryProcess.startOn(port, registryArgs);
             incarnations.add(registry);
             assertRestored(registry, 3);
@@ -149,17 +194,25 @@ class DurabilityCrashTest {
             SharedList<String> list = m.list(LIST);
             SharedDict<String, Long> dict = m.dict(DICT);
             SharedValue<Long> counter = m.value(COUNTER, 'q', 0L);
-            Outcome outcome = verify(logs, list.copy(), dict.copy(), counter.get());
+            Outcome outcome = verify(logs, list.copy(), dict.copy(), counter.get(),
+                    intervalMillis == null ? null : kills);
 
             Collections.sort(cycleMillis);
             Collections.sort(restartMillis);
+            if (intervalMillis != null) {
+                List<Long> ages = new ArrayList<>(outcome.lostAgesMillis);
+                Collections.sort(ages);
+                System.out.printf("DurabilityCrashTest (--fsync %s): %d acknowledged writes lost in %d kills, all"
+                                + " acknowledged at most %d ms before their kill (median %d ms; the bound is %d ms)%n",
+                        fsync, ages.size(), kills.size(), max(ages), median(ages), intervalBoundMillis());
+            }
             System.out.printf("DurabilityCrashTest passed: seed %d, %d cycles (%d more kills during start-up, %d of"
                             + " them before ready), %d writers; %d writes sent, %d acknowledged, %d failed (%d of"
                             + " them never sent, %d with unknown outcome, of which %d applied); list %d items,"
                             + " dict %d keys, counter %d (acknowledged increments %d); failures by exception and"
                             + " cause: %s; time per cycle median %d ms, max %d ms; kill -> ready median %d ms, max"
                             + " %d ms; %d s in all%n",
-                    seed, CYCLES, startupKills, startupKillsBeforeReady, WRITERS, outcome.sent, outcome.acked,
+                    seed, cycles, startupKills, startupKillsBeforeReady, WRITERS, outcome.sent, outcome.acked,
                     outcome.failed, outcome.neverSent, outcome.unknown, outcome.unknownApplied, outcome.listSize,
                     outcome.dictSize, outcome.counter, outcome.counterAcked, outcome.failuresByException,
                     median(cycleMillis), max(cycleMillis), median(restartMillis), max(restartMillis),
@@ -190,7 +243,35 @@ class DurabilityCrashTest {
     /** The figures of a passed run. */
     record Outcome(long sent, long acked, long failed, long neverSent, long unknown, long unknownApplied,
                    int listSize, int dictSize, long counter, long counterAcked,
-                   Map<String, Integer> failuresByException) {
+                   Map<String, Integer> failuresByException, List<Long> lostAgesMillis) {
+    }
+
+    /**
+     * With an interval policy ({@code kills} not null): how long before the kill that ended its registry an
+     * acknowledged write that is missing was acknowledged, in ms; a problem if that is more than the bound.
+     * Null (and no problem) with {@code --fsync always}, where a missing acknowledged write is always a problem.
+     */
+    private static Long lostAge(List<Kill> kills, Long ackMicros, String what, List<String> problems) {
+        if (kills == null) {
+            return null;
+        }
+        if (ackMicros == null) {
+            problems.add(what + " is missing and its acknowledgement carries no time");
+            return Long.MAX_VALUE;
+        }
+        for (Kill k : kills) {
+            if (k.goneMicros() >= ackMicros) {
+                long age = (k.sentMicros() - ackMicros) / 1_000;
+                if (age > intervalBoundMillis()) {
+                    problems.add(what + " is missing: acknowledged " + age + " ms before the kill that lost it;"
+                            + " with --fsync interval=" + INTERVAL_MILLIS + " nothing older than "
+                            + intervalBoundMillis() + " ms may be lost");
+                }
+                return Math.max(0, age);
+            }
+        }
+        problems.add(what + " is missing, acknowledged after the last kill");
+        return Long.MAX_VALUE;
     }
 
     /** The item a dict key belongs to: its batch's keys carry a suffix. */
@@ -203,8 +284,10 @@ class DurabilityCrashTest {
         return key;
     }
 
-    static Outcome verify(List<WriterLog> logs, List<String> list, Map<String, Long> dict, long counter) {
+    static Outcome verify(List<WriterLog> logs, List<String> list, Map<String, Long> dict, long counter,
+                          List<Kill> kills) {
         List<String> problems = new ArrayList<>();
+        List<Long> lostAges = new ArrayList<>();
         Map<String, WriterLog> byPrefix = new HashMap<>();
         for (WriterLog log : logs) {
             byPrefix.put("w" + log.id, log);
@@ -270,7 +353,9 @@ class DurabilityCrashTest {
                 if (count > 1) {
                     problems.add("list item " + item + " appears " + count + " times (its write: " + o + ")");
                 }
-                if (WriterLog.ACK.equals(o) && count != 1) {
+                if (WriterLog.ACK.equals(o) && count == 0 && kills != null) {
+                    lostAges.add(lostAge(kills, log.listAck.get(n), "acknowledged list item " + item, problems));
+                } else if (WriterLog.ACK.equals(o) && count != 1) {
                     problems.add("acknowledged list item " + item + " appears " + count + " times");
                 } else if (o != null && WriterLog.neverSent(o) && count != 0) {
                     problems.add("list item " + item + " is there although its call cannot have reached the"
@@ -301,7 +386,9 @@ class DurabilityCrashTest {
                 if (batch != 0 && batch != 3) {
                     problems.add("dict batch " + key + " is torn: " + batch + " of its 3 keys are there (" + o + ")");
                 }
-                if (WriterLog.ACK.equals(o) && !present) {
+                if (WriterLog.ACK.equals(o) && !present && kills != null) {
+                    lostAges.add(lostAge(kills, log.dictAck.get(n), "acknowledged dict batch " + key, problems));
+                } else if (WriterLog.ACK.equals(o) && !present) {
                     problems.add("acknowledged dict key " + key + " is missing");
                 } else if (o != null && WriterLog.neverSent(o) && present) {
                     problems.add("dict key " + key + " is there although its call cannot have reached the registry: "
@@ -325,6 +412,9 @@ class DurabilityCrashTest {
                 }
             }
             for (Map.Entry<Long, Long> e : log.counterValues.entrySet()) {
+                if (kills != null) {
+                    break; // a lost increment is a lost write like any other: its value may be handed out again
+                }
                 if (!seen.add(e.getValue())) {
                     problems.add("two acknowledged increments both returned " + e.getValue() + " (one of them w"
                             + log.id + "-" + e.getKey() + "): an increment was lost and its value handed out again");
@@ -335,7 +425,7 @@ class DurabilityCrashTest {
                 }
             }
         }
-        if (counter < counterAcked) {
+        if (counter < counterAcked && kills == null) {
             problems.add("the counter is " + counter + " but " + counterAcked + " increments were acknowledged");
         }
         if (counter > counterAcked + counterMaybe) {
@@ -355,7 +445,7 @@ class DurabilityCrashTest {
                     + String.join("\n  ", problems.subList(0, Math.min(40, problems.size()))));
         }
         return new Outcome(sent, acked, failed, neverSent, unknown, unknownApplied, list.size(), dict.size(), counter,
-                counterAcked, failuresByException);
+                counterAcked, failuresByException, lostAges);
     }
 
     /** {@code w<writer>-<n>}. */
@@ -381,6 +471,9 @@ class DurabilityCrashTest {
         final Map<Long, String> dict = new HashMap<>();
         final Map<Long, String> counter = new HashMap<>();
         final Map<Long, Long> counterValues = new HashMap<>();
+        /** When each acknowledged list and dict write returned, wall-clock microseconds. */
+        final Map<Long, Long> listAck = new HashMap<>();
+        final Map<Long, Long> dictAck = new HashMap<>();
         long sent = -1;
 
         private WriterLog(int id) {
@@ -392,6 +485,11 @@ class DurabilityCrashTest {
             String prefix = "w" + id + "-";
             for (String line : lines) {
                 String[] f = line.split(" ");
+                Long at = null;
+                if (f.length > 0 && f[f.length - 1].startsWith("t=")) {
+                    at = Long.parseLong(f[f.length - 1].substring(2));
+                    f = Arrays.copyOf(f, f.length - 1);
+                }
                 if (f[0].equals("done")) {
                     log.sent = Long.parseLong(f[1]);
                     continue;
@@ -412,6 +510,9 @@ class DurabilityCrashTest {
                 assertEquals(null, before, "writer " + id + " printed two outcomes for " + f[1] + " " + f[2]);
                 if (f[0].equals("ACK") && f[1].equals("counter")) {
                     log.counterValues.put(n, Long.parseLong(f[3]));
+                }
+                if (f[0].equals("ACK") && at != null) {
+                    (f[1].equals("list") ? log.listAck : log.dictAck).put(n, at);
                 }
             }
             assertTrue(log.sent >= 0, "writer " + id + " printed no 'done N' line");
@@ -478,8 +579,10 @@ class DurabilityCrashTest {
         return RegistryProcess.freePort();
     }
 
-    static void kill(RegistryProcess registry) {
+    static void kill(RegistryProcess registry, List<Kill> kills) {
+        long sent = nowMicros();
         registry.kill();
+        kills.add(new Kill(sent, nowMicros()));
         assertFalse(registry.isAlive(), "registry pid " + registry.pid() + " survived SIGKILL");
     }
 

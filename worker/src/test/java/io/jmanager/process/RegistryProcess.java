@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * like {@code java -jar registry.jar}: ready when it prints {@code jmanager registry ready at rmi://...}. Managers
  * from {@link #connect()} are closed and the process destroyed by {@link #close()}.
  */
-final class RegistryProcess implements AutoCloseable {
+public final class RegistryProcess implements AutoCloseable {
     private static final String READY = "jmanager registry ready at ";
     private static final int ATTEMPTS = 3;
 
@@ -37,7 +37,7 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     /** Starts a registry process and waits (bounded) until it is serving. */
-    static RegistryProcess start(String... extraArgs) {
+    public static RegistryProcess start(String... extraArgs) {
         AssertionError last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -67,7 +67,7 @@ final class RegistryProcess implements AutoCloseable {
      * Starts a registry process with environment changes ({@code env}: a null value removes a variable, e.g.
      * {@code JMANAGER_AUTHKEY_FILE} so that it uses its default key file) and more JVM flags.
      */
-    static RegistryProcess startWith(java.util.Map<String, String> env, List<String> jvmFlags, String... extraArgs) {
+    public static RegistryProcess startWith(java.util.Map<String, String> env, List<String> jvmFlags, String... extraArgs) {
         AssertionError last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -80,7 +80,7 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     /** The port this registry listens on. */
-    int port() {
+    public int port() {
         String u = url;
         return u == null ? requestedPort : Integer.parseInt(u.substring(u.lastIndexOf(':') + 1));
     }
@@ -177,27 +177,27 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     /** The URL the registry printed, {@code rmi://127.0.0.1:PORT}. */
-    String url() {
+    public String url() {
         return url;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** A manager in this (test) JVM, closed with the registry. */
-    synchronized Manager connect() {
+    public synchronized Manager connect() {
         Manager m = Manager.connect(url);
         managers.add(m);
         return m;
     }
 
     /** Everything the registry printed so far (stderr lines prefixed). */
-    List<String> output() {
+    public List<String> output() {
         return snapshot(output);
     }
 

@@ -51,7 +51,18 @@ final class RawJrmp implements AutoCloseable {
 
     /** Connects to the loopback port; authenticates first if {@code key} is not null. */
     static RawJrmp connect(int port, AuthKey key) throws IOException {
+        return connect(port, key, null);
+    }
+
+    /**
+     * Like {@link #connect(int, AuthKey)}, from the local address {@code from} (e.g. {@code 127.0.0.2}, to be
+     * another peer than this JVM's workers on {@code 127.0.0.1}); null for any.
+     */
+    static RawJrmp connect(int port, AuthKey key, InetAddress from) throws IOException {
         Socket s = new Socket();
+        if (from != null) {
+            s.bind(new InetSocketAddress(from, 0));
+        }
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
         s.setSoTimeout(10_000);
         if (key != null) {
@@ -112,6 +123,11 @@ final class RawJrmp implements AutoCloseable {
     /** Sends a call and reads the registry's answer: the returned value, or a {@link Thrown} exception. */
     Object call(byte[] body) throws IOException, ClassNotFoundException {
         send(body);
+        return answer();
+    }
+
+    /** Reads the registry's answer to a call sent before: the returned value, or a {@link Thrown} exception. */
+    Object answer() throws IOException, ClassNotFoundException {
         int message = in.read();
         if (message != 0x51) {
             throw new IOException("no Return message, got " + message);
