@@ -133,7 +133,13 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
             if (r.getKey() != 0 || r.getValue().length != 4) {
                 throw new IllegalArgumentException("semaphore '" + name + "': malformed record " + r.getKey());
             }
-            permits = java.nio.ByteBuffer.wrap(r.getValue()).getInt();
+            int count = java.nio.ByteBuffer.wrap(r.getValue()).getInt();
+            if (count < 0 || bounded && count > initial) {
+                // never written: permits are not negative, and a bounded semaphore holds at most its initial value
+                throw new IllegalArgumentException("semaphore '" + name + "': record 0 holds " + count
+                        + " permits, outside 0.." + (bounded ? initial : Integer.MAX_VALUE));
+            }
+            permits = count;
         }
     }
 
