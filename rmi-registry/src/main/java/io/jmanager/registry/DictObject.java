@@ -281,6 +281,12 @@ final class DictObject extends GuardedObject implements RemoteDict {
                 throw new IllegalArgumentException("dict '" + name + "': malformed record " + r.getKey());
             }
             Bytes key = new Bytes(Arrays.copyOfRange(bytes, 4, 4 + keyLength));
+            if (recordOf.containsKey(key)) {
+                // a dict writes each key in one record: keeping the last would leave the other in the store, to
+                // come back once this key is removed
+                throw new IllegalArgumentException("dict '" + name + "': records " + recordOf.get(key) + " and "
+                        + r.getKey() + " hold the same key");
+            }
             byte[] value = Arrays.copyOfRange(bytes, 4 + keyLength, bytes.length);
             long growth = growth(key, value);
             recharge(growth);
