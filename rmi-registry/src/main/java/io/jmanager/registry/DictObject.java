@@ -272,6 +272,9 @@ final class DictObject extends GuardedObject implements RemoteDict {
     void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
         for (Map.Entry<Long, byte[]> r : stored) {
             byte[] bytes = r.getValue();
+            if (bytes.length < 4) {
+                throw new IllegalArgumentException("dict '" + name + "': malformed record " + r.getKey());
+            }
             ByteBuffer in = ByteBuffer.wrap(bytes);
             int keyLength = in.getInt();
             if (keyLength < 0 || keyLength > bytes.length - 4) {

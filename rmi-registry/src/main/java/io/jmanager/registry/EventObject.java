@@ -51,7 +51,8 @@ final class EventObject extends GuardedObject implements RemoteEvent {
     @Override
     void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
         for (java.util.Map.Entry<Long, byte[]> r : stored) {
-            if (r.getKey() != 0 || r.getValue().length != 1) {
+            if (r.getKey() != 0 || r.getValue().length != 1 || (r.getValue()[0] & 0xfe) != 0) {
+                // only 0 and 1 are written: any other byte is damage, not a cleared flag
                 throw new IllegalArgumentException("event '" + name + "': malformed record " + r.getKey());
             }
             flag = r.getValue()[0] == 1;

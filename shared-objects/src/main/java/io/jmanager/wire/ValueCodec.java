@@ -13,7 +13,6 @@ import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -249,11 +248,11 @@ public final class ValueCodec {
             case TRUE: return checkLength(bytes, 1) ? Boolean.TRUE : null;
             case INT: return checkLength(bytes, 5) ? b.getInt() : null;
             case LONG: return checkLength(bytes, 9) ? b.getLong() : null;
-            case DOUBLE: return checkLength(bytes, 9) ? Double.longBitsToDouble(b.getLong()) : null;
+            case DOUBLE: return checkLength(bytes, 9) ? canonicalDouble(b.getLong()) : null;
             case STRING: return decodeUtf8(bytes);
             case STRING_UTF16: return decodeUtf16(bytes);
             case BYTES: return Arrays.copyOfRange(bytes, 1, bytes.length);
-            case FLOAT: return checkLength(bytes, 5) ? Float.intBitsToFloat(b.getInt()) : null;
+            case FLOAT: return checkLength(bytes, 5) ? canonicalFloat(b.getInt()) : null;
             case SHORT: return checkLength(bytes, 3) ? b.getShort() : null;
             case BYTE: return checkLength(bytes, 2) ? bytes[1] : null;
             case CHAR: return checkLength(bytes, 3) ? b.getChar() : null;
@@ -266,14 +265,43 @@ public final class ValueCodec {
         }
     }
 
+    /**
+     * The double of these bits. encode writes every NaN as the one canonical NaN ({@link Double#doubleToLongBits}):
+     * another NaN's bits would be a second registry key for a value that workers read as the same {@code Double}.
+     */
+    private static double canonicalDouble(long bits) {
+        double d = Double.longBitsToDouble(bits);
+        if (Double.isNaN(d) && bits != Double.doubleToLongBits(d)) {
+            throw new IllegalArgumentException("malformed value: a Double NaN with other bits ("
+                    + Long.toHexString(bits) + ") than the canonical NaN");
+        }
+        return d;
+    }
+
+    /** The float of these bits; as {@link #canonicalDouble}, only the canonical NaN. */
+    private static float canonicalFloat(int bits) {
+        float f = Float.intBitsToFloat(bits);
+        if (Float.isNaN(f) && bits != Float.floatToIntBits(f)) {
+            throw new IllegalArgumentException("malformed value: a Float NaN with other bits ("
+                    + Integer.toHexString(bits) + ") than the canonical NaN");
+        }
+        return f;
+    }
+
     /** Decodes a reference value; IllegalArgumentException if the bytes are not one. */
     public static Reference decodeReference(byte[] bytes) {
         if (bytes == null || bytes.length < 3 || bytes[0] != REFERENCE || bytes[1] < 0
                 || bytes[1] >= ObjectType.values().length) {
             throw new IllegalArgumentException("malformed shared-object reference");
         }
-        return new Reference(new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8),
-                ObjectType.values()[bytes[1]]);
+        String name;
+        try {
+            name = strictUtf8(bytes, 2);
+        } catch (CharacterCodingException e) {
+            // replacing it would give a second encoding of the name with the replacement character
+            throw new IllegalArgumentException("malformed shared-object reference: its name is not valid UTF-8", e);
+        }
+        return new Reference(name, ObjectType.values()[bytes[1]]);
     }
 
     private static void checkNotEmpty(byte[] bytes) {
@@ -285,22 +313,35 @@ public final class ValueCodec {
     /** Strict UTF-8: malformed input is refused rather than replaced, so no two encodings decode alike. */
     private static String decodeUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 1, bytes.length - 1)).toString();
+            return strictUtf8(bytes, 1);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("malformed value: tag " + STRING + " holds invalid UTF-8", e);
         }
     }
 
-    /** UTF-16 code units as they are, unpaired surrogates included (the UTF_16BE charset would replace those). */
+    private static String strictUtf8(byte[] bytes, int from) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
+    }
+
+    /**
+     * UTF-16 code units as they are, unpaired surrogates included (the UTF_16BE charset would replace those); only
+     * for strings that have one, as {@link #encode} writes them.
+     */
     private static String decodeUtf16(byte[] bytes) {
         if (bytes.length % 2 == 0) {
             throw new IllegalArgumentException("malformed value: tag " + STRING_UTF16
                     + " needs an even number of bytes, got " + (bytes.length - 1));
         }
-        CharBuffer chars = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().asCharBuffer();
-        return chars.toString();
+        String s = ByteBuffer.wrap(bytes, 1, bytes.length - 1).slice().asCharBuffer().toString();
+        if (!hasUnpairedSurrogate(s)) {
+            // encode writes such a string as UTF-8 (tag 6): a second encoding of it would be a second registry key
+            // that workers read as the same string
+            throw new IllegalArgumentException("malformed value: tag " + STRING_UTF16 + " holds a string without"
+                    + " unpaired surrogates, which is encoded with tag " + STRING);
+        }
+        return s;
     }
 
     private static boolean checkLength(byte[] bytes, int expected) {

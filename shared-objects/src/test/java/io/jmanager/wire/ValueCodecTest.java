@@ -358,6 +358,8 @@ class ValueCodecTest {
                 new byte[] {ValueCodec.LONG},
                 new byte[] {ValueCodec.DOUBLE, 1},
                 new byte[] {ValueCodec.FLOAT, 1, 2, 3},
+                new byte[] {ValueCodec.DOUBLE, 0x7f, (byte) 0xf8, 0, 0, 0, 1, 0, 1}, // a NaN, not the canonical one
+                new byte[] {ValueCodec.FLOAT, (byte) 0xff, (byte) 0xc0, 0, 0}, // likewise (a negative NaN)
                 new byte[] {ValueCodec.SHORT, 1},
                 new byte[] {ValueCodec.BYTE},
                 new byte[] {ValueCodec.BYTE, 1, 2},
@@ -370,10 +372,13 @@ class ValueCodecTest {
                 new byte[] {ValueCodec.STRING, (byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 new byte[] {ValueCodec.STRING_UTF16, 0},
                 new byte[] {ValueCodec.STRING_UTF16, 0, 65, 0},
+                new byte[] {ValueCodec.STRING_UTF16, 0, 65}, // "A", whose one encoding is UTF-8 (tag 6)
+                new byte[] {ValueCodec.STRING_UTF16}, // "", likewise
                 new byte[] {ValueCodec.REFERENCE},
                 new byte[] {ValueCodec.REFERENCE, 0},
                 new byte[] {ValueCodec.REFERENCE, 99, 'a'},
                 new byte[] {ValueCodec.REFERENCE, -1, 'a'},
+                new byte[] {ValueCodec.REFERENCE, 0, 'a', (byte) 0xAD}, // a name that is not UTF-8
                 new byte[] {ValueCodec.SERIALIZED},
                 new byte[] {ValueCodec.SERIALIZED, 1, 2, 3},
                 new byte[] {ValueCodec.SERIALIZED, (byte) 0xAC, (byte) 0xED, 0, 5},

@@ -18,14 +18,24 @@ import io.jmanager.TypeCode;
 record Entry(int index, ObjectKind kind, int length, int lockIndex, int dataOffset, int dataSize, String name,
              String spec) {
 
-    /** The bytes an object of this kind, spec and length needs. */
+    /**
+     * The bytes an object of this kind, spec and length needs.
+     *
+     * @throws IllegalArgumentException if the spec is not one of this kind (a damaged entry)
+     */
     static long dataSize(ObjectKind kind, String spec, long length) {
         switch (kind) {
             case VALUE:
             case ARRAY:
                 return length * TypeCode.of(spec).byteSize();
-            case STRUCT_ARRAY:
-                return length * new StructOffsets(StructLayout.parse(spec)).elementSize();
+            case STRUCT_ARRAY: {
+                StructLayout layout = StructLayout.parse(spec);
+                if (layout.isScalar()) {
+                    // what a record class gives always has named fields; a lone typecode is an array's spec
+                    throw new IllegalArgumentException("struct spec \"" + spec + "\" has no named fields");
+                }
+                return length * new StructOffsets(layout).elementSize();
+            }
             default:
                 return AreaLayout.LOCK_BLOCK;
         }

@@ -334,9 +334,19 @@ final class MappedArea {
 
     // ---- the object table ----
 
+    /** The number of entries in use; a count outside 0..{@value AreaLayout#ENTRIES} is damage. */
+    private int count(boolean volatileRead) {
+        int count = volatileRead ? memory.getIntVolatile(H_COUNT) : memory.getIntPlain(H_COUNT);
+        if (count < 0 || count > ENTRIES) {
+            throw new SharedMemoryException("shared memory '" + name + "': " + path + " is damaged: its object count "
+                    + count + " is outside 0.." + ENTRIES + "; remove the area and create it again");
+        }
+        return count;
+    }
+
     /** The ready entries, in table order. */
     List<Entry> entries() {
-        int count = Math.min(memory.getIntVolatile(H_COUNT), ENTRIES);
+        int count = count(true);
         List<Entry> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(read(i));
@@ -350,7 +360,7 @@ final class MappedArea {
      */
     Entry find(String name) {
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
-        int count = Math.min(memory.getIntVolatile(H_COUNT), ENTRIES);
+        int count = count(true);
         for (int i = 0; i < count; i++) {
             int base = entry(i);
             if (memory.getIntPlain(base + E_NAME_LENGTH) == wanted.length && nameEquals(base, wanted)) {
@@ -391,8 +401,9 @@ final class MappedArea {
         long size = e.getLong(E_DATA_SIZE);
         int nameLength = e.getInt(E_NAME_LENGTH);
         int specLength = e.getInt(E_SPEC_LENGTH);
-        if (kind == null || length < 0 || lock < -1 || lock >= ENTRIES || data < DATA || size < 0
-                || data + size > capacity || nameLength < 1 || nameLength > NAME_MAX || specLength < 0
+        // data starts on a 64-byte boundary, as append places it: a misaligned offset would fail every access
+        if (kind == null || length < 0 || lock < -1 || lock >= ENTRIES || data < DATA || (data & 63) != 0
+                || size < 0 || data + size > capacity || nameLength < 1 || nameLength > NAME_MAX || specLength < 0
                 || specLength > SPEC_MAX) {
             throw damaged(index, "its fields are out of range");
         }
@@ -471,7 +482,7 @@ final class MappedArea {
     }
 
     private Entry append(String name, ObjectKind kind, String spec, int length, int lock, Initializer init) {
-        int index = memory.getIntPlain(H_COUNT);
+        int index = count(false);
         if (index >= ENTRIES) {
             throw new SharedMemoryException("shared memory '" + this.name + "' holds " + ENTRIES
                     + " objects, its maximum; use another area for '" + name + "'");

@@ -254,6 +254,27 @@ class AreaFileRefusalTest {
         assertEquals(size, Files.size(file()));
     }
 
+    /** The object count lives outside the header's checksum: a count out of range is damage, not a table size. */
+    @ParameterizedTest(name = "count {0}")
+    @ValueSource(ints = {-1, Integer.MIN_VALUE, AreaLayout.ENTRIES + 1, Integer.MAX_VALUE})
+    void anObjectCountOutOfRangeFailsEveryLookUp(int count) throws IOException {
+        createArea();
+        patch(file(), AreaLayout.H_COUNT, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(count).array());
+        byte[] before = read(file(), AreaLayout.OBJECT_TABLE, AreaLayout.DATA - AreaLayout.OBJECT_TABLE);
+        try (SharedMemory shm = SharedMemory.openExisting(NAME, areas.options())) {
+            for (var lookUp : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> shm.value("n", 'i', 0), () -> shm.value("other", 'i', 0), () -> shm.attach("n"),
+                    shm::names, shm::objects)) {
+                SharedMemoryException e = assertThrows(SharedMemoryException.class, lookUp);
+                assertEquals("shared memory '" + NAME + "': " + file().toAbsolutePath() + " is damaged: its object"
+                        + " count " + count + " is outside 0.." + AreaLayout.ENTRIES + "; remove the area and create"
+                        + " it again", e.getMessage());
+            }
+        }
+        assertTrue(java.util.Arrays.equals(before, read(file(), AreaLayout.OBJECT_TABLE,
+                AreaLayout.DATA - AreaLayout.OBJECT_TABLE)), "no entry was written");
+    }
+
     // ---- ownership and permissions ----
 
     private static boolean root() {
