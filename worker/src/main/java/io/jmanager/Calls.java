@@ -47,8 +47,17 @@ final class Calls {
                     connection.probeRestart();
                     continue;
                 }
-                if (e instanceof NoSuchObjectException && connection.probeRestart()) {
-                    continue; // the next check() opens a new session and reports what was lost
+                if (e instanceof NoSuchObjectException) {
+                    RegistryConnection.Probe probe = connection.probe();
+                    if (probe == RegistryConnection.Probe.RESTARTED) {
+                        continue; // the next check() opens a new session and reports what was lost
+                    }
+                    if (probe == RegistryConnection.Probe.UNKNOWN
+                            && attempt < connection.options().reconnectAttempts() && !connection.isClosed()) {
+                        // a restarted registry that exports its objects before it binds its root: ask again
+                        pause(connection, attempt);
+                        continue;
+                    }
                 }
                 throw manager.failureAfterClose(Rpc.translate(connection.url(), target, e));
             } finally {

@@ -260,20 +260,35 @@ final class RegistryConnection implements AutoCloseable {
      * (the registry restarted). Returns true in that case.
      */
     boolean probeRestart() {
+        return probe() == Probe.RESTARTED;
+    }
+
+    /** What {@link #probe()} found out about the registry at this connection's address. */
+    enum Probe {
+        /** The registry this session belongs to answered. */
+        SAME,
+        /** Another registry answers there: the session is marked lost, the next check reports it. */
+        RESTARTED,
+        /** Nothing answered as a jmanager registry yet (unreachable, or starting: its root not bound yet). */
+        UNKNOWN
+    }
+
+    /** Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}). */
+    Probe probe() {
         Session s = current;
         boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = lookupRoot().epoch();
             if (epoch != s.grant().epoch()) {
                 markLost(s, "the registry restarted");
-                return true;
+                return Probe.RESTARTED;
             }
+            return Probe.SAME;
         } catch (Exception e) {
-            // still unreachable
+            return Probe.UNKNOWN; // still unreachable, or a registry whose root is not bound yet
         } finally {
             ClientTransport.endCall(outermost);
         }
-        return false;
     }
 
     /** Closes the session: the registry releases its locks and permits at once. Idempotent. */

@@ -739,6 +739,9 @@ final class MvStoreDurability implements Durability {
 
     @Override
     public Records records(long objectId) {
+        // live from now: a checkpoint that runs between the object's first flush and created() must apply its log
+        // entries, not skip them as a destroyed object's (an import lost acknowledged records that way)
+        liveIds.add(objectId);
         return new LoggedRecords(objectId);
     }
 

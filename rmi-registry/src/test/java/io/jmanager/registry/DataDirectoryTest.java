@@ -245,8 +245,12 @@ class DataDirectoryTest {
                 throw new AssertionError("cut at " + cut + " of " + full.length + ": " + e, e);
             }
         }
-        System.out.println("truncated " + STORE + " of " + full.length + " bytes: " + outcomes);
-        assertTrue(refusedAsOlder > 0, "no cut was found to be a rollback: " + outcomes);
+        // Whether one of these cuts lands where MVStore falls back to an older chunk (and so is refused as a
+        // rollback) depends on where the engine placed its chunks, which varies with timing (seen in CI under load:
+        // every cut refused as corrupted). The rollback refusal itself is asserted deterministically with an old
+        // copy of the store: DamagedDataDirectoryTest ("old copy of the store") and DurableRegistryIT.
+        System.out.println("truncated " + STORE + " of " + full.length + " bytes (" + refusedAsOlder
+                + " refused as a rollback): " + outcomes);
     }
 
     @Test
