@@ -806,7 +806,7 @@ final class MvStoreDurability implements Durability {
                         }
                         byte[] entry = Checksums.openLog(key, it.getValue());
                         if (entry == null) {
-                            damagedLogEntry(key);
+                            damagedLogEntry(key, it.getValue());
                         } else {
                             applyEntry(key, entry);
                         }
@@ -859,8 +859,10 @@ final class MvStoreDurability implements Durability {
         }
     }
 
-    private void damagedLogEntry(long logKey) {
-        String what = "log entry " + logKey + " (one change not yet applied to its object)";
+    private void damagedLogEntry(long logKey, byte[] sealed) {
+        String objects = objectsNamedBy(sealed);
+        String what = "log entry " + logKey + " (one change not yet applied to "
+                + (objects.isEmpty() ? "its object" : objects + ", as far as its damaged bytes tell") + ")";
         if (opening && options.skipDamagedRecords()) {
             skippedLog = true;
             notes.add("skipped " + what + ": it fails its checksum; the objects it changed are restored without"
@@ -869,6 +871,44 @@ final class MvStoreDurability implements Durability {
         }
         throw new StoreDamage("data file " + file + " is damaged: " + what + " fails its checksum. "
                 + (opening ? UNCHANGED : "") + WHAT_TO_DO);
+    }
+
+    /**
+     * The objects a damaged log entry names, read from its bytes without trusting them: the object ids of the
+     * changes that can still be parsed, as known to the catalog ({@code "dict 'd'"}), or "" if none can be told.
+     * Only for the operator's message: nothing is applied from a damaged entry.
+     */
+    private String objectsNamedBy(byte[] sealed) {
+        java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+        if (sealed != null && sealed.length > Checksums.BYTES) {
+            try {
+                RecordLog.apply(Arrays.copyOf(sealed, sealed.length - Checksums.BYTES), new RecordLog.Target() {
+                    @Override
+                    public void put(long objectId, long key, byte[] value) {
+                        ids.add(objectId);
+                    }
+
+                    @Override
+                    public void remove(long objectId, long key) {
+                        ids.add(objectId);
+                    }
+
+                    @Override
+                    public void clear(long objectId) {
+                        ids.add(objectId);
+                    }
+                });
+            } catch (RuntimeException malformed) {
+                // the ids read before the damage are still worth naming
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (StoredObject o : storedCatalog) {
+            if (ids.contains(o.id())) {
+                names.add(o.spec().describe() + " '" + o.name() + "'");
+            }
+        }
+        return String.join(", ", names);
     }
 
     private void checkpointQuietly() {
