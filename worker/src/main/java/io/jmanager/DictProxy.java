@@ -134,6 +134,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
             values[i++] = value(e.getValue());
         }
         if (i > 0) {
+            ctx.manager.checkCallBytes(keys, values);
             ctx.run(() -> remote().putAll(keys, values));
         }
     }
@@ -145,6 +146,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
         for (int i = 0; i < encoded.length; i++) {
             encoded[i] = key(asked.get(i));
         }
+        ctx.manager.checkCallBytes(encoded);
         byte[][] values = ctx.call(() -> remote().getAll(encoded));
         Map<K, V> out = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {

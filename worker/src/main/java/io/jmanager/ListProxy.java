@@ -95,6 +95,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean addAll(int index, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
+        ctx.manager.checkCallBytes(v);
         ctx.run(() -> remote().insertAll(index, v));
         return v.length > 0;
     }
@@ -119,12 +120,14 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean removeAll(Collection<?> values) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
+        ctx.manager.checkCallBytes(v);
         return ctx.call(() -> remote().removeMatching(v, false)) > 0;
     }
 
     @Override
     public boolean retainAll(Collection<?> values) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(values));
+        ctx.manager.checkCallBytes(v);
         return ctx.call(() -> remote().removeMatching(v, true)) > 0;
     }
 
@@ -137,6 +140,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     public void extend(Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
         if (v.length > 0) {
+            ctx.manager.checkCallBytes(v);
             ctx.run(() -> remote().extend(v));
         }
     }
@@ -159,6 +163,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public void setSlice(int from, int to, Collection<? extends E> values) {
         byte[][] v = ctx.manager.encodeAll(values);
+        ctx.manager.checkCallBytes(v);
         ctx.run(() -> remote().setSlice(from, to, v));
     }
 

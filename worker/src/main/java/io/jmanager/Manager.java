@@ -560,6 +560,39 @@ public final class Manager implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses, before any of it is sent, a call carrying {@code batches} that is certainly above the registry's
+     * {@code --max-call-bytes}: the registry would refuse it while reading and close the connection, and a worker
+     * still writing the call's tail would see a broken pipe instead of the reason. Counts each value's bytes and
+     * the {@value #SERIALIZED_ARRAY_BYTES} bytes the stream adds per array at least, so nothing the registry
+     * accepts is refused here; a call within a few bytes per value of the limit is left to the registry.
+     *
+     * @throws RegistryLimitException naming {@code --max-call-bytes}, with nothing sent
+     */
+    void checkCallBytes(byte[][]... batches) {
+        long limit = connection.grant().maxCallBytes();
+        if (limit <= 0) {
+            return; // an older registry did not say
+        }
+        long bytes = 0;
+        int values = 0;
+        for (byte[][] batch : batches) {
+            for (byte[] b : batch) {
+                bytes += (b == null ? 0 : b.length) + SERIALIZED_ARRAY_BYTES;
+            }
+            values += batch.length;
+        }
+        if (bytes > limit) {
+            throw new RegistryLimitException("a call of " + values + " values taking at least " + bytes
+                    + " bytes was not sent: the registry reads at most " + limit + " bytes per call"
+                    + " (--max-call-bytes); nothing of it was done. Send smaller batches, or start the registry"
+                    + " with a larger --max-call-bytes");
+        }
+    }
+
+    /** The fewest bytes Java serialization adds to a {@code byte[]} in a {@code byte[][]}: a tag, a back-reference to its class, a length. */
+    static final int SERIALIZED_ARRAY_BYTES = 10;
+
     byte[][] encodeAll(Collection<?> values) {
         List<byte[]> out = new ArrayList<>(values.size());
         for (Object v : values) {

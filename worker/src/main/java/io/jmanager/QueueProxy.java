@@ -130,6 +130,7 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
             values.add(element(e));
         }
         byte[][] v = values.toArray(new byte[0][]);
+        ctx.manager.checkCallBytes(v);
         int added = ctx.call(() -> remote().offerAll(v));
         if (added < v.length) {
             throw new IllegalStateException("Queue full: queue '" + name() + "' took " + added + " of " + v.length
@@ -150,12 +151,14 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
     @Override
     public boolean removeAll(Collection<?> c) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(c));
+        ctx.manager.checkCallBytes(v);
         return ctx.call(() -> remote().removeMatching(v, false)) > 0;
     }
 
     @Override
     public boolean retainAll(Collection<?> c) {
         byte[][] v = ctx.manager.encodeAll(Objects.requireNonNull(c));
+        ctx.manager.checkCallBytes(v);
         return ctx.call(() -> remote().removeMatching(v, true)) > 0;
     }
 

@@ -35,6 +35,7 @@ final class ManagerService implements RemoteManager {
     private final long epoch;
     private final long defaultLeaseMillis;
     private long maxLeaseMillis = Long.MAX_VALUE;
+    private long maxCallBytes;
     private final int maxObjects;
     private final Durability durability;
     private final StateTransfers transfers;
@@ -71,6 +72,12 @@ final class ManagerService implements RemoteManager {
     }
 
     /** Caps the leases that {@link #openSession} grants ({@code --max-lease}). Call before the service is shared. */
+    /** Tells workers, in their grant, the most bytes one call may carry ({@code --max-call-bytes}). */
+    ManagerService withMaxCallBytes(long bytes) {
+        this.maxCallBytes = bytes;
+        return this;
+    }
+
     ManagerService withMaxLease(long millis) {
         this.maxLeaseMillis = millis;
         return this;
@@ -91,7 +98,7 @@ final class ManagerService implements RemoteManager {
         SessionTable.Session s = context.sessions().open(clientHost, clientPid,
                 GuardedObject.millisToNanos(lease));
         return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get(),
-                durability.durable());
+                durability.durable(), maxCallBytes);
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class SessionGrant implements Serializable {
     private final int maxValueBytes;
     private final String registryVersion;
     private final boolean durable;
+    /** Added in 0.1: 0 when the registry did not tell (an older registry). */
+    private final long maxCallBytes;
 
     public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion) {
         this(sessionId, epoch, leaseMillis, maxValueBytes, registryVersion, false);
@@ -24,6 +26,13 @@ public final class SessionGrant implements Serializable {
     /** With {@code durable}: whether the registry keeps its objects in a data directory across restarts. */
     public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion,
                         boolean durable) {
+        this(sessionId, epoch, leaseMillis, maxValueBytes, registryVersion, durable, 0);
+    }
+
+    /** With {@code maxCallBytes}: the most bytes the registry reads of one call ({@code --max-call-bytes}). */
+    public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion,
+                        boolean durable, long maxCallBytes) {
+        this.maxCallBytes = maxCallBytes;
         this.durable = durable;
         this.sessionId = sessionId;
         this.epoch = epoch;
@@ -50,6 +59,14 @@ public final class SessionGrant implements Serializable {
 
     public String registryVersion() {
         return registryVersion;
+    }
+
+    /**
+     * The most bytes the registry reads of one call ({@code --max-call-bytes}), counted at its socket; a worker
+     * refuses a batch certainly above it before sending any of it. 0 if the registry did not say.
+     */
+    public long maxCallBytes() {
+        return maxCallBytes;
     }
 
     /** True if the registry keeps its objects in a data directory: a restart keeps them (not sessions or holds). */
