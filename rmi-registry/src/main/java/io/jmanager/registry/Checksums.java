@@ -7,10 +7,11 @@ import java.util.zip.CRC32C;
 /**
  * The CRC32C of every value a data directory stores, appended to it as 4 bytes (big-endian). Each checksum covers
  * where the value belongs as well as its bytes: a kind ({@code R} an object's record, {@code C} a catalog entry,
- * {@code L} a log entry, {@code M} a meta value), the object id or name, and the key. So a flipped byte anywhere
- * in the value or in its key, a value of one object found under another object or key, and a value cut short are
- * all mismatches. CRC32C (Castagnoli; {@link CRC32C}, hardware-accelerated on x86 and ARM) detects every error of
- * up to 3 bits, every burst of up to 32 bits, and any other damage with probability 1 - 2^-32.
+ * {@code L} a log entry, {@code M} a meta value, {@code S} an object's summary), the object id or name, and the
+ * key. So a flipped byte anywhere in the value or in its key, a value of one object found under another object or
+ * key, and a value cut short are all mismatches. CRC32C (Castagnoli; {@link CRC32C}, hardware-accelerated on x86
+ * and ARM) detects every error of up to 3 bits, every burst of up to 32 bits, and any other damage with
+ * probability 1 - 2^-32.
  */
 final class Checksums {
     static final int BYTES = 4;
@@ -18,6 +19,7 @@ final class Checksums {
     private static final byte CATALOG = 'C';
     private static final byte LOG = 'L';
     private static final byte META = 'M';
+    private static final byte SUMMARY = 'S';
 
     private Checksums() {
     }
@@ -58,6 +60,34 @@ final class Checksums {
     /** {@code value} followed by the checksum of record {@code key} of object {@code objectId}. */
     static byte[] sealRecord(long objectId, long key, byte[] value) {
         return append(value, recordCrc(objectId, key, value, value.length));
+    }
+
+    /**
+     * The checksum a sealed value carries, as an unsigned number (0 for a value too short to carry one): what an
+     * object's summary adds up over its records.
+     */
+    static long trailerOf(byte[] sealed) {
+        return sealed == null || sealed.length < BYTES ? 0 : trailer(sealed) & 0xffffffffL;
+    }
+
+    /** {@code summary} followed by the checksum of the summary of object {@code objectId}. */
+    static byte[] sealSummary(long objectId, byte[] summary) {
+        return append(summary, summaryCrc(objectId, summary, summary.length));
+    }
+
+    /** The summary of object {@code objectId} as sealed, or null if it does not match its checksum. */
+    static byte[] openSummary(long objectId, byte[] sealed) {
+        if (sealed == null || sealed.length < BYTES) {
+            return null;
+        }
+        int n = sealed.length - BYTES;
+        return summaryCrc(objectId, sealed, n) == trailer(sealed) ? Arrays.copyOf(sealed, n) : null;
+    }
+
+    private static int summaryCrc(long objectId, byte[] summary, int length) {
+        CRC32C crc = start(SUMMARY, objectId, 0);
+        crc.update(summary, 0, length);
+        return (int) crc.getValue();
     }
 
     /** The value of a sealed record, or null if it does not match its checksum. */

@@ -17,7 +17,11 @@ import java.util.Arrays;
  * was acknowledged (a rollback: a truncated file, a lost tail, an old copy).
  *
  * <p>Layout: two slots of {@value #SLOT_BYTES} bytes, at offsets 0 and {@value #SLOT_STRIDE} (separate disk blocks),
- * written in turn, so that a write torn by a crash leaves the other slot, holding an older version, intact. A slot holds
+ * both written at every commit, one after the other, then synced once: damage to one copy afterwards leaves the
+ * other with the newest version (with copies written in turn, a damaged newest copy and a lost last chunk of the
+ * store together started one commit back without a word), and a crash during the writes leaves each slot whole
+ * (each lies within one 512-byte sector) with the new version or the one before, which was acknowledged only once
+ * the sync returned. A slot holds
  * the magic {@code JMCOMMIT}, the data directory's id (also in the store's meta map: a store file of another
  * directory is told apart), the version ({@code -1}: nothing committed yet) and the CRC32C of those 24 bytes.
  * The file is created whole and synced with its directory before the store exists, then only overwritten in place
@@ -38,7 +42,6 @@ final class CommitWitness implements AutoCloseable {
     private FileChannel channel;
     private final long directoryId;
     private final ByteBuffer slot = ByteBuffer.allocate(SLOT_BYTES);
-    private long writes;
     private long version;
 
     private CommitWitness(Path file, FileChannel channel, long directoryId, long version) {
@@ -142,8 +145,8 @@ final class CommitWitness implements AutoCloseable {
     }
 
     /**
-     * Records that store version {@code version} is durable: writes it into the older slot and syncs. Called by
-     * one thread at a time (the store's commit step).
+     * Records that store version {@code version} is durable: writes it into both slots and syncs. Called by one
+     * thread at a time (the store's commit step).
      *
      * @throws IOException if the write or the sync failed: acknowledgements must stop
      */
@@ -153,14 +156,16 @@ final class CommitWitness implements AutoCloseable {
         }
         slot.clear();
         slot.put(encode(directoryId, version)).flip();
-        long position = (writes++ & 1) == 0 ? SLOT_STRIDE : 0;
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    long at = position;
-                    while (slot.hasRemaining()) {
-                        at += channel.write(slot, at);
+                    for (long position : new long[] {SLOT_STRIDE, 0}) {
+                        long at = position;
+                        slot.rewind();
+                        while (slot.hasRemaining()) {
+                            at += channel.write(slot, at);
+                        }
                     }
                     channel.force(false);
                     break;

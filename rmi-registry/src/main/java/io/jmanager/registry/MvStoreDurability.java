@@ -74,6 +74,9 @@ final class MvStoreDurability implements Durability {
     private static final String META = "jmanager.meta";
     private static final String CATALOG = "jmanager.catalog";
     private static final String LOG = "jmanager.log";
+    private static final String SUMMARY = "jmanager.summary";
+    /** Meta key whose sealed value "1" says every object's summary is kept (absent: written before summaries). */
+    private static final String SUMMARIES = "summaries";
     private static final long CHECKPOINT_MILLIS = 200;
     private static final String FORMAT = "jmanager-data";
     /** 2: every value carries its CRC32C and {@value CommitWitness#FILE} records the newest acknowledged commit. */
@@ -121,6 +124,8 @@ final class MvStoreDurability implements Durability {
     private final ThreadLocal<RecordLog.Batch> pending = ThreadLocal.withInitial(RecordLog.Batch::new);
     /** Mutations not yet applied to the object maps, in order: what each commit writes. */
     private volatile MVMap<Long, byte[]> log;
+    /** Each object's record count and checksum sum, changed with its records (see {@link RecordSummaries}). */
+    private volatile RecordSummaries summaries;
     private final AtomicLong logTail;
     /** Held while the log is applied to the object maps, and while an object's map is dropped. */
     private final Object checkpointLock = new Object();
@@ -193,6 +198,7 @@ final class MvStoreDurability implements Durability {
         this.catalog = store.openMap(CATALOG, new MVMap.Builder<String, byte[]>()
                 .valueType(ByteArrayDataType.INSTANCE));
         this.log = store.openMap(LOG, longKeys());
+        this.summaries = new RecordSummaries(store.openMap(SUMMARY, longKeys()));
     }
 
     private static MVMap.Builder<Long, byte[]> longKeys() {
@@ -217,8 +223,9 @@ final class MvStoreDurability implements Durability {
                 } else if (name.equals(CATALOG)) {
                     out.openMap(CATALOG, new MVMap.Builder<String, byte[]>().valueType(ByteArrayDataType.INSTANCE))
                             .putAll(catalog);
-                } else if (name.equals(LOG) || name.startsWith("o.")) {
-                    MVMap<Long, byte[]> from = name.equals(LOG) ? log : objectMap(parseId(name));
+                } else if (name.equals(LOG) || name.equals(SUMMARY) || name.startsWith("o.")) {
+                    MVMap<Long, byte[]> from = name.equals(LOG) || name.equals(SUMMARY) ? store.openMap(name,
+                            longKeys()) : objectMap(parseId(name));
                     if (!from.isEmpty()) {
                         out.openMap(name, longKeys()).putAll(from);
                     }
@@ -388,9 +395,11 @@ final class MvStoreDurability implements Durability {
                 durability.meta.put("created", Checksums.sealMeta("created", Instant.now().toString()));
                 durability.meta.put("directoryId", Checksums.sealMeta("directoryId", Long.toHexString(directoryId)));
                 durability.meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", "1"));
+                durability.meta.put(SUMMARIES, Checksums.sealMeta(SUMMARIES, "1"));
                 durability.commitAndSync();
             }
             durability.loadCatalog();
+            durability.ensureSummaries();
             durability.checkpoint(); // the log's changes into the object maps, before they are read
             return durability;
         } catch (DataDirectoryException e) {
@@ -678,6 +687,11 @@ final class MvStoreDurability implements Durability {
                             store.removeMap(name);
                         }
                     }
+                    for (long id : List.copyOf(toList(summaries.ids()))) {
+                        if (!liveIds.contains(id)) {
+                            summaries.remove(id);
+                        }
+                    }
                     meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", Long.toString(nextObjectId)));
                 });
                 notes.add("the registry runs on a repaired copy of its data directory: the repaired state is written"
@@ -766,6 +780,7 @@ final class MvStoreDurability implements Durability {
             applied(() -> {
                 catalog.remove(object.name());
                 store.removeMap(objectMap(object.id()));
+                summaries.remove(object.id());
             });
         }
     }
@@ -798,6 +813,7 @@ final class MvStoreDurability implements Durability {
                 consistency.readLock().lock(); // no commit may drop a chunk this reads
                 try {
                     List<Long> applied = new ArrayList<>();
+                    RecordSummaries.Slice changed = summaries.new Slice();
                     org.h2.mvstore.Cursor<Long, byte[]> it = log.cursor(from, last, false);
                     while (it.hasNext() && applied.size() < CHECKPOINT_SLICE) {
                         long key = it.next();
@@ -808,10 +824,11 @@ final class MvStoreDurability implements Durability {
                         if (entry == null) {
                             damagedLogEntry(key, it.getValue());
                         } else {
-                            applyEntry(key, entry);
+                            applyEntry(key, entry, changed);
                         }
                         applied.add(key);
                     }
+                    changed.write();
                     for (long key : applied) {
                         log.remove(key);
                     }
@@ -828,20 +845,21 @@ final class MvStoreDurability implements Durability {
 
     private static final int CHECKPOINT_SLICE = 256;
 
-    private void applyEntry(long logKey, byte[] entry) {
+    private void applyEntry(long logKey, byte[] entry, RecordSummaries.Slice changed) {
         try {
             RecordLog.apply(entry, new RecordLog.Target() {
                 @Override
                 public void put(long objectId, long key, byte[] value) {
                     if (liveIds.contains(objectId)) {
-                        objectMap(objectId).put(key, Checksums.sealRecord(objectId, key, value));
+                        byte[] sealed = Checksums.sealRecord(objectId, key, value);
+                        changed.put(objectId, objectMap(objectId).put(key, sealed), sealed);
                     }
                 }
 
                 @Override
                 public void remove(long objectId, long key) {
                     if (liveIds.contains(objectId)) {
-                        objectMap(objectId).remove(key);
+                        changed.remove(objectId, objectMap(objectId).remove(key));
                     }
                 }
 
@@ -849,6 +867,7 @@ final class MvStoreDurability implements Durability {
                 public void clear(long objectId) {
                     if (liveIds.contains(objectId)) {
                         objectMap(objectId).clear();
+                        changed.clear(objectId);
                     }
                 }
             });
@@ -963,7 +982,72 @@ final class MvStoreDurability implements Durability {
             }
             out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), value));
         }
+        if (!checkSummary(object, what, raw)) {
+            return null;
+        }
         return out;
+    }
+
+    /**
+     * Checks the records read of {@code object} against its summary: as many, with the same checksums, as were
+     * written. Records the storage engine lost or gave back stale (no checksum fails) stop the start naming the
+     * object, or (skipping damaged records) the object comes back with what is left and is written back whole.
+     *
+     * @return false if the object is skipped
+     */
+    private boolean checkSummary(StoredObject object, String what, List<Map.Entry<Long, byte[]>> raw) {
+        RecordSummaries.Summary expected = summaries.get(object.id());
+        RecordSummaries.Summary found = RecordSummaries.Summary.of(() -> raw.stream().map(Map.Entry::getValue)
+                .iterator());
+        String problem;
+        if (expected == null) {
+            problem = "the record count of " + what + " fails its checksum";
+        } else if (expected.count() != found.count()) {
+            problem = what + " holds " + found.count() + " of the " + expected.count() + " records it had ("
+                    + (found.count() < expected.count() ? "records lost" : "records that were removed came back")
+                    + " without a checksum failing: the storage engine read a damaged page as a valid one)";
+        } else if (expected.sum() != found.sum() && !rewrite.contains(object.id())) {
+            problem = "the records of " + what + " are not the ones last written (an older version of some came"
+                    + " back without a checksum failing: the storage engine read a damaged page as a valid one)";
+        } else {
+            return true;
+        }
+        if (!options.skipDamagedRecords()) {
+            throw new StoreDamage("data file " + file + " is damaged: " + problem + ". " + UNCHANGED + WHAT_TO_DO);
+        }
+        notes.add("restored " + what + " from the records left: " + problem);
+        summaries.remove(object.id()); // written anew with the object's rewrite
+        rewrite.add(object.id());
+        return true;
+    }
+
+    private static <T> List<T> toList(Iterable<T> items) {
+        List<T> out = new ArrayList<>();
+        items.forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Makes sure every object has its summary before the log is applied: a directory written before summaries
+     * were kept gets them from the records it holds now (whose checksums the start then checks one by one).
+     */
+    private void ensureSummaries() {
+        String sealed = meta.get(SUMMARIES);
+        if (sealed != null) {
+            if (!"1".equals(Checksums.openMeta(SUMMARIES, sealed))) {
+                throw new StoreDamage("data file " + file + " is damaged: its meta value '" + SUMMARIES + "' fails its"
+                        + " checksum. " + UNCHANGED + WHAT_TO_DO);
+            }
+            return;
+        }
+        for (StoredObject o : storedCatalog) {
+            try {
+                summaries.put(o.id(), RecordSummaries.Summary.of(objectMap(o.id()).values()));
+            } catch (RuntimeException | AssertionError e) {
+                // unreadable records: reading them again at restore names the object, or skips it
+            }
+        }
+        meta.put(SUMMARIES, Checksums.sealMeta(SUMMARIES, "1"));
     }
 
     /** Notes that the calling thread wrote in the current version (stored +1: 0 means nothing written). */

@@ -189,7 +189,8 @@ public final class RegistryServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
                 config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory);
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
-                config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis()).withMaxCallBytes(maxCallBytes);
+                config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis())
+                .withMaxCallBytes(maxCallBytes);
         serviceRef[0] = service;
         Recovery recovery = null;
         if (durability.durable()) {

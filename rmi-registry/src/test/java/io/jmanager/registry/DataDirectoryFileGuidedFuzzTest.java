@@ -18,10 +18,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Coverage-guided fuzzing of a whole data directory (Jazzer; SECURITY.md, "Fuzzing"): a directory written by a
@@ -71,21 +68,6 @@ class DataDirectoryFileGuidedFuzzTest {
         } finally {
             delete(dir);
         }
-    }
-
-    /**
-     * Findings of {@link #storeFile} that are not fixed, replayed only on demand (with
-     * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}); their inputs are in
-     * {@code fuzz-known/storeFile/}, outside the inputs every build replays. SECURITY.md, "Fuzzing", says what each
-     * is; move an input into {@code DataDirectoryFileGuidedFuzzTestInputs/storeFile/} once it is fixed.
-     */
-    @Disabled("known, not fixed (SECURITY.md, Fuzzing, findings 12 and 13): a damaged newest witness copy with a lost"
-            + " last commit, and one zeroed byte of a map page that drops a list's records, both start without a word")
-    @ParameterizedTest
-    @ValueSource(strings = {"crash-32d935c0db09ccc0a07857d0be62a3112b050829",
-        "crash-629498a1807c6dab287c63932dbc01b28c702429"})
-    void knownFindings(String input) throws Exception {
-        storeFile(resource("fuzz-known/storeFile/" + input));
     }
 
     /** Starts a registry on {@code dir} and exports its state; a refused start is a DataDirectoryException. */
