@@ -75,12 +75,14 @@ final class MvStoreDurability implements Durability {
     private static final String CATALOG = "jmanager.catalog";
     private static final String LOG = "jmanager.log";
     private static final String SUMMARY = "jmanager.summary";
-    /** Meta key whose sealed value "1" says every object's summary is kept (absent: written before summaries). */
-    private static final String SUMMARIES = "summaries";
+    /** Meta key of the catalog's totals: its entries' count and the sum of their checksums, "count/sum". */
+    private static final String CATALOG_TOTALS = "catalogTotals";
+    /** Meta key of the record summaries' totals ({@link RecordSummaries#totals()}), "count/sum". */
+    private static final String RECORD_TOTALS = "recordTotals";
     private static final long CHECKPOINT_MILLIS = 200;
     private static final String FORMAT = "jmanager-data";
     /** 2: every value carries its CRC32C and {@value CommitWitness#FILE} records the newest acknowledged commit. */
-    static final String FORMAT_VERSION = "2";
+    static final String FORMAT_VERSION = "3";
     /** The end of every refusal for damage: what the operator can do. */
     static final String WHAT_TO_DO = "Keep a copy of the directory, then either restore an export (worker.jar"
             + " import) into a new --data-dir, or start with --skip-damaged-records to run on a repaired copy"
@@ -113,6 +115,12 @@ final class MvStoreDurability implements Durability {
     /** Catalog names dropped by a repair (damaged entries, objects that could not be rebuilt). */
     private final Set<String> droppedNames = new TreeSet<>();
     private boolean repairedNextId;
+    /** Totals that did not match what the start found, accepted with --skip-damaged-records: written anew. */
+    private boolean repairedTotals;
+    /** The catalog's entry count and checksum sum, kept as entries change; guarded by {@link #catalogTotalsLock}. */
+    private long catalogCount;
+    private long catalogSum;
+    private final Object catalogTotalsLock = new Object();
     private boolean skippedLog;
     private long nextObjectId;
     /** True until {@link #started()}: a checkpoint then may skip damaged log entries (with the option). */
@@ -395,11 +403,12 @@ final class MvStoreDurability implements Durability {
                 durability.meta.put("created", Checksums.sealMeta("created", Instant.now().toString()));
                 durability.meta.put("directoryId", Checksums.sealMeta("directoryId", Long.toHexString(directoryId)));
                 durability.meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", "1"));
-                durability.meta.put(SUMMARIES, Checksums.sealMeta(SUMMARIES, "1"));
+                durability.meta.put(CATALOG_TOTALS, Checksums.sealMeta(CATALOG_TOTALS, "0/0"));
+                durability.meta.put(RECORD_TOTALS, Checksums.sealMeta(RECORD_TOTALS, "0/0"));
                 durability.commitAndSync();
             }
             durability.loadCatalog();
-            durability.ensureSummaries();
+            durability.checkRecordTotals();
             durability.checkpoint(); // the log's changes into the object maps, before they are read
             return durability;
         } catch (DataDirectoryException e) {
@@ -450,6 +459,7 @@ final class MvStoreDurability implements Durability {
     private void loadCatalog() {
         String next = Checksums.openMeta("nextObjectId", meta.get("nextObjectId"));
         long maxId = 0;
+        checkCatalogTotals();
         for (Map.Entry<String, byte[]> e : catalog.entrySet()) {
             byte[] entry = Checksums.openCatalog(e.getKey(), e.getValue());
             if (entry == null || entry.length < 8) {
@@ -559,9 +569,11 @@ final class MvStoreDurability implements Durability {
                     + meta.get("format") + "'). Nothing was changed; give --data-dir an empty or new directory");
         }
         String version = meta.get("formatVersion");
-        if ("1".equals(version)) {
-            throw new DataDirectoryException(file + " was written in jmanager data format 1, which has no record"
-                    + " checksums and no " + CommitWitness.FILE + "; this registry reads format " + FORMAT_VERSION
+        if ("1".equals(version) || "2".equals(version)) {
+            throw new DataDirectoryException(file + " was written in jmanager data format " + version + ", which has"
+                    + ("1".equals(version) ? " no record checksums and no " + CommitWitness.FILE
+                    : " no record counts (records lost without a checksum failing go unnoticed)")
+                    + "; this registry reads format " + FORMAT_VERSION
                     + ". Nothing was changed. To move its state: start the registry version that wrote it on this"
                     + " directory, run worker.jar export -u URL state.jms, stop it, start this registry on a new"
                     + " --data-dir and run worker.jar import -u URL state.jms");
@@ -675,7 +687,8 @@ final class MvStoreDurability implements Durability {
      */
     @Override
     public void started() {
-        boolean repaired = repairedNextId || skippedLog || !droppedNames.isEmpty() || !rewrite.isEmpty();
+        boolean repaired = repairedNextId || repairedTotals || skippedLog || !droppedNames.isEmpty()
+                || !rewrite.isEmpty();
         try {
             if (repaired) {
                 applied(() -> {
@@ -692,6 +705,17 @@ final class MvStoreDurability implements Durability {
                             summaries.remove(id);
                         }
                     }
+                    synchronized (catalogTotalsLock) { // counted anew from what the repair kept
+                        catalogCount = 0;
+                        catalogSum = 0;
+                        for (byte[] entry : catalog.values()) {
+                            catalogCount++;
+                            catalogSum += Checksums.trailerOf(entry);
+                        }
+                        meta.put(CATALOG_TOTALS, Checksums.sealMeta(CATALOG_TOTALS, catalogCount + "/" + catalogSum));
+                    }
+                    summaries.recount();
+                    writeRecordTotals();
                     meta.put("nextObjectId", Checksums.sealMeta("nextObjectId", Long.toString(nextObjectId)));
                 });
                 notes.add("the registry runs on a repaired copy of its data directory: the repaired state is written"
@@ -770,7 +794,21 @@ final class MvStoreDurability implements Durability {
         byte[] entry = Checksums.sealCatalog(object.name(),
                 ByteBuffer.allocate(8 + spec.length).putLong(object.id()).put(spec).array());
         liveIds.add(object.id());
-        applied(() -> catalog.put(object.name(), entry));
+        applied(() -> catalogChanged(catalog.put(object.name(), entry), entry));
+    }
+
+    /** Counts a catalog entry changed ({@code old} or {@code now} null: added or removed) in the meta totals. */
+    private void catalogChanged(byte[] old, byte[] now) {
+        synchronized (catalogTotalsLock) {
+            catalogCount += (now == null ? 0 : 1) - (old == null ? 0 : 1);
+            catalogSum += Checksums.trailerOf(now) - Checksums.trailerOf(old);
+            meta.put(CATALOG_TOTALS, Checksums.sealMeta(CATALOG_TOTALS, catalogCount + "/" + catalogSum));
+        }
+    }
+
+    private void writeRecordTotals() {
+        RecordSummaries.Summary t = summaries.totals();
+        meta.put(RECORD_TOTALS, Checksums.sealMeta(RECORD_TOTALS, t.count() + "/" + t.sum()));
     }
 
     @Override
@@ -778,9 +816,10 @@ final class MvStoreDurability implements Durability {
         synchronized (checkpointLock) { // not while the checkpoint writes into its map
             liveIds.remove(object.id());
             applied(() -> {
-                catalog.remove(object.name());
+                catalogChanged(catalog.remove(object.name()), null);
                 store.removeMap(objectMap(object.id()));
                 summaries.remove(object.id());
+                writeRecordTotals();
             });
         }
     }
@@ -829,6 +868,7 @@ final class MvStoreDurability implements Durability {
                         applied.add(key);
                     }
                     changed.write();
+                    writeRecordTotals();
                     for (long key : applied) {
                         log.remove(key);
                     }
@@ -1028,26 +1068,79 @@ final class MvStoreDurability implements Durability {
     }
 
     /**
-     * Makes sure every object has its summary before the log is applied: a directory written before summaries
-     * were kept gets them from the records it holds now (whose checksums the start then checks one by one).
+     * Checks the catalog against its totals in the meta map: as many entries, with the same checksums, as were
+     * written. Entries the storage engine lost without a checksum failing (a page read back empty) stop the start,
+     * or (skipping damaged records) the catalog is taken as found and its totals written anew.
      */
-    private void ensureSummaries() {
-        String sealed = meta.get(SUMMARIES);
-        if (sealed != null) {
-            if (!"1".equals(Checksums.openMeta(SUMMARIES, sealed))) {
-                throw new StoreDamage("data file " + file + " is damaged: its meta value '" + SUMMARIES + "' fails its"
-                        + " checksum. " + UNCHANGED + WHAT_TO_DO);
-            }
-            return;
+    private void checkCatalogTotals() {
+        long count = 0;
+        long sum = 0;
+        for (byte[] entry : catalog.values()) {
+            count++;
+            sum += Checksums.trailerOf(entry);
         }
-        for (StoredObject o : storedCatalog) {
-            try {
-                summaries.put(o.id(), RecordSummaries.Summary.of(objectMap(o.id()).values()));
-            } catch (RuntimeException | AssertionError e) {
-                // unreadable records: reading them again at restore names the object, or skips it
-            }
+        long[] stored = totals(CATALOG_TOTALS);
+        String problem = null;
+        if (stored == null) {
+            problem = "the catalog's totals (meta value '" + CATALOG_TOTALS + "') are missing or fail their checksum";
+        } else if (stored[0] != count) {
+            problem = "the catalog lists " + count + " of the " + stored[0] + " objects it had (" + (count < stored[0]
+                    ? "objects lost" : "objects that were destroyed came back") + " without a checksum failing: the"
+                    + " storage engine read a damaged page as a valid one)";
+        } else if (stored[1] != sum) {
+            problem = "the catalog's entries are not the ones last written (an older version of some came back"
+                    + " without a checksum failing)";
         }
-        meta.put(SUMMARIES, Checksums.sealMeta(SUMMARIES, "1"));
+        synchronized (catalogTotalsLock) {
+            catalogCount = count;
+            catalogSum = sum;
+        }
+        if (problem != null) {
+            totalsDamaged(problem);
+        }
+    }
+
+    /**
+     * Checks the objects' summaries against their totals in the meta map (before the log is applied to both), so
+     * that a summary lost together with its object's records is noticed: those records then read as none, and
+     * none expected.
+     */
+    private void checkRecordTotals() {
+        RecordSummaries.Summary found = summaries.recount();
+        long[] stored = totals(RECORD_TOTALS);
+        if (summaries.anyDamaged()) {
+            return; // the object whose summary fails its checksum is named when its records are read
+        }
+        if (stored == null) {
+            totalsDamaged("the record totals (meta value '" + RECORD_TOTALS + "') are missing or fail their"
+                    + " checksum");
+        } else if (stored[0] != found.count() || stored[1] != found.sum()) {
+            totalsDamaged("the objects' record summaries add up to " + found.count() + " records where "
+                    + stored[0] + " were written (summaries lost or stale without a checksum failing: the storage"
+                    + " engine read a damaged page as a valid one)");
+        }
+    }
+
+    private void totalsDamaged(String problem) {
+        if (!options.skipDamagedRecords()) {
+            throw new StoreDamage("data file " + file + " is damaged: " + problem + ". " + UNCHANGED + WHAT_TO_DO);
+        }
+        notes.add("accepted the data directory as found: " + problem);
+        repairedTotals = true;
+    }
+
+    /** The sealed "count/sum" meta value {@code key}, or null if it is missing, damaged or malformed. */
+    private long[] totals(String key) {
+        String value = Checksums.openMeta(key, meta.get(key));
+        if (value == null) {
+            return null;
+        }
+        int slash = value.indexOf('/');
+        try {
+            return new long[] {Long.parseLong(value.substring(0, slash)), Long.parseLong(value.substring(slash + 1))};
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Notes that the calling thread wrote in the current version (stored +1: 0 means nothing written). */

@@ -19,6 +19,10 @@ import org.h2.mvstore.MVMap;
  * {@code S}, the object id). An object with no summary has no records. The sum is of the unsigned 32-bit checksums
  * of the sealed records, modulo 2^64: a stale record (another value under the same key) changes it, and unlike a
  * XOR two equal checksums do not cancel out.
+ *
+ * <p>The summaries are themselves summed up ({@link #totals()}: every object's count and sum added), and the data
+ * directory keeps those totals in its meta map, so that a summary lost with its object's records (both pages read
+ * back empty) is noticed too.
  */
 final class RecordSummaries {
     /** A count of records and the sum of their checksums. */
@@ -47,11 +51,43 @@ final class RecordSummaries {
     }
 
     private final MVMap<Long, byte[]> map;
+    /** Every stored summary added up, kept as they change; {count, sum}. Guarded by this. */
+    private long totalCount;
+    private long totalSum;
     /** Objects whose stored summary failed its checksum when read: never written over, so the check sees it. */
     private final Set<Long> damaged = ConcurrentHashMap.newKeySet();
 
     RecordSummaries(MVMap<Long, byte[]> map) {
         this.map = map;
+    }
+
+    /**
+     * Adds up the stored summaries as they are now (damaged ones left out and remembered as damaged) and keeps the
+     * result as the totals from now on.
+     */
+    synchronized Summary recount() {
+        long count = 0;
+        long sum = 0;
+        for (long id : map.keySet()) {
+            Summary s = get(id);
+            if (s != null) {
+                count += s.count();
+                sum += s.sum();
+            }
+        }
+        totalCount = count;
+        totalSum = sum;
+        return new Summary(count, sum);
+    }
+
+    /** Every object's count and sum added up, as kept since {@link #recount()}. */
+    synchronized Summary totals() {
+        return new Summary(totalCount, totalSum);
+    }
+
+    private synchronized void adjustTotals(Summary old, Summary now) {
+        totalCount += now.count() - (old == null ? 0 : old.count());
+        totalSum += now.sum() - (old == null ? 0 : old.sum());
     }
 
     /** The stored summary of {@code objectId} ({@link Summary#EMPTY} if none), or null if it is damaged. */
@@ -76,6 +112,7 @@ final class RecordSummaries {
         if (damaged.contains(objectId)) {
             return;
         }
+        adjustTotals(get(objectId), summary);
         if (summary.count() == 0 && summary.sum() == 0) {
             map.remove(objectId);
         } else {
@@ -85,12 +122,15 @@ final class RecordSummaries {
 
     /** Forgets {@code objectId}'s summary (the object is destroyed, or rewritten whole by a repair). */
     void remove(long objectId) {
+        Summary old = get(objectId);
         damaged.remove(objectId);
         map.remove(objectId);
+        adjustTotals(old, Summary.EMPTY);
     }
 
-    boolean isDamaged(long objectId) {
-        return damaged.contains(objectId);
+    /** Whether any summary read so far failed its checksum. */
+    boolean anyDamaged() {
+        return !damaged.isEmpty();
     }
 
     /** The ids with a stored summary. */

@@ -285,15 +285,21 @@ class DataDirectoryTest {
         assertContains(refused(marker).getMessage(), "format marker 'someone-else'");
 
         Path newer = tmp.resolve("newer");
-        writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "3"), true);
-        assertContains(refused(newer).getMessage(), "jmanager data format 3", "reads format 2");
+        writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "4"), true);
+        assertContains(refused(newer).getMessage(), "jmanager data format 4", "reads format 3");
 
         // format 1 (no checksums, no commit witness): refused with how to move its state
         Path older = tmp.resolve("older");
         writeMeta(older, Map.of("format", "jmanager-data", "formatVersion", "1", "nextObjectId", "1"), true);
-        assertContains(refused(older).getMessage(), "jmanager data format 1", "reads format 2",
+        assertContains(refused(older).getMessage(), "jmanager data format 1", "reads format 3",
                 "Nothing was changed", "worker.jar export", "new --data-dir", "worker.jar import");
         assertContains(startRefused(older).getMessage(), "jmanager data format 1");
+
+        // format 2 (no record counts): refused the same way
+        Path format2 = tmp.resolve("format2");
+        writeMeta(format2, Map.of("format", "jmanager-data", "formatVersion", "2", "nextObjectId", "1"), true);
+        assertContains(refused(format2).getMessage(), "jmanager data format 2", "no record counts",
+                "reads format 3", "worker.jar export", "worker.jar import");
 
         Path noCatalog = tmp.resolve("no-catalog");
         writeMeta(noCatalog, Map.of("format", "jmanager-data", "formatVersion", "2"), false);
@@ -373,7 +379,11 @@ class DataDirectoryTest {
             // sealed with a valid checksum and counted in the list's summary, as a registry would have written
             // it: the list's own check refuses it
             records.put(5L, Checksums.sealRecord(id, 5L, enc("a gap")));
-            summaries(raw).put(id, RecordSummaries.Summary.of(records.values()));
+            RecordSummaries summaries = summaries(raw);
+            summaries.put(id, RecordSummaries.Summary.of(records.values()));
+            RecordSummaries.Summary totals = summaries.recount();
+            raw.<String, String>openMap("jmanager.meta").put("recordTotals",
+                    Checksums.sealMeta("recordTotals", totals.count() + "/" + totals.sum()));
             raw.commit();
         }
         DataDirectoryException e = startRefused(dir);
@@ -436,6 +446,54 @@ class DataDirectoryTest {
         try (DurableHarness clean = DurableHarness.open(dir)) {
             assertEquals(List.of(), clean.durability.startNotes());
             assertEquals(0, clean.<ListObject>object("l").size());
+        }
+    }
+
+    /**
+     * Catalog entries lost without a checksum failing (the Jazzer target found a page of the catalog read back
+     * as valid and empty: the registry started with no objects) are found by the catalog's totals; and an object's
+     * summary lost together with its records by the summaries' totals.
+     */
+    @Test
+    void objectsOrSummariesLostWithoutAChecksumFailingAreFoundByTheTotals() throws Exception {
+        Path dir = tmp.resolve("data");
+        try (DurableHarness h = DurableHarness.open(dir)) {
+            h.<ListObject>get("l", ObjectSpec.of(ObjectType.LIST)).append(enc("x"));
+            h.<DictObject>get("d", ObjectSpec.of(ObjectType.DICT)).put(enc("k"), enc("v"));
+        }
+        Path lostObject = tmp.resolve("lost-object");
+        copyDirectory(dir, lostObject);
+        try (MVStore raw = MVStore.open(lostObject.resolve(STORE).toString())) {
+            raw.openMap("jmanager.catalog", new MVMap.Builder<String, byte[]>()
+                    .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE)).remove("l");
+            raw.commit();
+        }
+        assertContains(startRefused(lostObject).getMessage(), "the catalog lists 1 of the 2 objects it had",
+                "did not modify", "--skip-damaged-records");
+        try (DurableHarness repaired = DurableHarness.open(lostObject, new RecoveryOptions(true, false))) {
+            assertEquals(List.of("d"), repaired.names());
+        }
+        try (DurableHarness clean = DurableHarness.open(lostObject)) {
+            assertEquals(List.of(), clean.durability.startNotes());
+            assertEquals(List.of("d"), clean.names());
+        }
+
+        Path lostRecords = tmp.resolve("lost-records");
+        copyDirectory(dir, lostRecords);
+        changeRecordsBehindTheChecksums(lostRecords, "l", (id, records) -> {
+            records.clear();
+            summaries(records.getStore()).remove(id); // the summary's page lost too: records and summary agree
+        });
+        assertContains(startRefused(lostRecords).getMessage(), "record summaries add up to 1 records where 2 were"
+                + " written", "did not modify");
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
         }
     }
 
