@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,5 +122,33 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
     @Override
     public String toString() {
         return "Array('" + code.code() + "', " + toList() + ")";
+    }
+
+    @Override
+    public CompletableFuture<T> getAsync(int index) {
+        return ctx.async(BatchOp.ARRAY_GET, null, null, index, 0, 0, o -> value(o.number()));
+    }
+
+    @Override
+    public CompletableFuture<Void> setAsync(int index, T value) {
+        return ctx.async(BatchOp.ARRAY_SET, null, null, index, code.toBits(value), 0, o -> null);
+    }
+
+    @Override
+    public CompletableFuture<T> addAndGetAsync(int index, Number delta) {
+        return ctx.async(BatchOp.ARRAY_ADD_AND_GET, null, null, index, code.deltaBits(delta), 0,
+                o -> value(o.number()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSetAsync(int index, T expect, T update) {
+        return ctx.async(BatchOp.ARRAY_COMPARE_AND_SET, null, null, index, code.toBits(expect), code.toBits(update),
+                ProxyContext.asBoolean());
+    }
+
+    @Override
+    public CompletableFuture<T> getAndSetAsync(int index, T value) {
+        return ctx.async(BatchOp.ARRAY_GET_AND_SET, null, null, index, code.toBits(value), 0,
+                o -> value(o.number()));
     }
 }

@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteDict;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -375,5 +377,36 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
             put(getKey(), value);
             return old;
         }
+    }
+
+    @Override
+    public CompletableFuture<V> getAsync(K key) {
+        return ctx.async(BatchOp.DICT_GET, key(key), null, 0, 0, 0, ctx.decoded());
+    }
+
+    @Override
+    public CompletableFuture<V> putAsync(K key, V value) {
+        return ctx.async(BatchOp.DICT_PUT, key(key), value(value), 0, 0, 0, ctx.decoded());
+    }
+
+    @Override
+    public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
+        return ctx.async(BatchOp.DICT_PUT_IF_ABSENT, key(key), value(value), 0, 0, 0, ctx.decoded());
+    }
+
+    @Override
+    public CompletableFuture<V> removeAsync(K key) {
+        return ctx.async(BatchOp.DICT_REMOVE, key(key), null, 0, 0, 0, ctx.decoded());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> containsKeyAsync(K key) {
+        return ctx.async(BatchOp.DICT_CONTAINS_KEY, key(key), null, 0, 0, 0, ProxyContext.asBoolean());
+    }
+
+    @Override
+    public CompletableFuture<V> incrementAsync(K key, Number delta) {
+        return ctx.async(BatchOp.DICT_INCREMENT, key(key), ctx.encode(Objects.requireNonNull(delta, "delta")), 0, 0, 0,
+                ctx.decoded());
     }
 }

@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteList;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -260,5 +262,20 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public String toString() {
         return ctx.displayAll(ctx.call(() -> remote().snapshot()));
+    }
+
+    @Override
+    public CompletableFuture<Void> addAsync(E value) {
+        return ctx.async(BatchOp.LIST_APPEND, ctx.encode(value), null, 0, 0, 0, o -> null);
+    }
+
+    @Override
+    public CompletableFuture<E> getAsync(int index) {
+        return ctx.async(BatchOp.LIST_GET, null, null, index, 0, 0, ctx.decoded());
+    }
+
+    @Override
+    public CompletableFuture<Integer> sizeAsync() {
+        return ctx.async(BatchOp.LIST_SIZE, null, null, 0, 0, 0, o -> (int) o.number());
     }
 }

@@ -426,8 +426,25 @@ public final class Manager implements AutoCloseable {
         if (connection.isClosed()) {
             return;
         }
+        Batcher b;
+        synchronized (this) {
+            b = batcher;
+        }
+        if (b != null) {
+            b.close();
+        }
         connection.close();
         waits.close();
+    }
+
+    /** Sends this manager's asynchronous operations; created with the first one. */
+    private Batcher batcher;
+
+    synchronized Batcher batcher() {
+        if (batcher == null) {
+            batcher = new Batcher(this, connection.options().async());
+        }
+        return batcher;
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -590,7 +607,10 @@ public final class Manager implements AutoCloseable {
         }
     }
 
-    /** The fewest bytes Java serialization adds to a {@code byte[]} in a {@code byte[][]}: a tag, a back-reference to its class, a length. */
+    /**
+     * The fewest bytes Java serialization adds to a {@code byte[]} in a {@code byte[][]}: a tag, a back-reference
+     * to its class, a length.
+     */
     static final int SERIALIZED_ARRAY_BYTES = 10;
 
     byte[][] encodeAll(Collection<?> values) {

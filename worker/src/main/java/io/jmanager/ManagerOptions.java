@@ -27,19 +27,22 @@ import javax.net.ssl.SSLContext;
  * @param refusedAsPlaceholders if true, a value that cannot be read here (a refused class, or one not on the class
  *                          path) reads as a {@link RefusedValue} instead of failing: for tools that show values,
  *                          like {@code worker.jar} (default false)
+ * @param async             how asynchronous operations ({@code putAsync}, ...) are batched and bounded
+ *                          (default {@link AsyncOptions#defaults()})
  */
 public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Duration lease, Duration waitSlice,
                              int reconnectAttempts, Duration reconnectBackoff, SSLContext tls,
-                             ValueFilter valueFilter, boolean refusedAsPlaceholders) {
+                             ValueFilter valueFilter, boolean refusedAsPlaceholders, AsyncOptions async) {
     /** The options without value settings: the default value filter, failing on refused values. */
     public ManagerOptions(Duration connectTimeout, Duration readTimeout, Duration lease, Duration waitSlice,
                           int reconnectAttempts, Duration reconnectBackoff, SSLContext tls) {
         this(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
-                ValueFilter.defaults(), false);
+                ValueFilter.defaults(), false, AsyncOptions.defaults());
     }
 
     public ManagerOptions {
         Objects.requireNonNull(valueFilter, "valueFilter");
+        Objects.requireNonNull(async, "async");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(lease, "lease");
@@ -74,27 +77,27 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
 
     public ManagerOptions withConnectTimeout(Duration d) {
         return new ManagerOptions(d, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
-                valueFilter, refusedAsPlaceholders);
+                valueFilter, refusedAsPlaceholders, async);
     }
 
     public ManagerOptions withReadTimeout(Duration d) {
         return new ManagerOptions(connectTimeout, d, lease, waitSlice, reconnectAttempts, reconnectBackoff, tls,
-                valueFilter, refusedAsPlaceholders);
+                valueFilter, refusedAsPlaceholders, async);
     }
 
     public ManagerOptions withLease(Duration d) {
         return new ManagerOptions(connectTimeout, readTimeout, d, waitSlice, reconnectAttempts, reconnectBackoff, tls,
-                valueFilter, refusedAsPlaceholders);
+                valueFilter, refusedAsPlaceholders, async);
     }
 
     public ManagerOptions withWaitSlice(Duration d) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, d, reconnectAttempts, reconnectBackoff, tls,
-                valueFilter, refusedAsPlaceholders);
+                valueFilter, refusedAsPlaceholders, async);
     }
 
     public ManagerOptions withReconnect(int attempts, Duration backoff) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, attempts, backoff, tls, valueFilter,
-                refusedAsPlaceholders);
+                refusedAsPlaceholders, async);
     }
 
     /**
@@ -103,7 +106,7 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
      */
     public ManagerOptions withTls(SSLContext context) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                Objects.requireNonNull(context, "context"), valueFilter, refusedAsPlaceholders);
+                Objects.requireNonNull(context, "context"), valueFilter, refusedAsPlaceholders, async);
     }
 
     /** Connects over TLS with the JVM's default TLS context (set by the {@code javax.net.ssl.*} properties). */
@@ -118,7 +121,7 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
     /** Connects over plain TCP. */
     public ManagerOptions withoutTls() {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                null, valueFilter, refusedAsPlaceholders);
+                null, valueFilter, refusedAsPlaceholders, async);
     }
 
     /**
@@ -145,7 +148,7 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
     /** Deserializes values through {@code filter} (start from {@link ValueFilter#defaults()}). */
     public ManagerOptions withValueFilter(ValueFilter filter) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                tls, Objects.requireNonNull(filter, "filter"), refusedAsPlaceholders);
+                tls, Objects.requireNonNull(filter, "filter"), refusedAsPlaceholders, async);
     }
 
     /**
@@ -155,7 +158,13 @@ public record ManagerOptions(Duration connectTimeout, Duration readTimeout, Dura
      */
     public ManagerOptions withRefusedAsPlaceholders(boolean placeholders) {
         return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
-                tls, valueFilter, placeholders);
+                tls, valueFilter, placeholders, async);
+    }
+
+    /** Batches and bounds asynchronous operations as {@code async} says. */
+    public ManagerOptions withAsync(AsyncOptions async) {
+        return new ManagerOptions(connectTimeout, readTimeout, lease, waitSlice, reconnectAttempts, reconnectBackoff,
+                tls, valueFilter, refusedAsPlaceholders, Objects.requireNonNull(async, "async"));
     }
 
     /** The pause before retry number {@code attempt} (0-based): the backoff doubled per attempt, at most 2 s. */

@@ -1,9 +1,14 @@
 package io.jmanager;
 
+import io.jmanager.wire.BatchCodec;
+import io.jmanager.wire.BatchCodec.Outcome;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.ObjectHandle;
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.ObjectType;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * What every proxy holds: the manager (session, codec, waits), the object's handle, and call helpers (see
@@ -98,6 +103,25 @@ final class ProxyContext {
 
     long session() {
         return manager.session();
+    }
+
+    /**
+     * Issues {@code op} on this object asynchronously (see {@link Batcher}): arguments it does not take are null
+     * or 0; the future completes with {@code result} applied to the registry's answer.
+     */
+    <T> CompletableFuture<T> async(BatchOp op, byte[] a, byte[] b, long x, long y, long z,
+                                   Function<Outcome, T> result) {
+        return manager.batcher().submit(new BatchCodec.Call(name(), op, a, b, x, y, z), result);
+    }
+
+    /** The answer of an asynchronous operation as a value of this manager's codec. */
+    <T> Function<Outcome, T> decoded() {
+        return o -> decode(o.bytes());
+    }
+
+    /** The answer of an asynchronous operation as a boolean. */
+    static Function<Outcome, Boolean> asBoolean() {
+        return o -> o.number() != 0;
     }
 
     static long thread() {

@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteQueue;
 import java.util.AbstractQueue;
 import java.util.ArrayList;
@@ -304,5 +306,15 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
     @Override
     public String toString() {
         return ctx.displayAll(ctx.call(() -> remote().snapshot()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> offerAsync(E value) {
+        return ctx.async(BatchOp.QUEUE_OFFER, element(value), null, 0, 0, 0, ProxyContext.asBoolean());
+    }
+
+    @Override
+    public CompletableFuture<E> pollAsync() {
+        return ctx.async(BatchOp.QUEUE_POLL, null, null, 0, 0, 0, ctx.decoded());
     }
 }

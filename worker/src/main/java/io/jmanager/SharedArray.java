@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 
 /**
@@ -45,4 +46,31 @@ public interface SharedArray<T> extends SharedObject {
      * @throws IllegalStateException for other typecodes; IndexOutOfBoundsException if longer than the array
      */
     void setBytes(byte[] bytes);
+
+    // Asynchronous operations (see AsyncOptions). A shared-memory array completes them at once.
+
+    /** {@link #get(int)}, asynchronously. */
+    default CompletableFuture<T> getAsync(int index) {
+        return Async.now(() -> get(index));
+    }
+
+    /** {@link #set(int, Object)}, asynchronously. */
+    default CompletableFuture<Void> setAsync(int index, T value) {
+        return Async.run(() -> set(index, value));
+    }
+
+    /** {@link #addAndGet(int, Number)}, asynchronously. */
+    default CompletableFuture<T> addAndGetAsync(int index, Number delta) {
+        return Async.now(() -> addAndGet(index, delta));
+    }
+
+    /** {@link #compareAndSet(int, Object, Object)}, asynchronously. */
+    default CompletableFuture<Boolean> compareAndSetAsync(int index, T expect, T update) {
+        return Async.now(() -> compareAndSet(index, expect, update));
+    }
+
+    /** {@link #getAndSet(int, Object)}, asynchronously. */
+    default CompletableFuture<T> getAndSetAsync(int index, T value) {
+        return Async.now(() -> getAndSet(index, value));
+    }
 }

@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
@@ -63,4 +64,38 @@ public interface SharedDict<K, V> extends ConcurrentMap<K, V>, SharedObject {
      * @throws StaleTokenException if the token is not the lock's current one; nothing is removed
      */
     V removeFenced(K key, SharedLock lock, long token);
+
+    // Asynchronous operations: issued at once, answered by the future; batched with others issued meanwhile
+    // (see AsyncOptions: the operations on one object are applied in the order issued). Arguments are checked
+    // and encoded when the operation is issued, so an invalid one throws here.
+
+    /** {@link #get(Object)}, asynchronously. */
+    default CompletableFuture<V> getAsync(K key) {
+        return Async.now(() -> get(key));
+    }
+
+    /** {@link #put(Object, Object)}, asynchronously: the future gives the previous value (or null). */
+    default CompletableFuture<V> putAsync(K key, V value) {
+        return Async.now(() -> put(key, value));
+    }
+
+    /** {@link #putIfAbsent(Object, Object)}, asynchronously. */
+    default CompletableFuture<V> putIfAbsentAsync(K key, V value) {
+        return Async.now(() -> putIfAbsent(key, value));
+    }
+
+    /** {@link #remove(Object)}, asynchronously: the future gives the removed value (or null). */
+    default CompletableFuture<V> removeAsync(K key) {
+        return Async.now(() -> remove(key));
+    }
+
+    /** {@link #containsKey(Object)}, asynchronously. */
+    default CompletableFuture<Boolean> containsKeyAsync(K key) {
+        return Async.now(() -> containsKey(key));
+    }
+
+    /** {@link #increment(Object, Number)}, asynchronously: the future gives the new value. */
+    default CompletableFuture<V> incrementAsync(K key, Number delta) {
+        return Async.now(() -> increment(key, delta));
+    }
 }

@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -54,4 +55,21 @@ public interface SharedList<E> extends List<E>, SharedObject {
 
     /** A copy of the whole list in one round trip. */
     List<E> copy();
+
+    // Asynchronous operations (see SharedDict and AsyncOptions)
+
+    /** {@link #add(Object)} (append), asynchronously. */
+    default CompletableFuture<Void> addAsync(E value) {
+        return Async.run(() -> add(value));
+    }
+
+    /** {@link #get(int)}, asynchronously. */
+    default CompletableFuture<E> getAsync(int index) {
+        return Async.now(() -> get(index));
+    }
+
+    /** {@link #size()}, asynchronously. */
+    default CompletableFuture<Integer> sizeAsync() {
+        return Async.now(this::size);
+    }
 }

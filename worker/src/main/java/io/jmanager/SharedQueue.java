@@ -1,5 +1,6 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -27,4 +28,16 @@ public interface SharedQueue<E> extends BlockingQueue<E>, SharedObject {
 
     /** Items put and not yet marked done. */
     int unfinishedTasks();
+
+    // Asynchronous operations (see SharedDict and AsyncOptions); the blocking ones (put, take) stay synchronous
+
+    /** {@link #offer(Object)} without waiting, asynchronously: false if the queue is full. */
+    default CompletableFuture<Boolean> offerAsync(E value) {
+        return Async.now(() -> offer(value));
+    }
+
+    /** {@link #poll()} without waiting, asynchronously: null if the queue is empty. */
+    default CompletableFuture<E> pollAsync() {
+        return Async.now(this::poll);
+    }
 }

@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A shared typed value, Python's {@code manager.Value(typecode, v)} / {@code multiprocessing.Value}. Every value is
  * range-checked against the typecode (storing 300 in {@code 'b'} fails, as in Python). Arithmetic and
@@ -23,4 +25,31 @@ public interface SharedValue<T> extends SharedObject {
     boolean compareAndSet(T expect, T update);
 
     T getAndSet(T value);
+
+    // Asynchronous operations (see AsyncOptions). A shared-memory value completes them at once.
+
+    /** {@link #get()}, asynchronously. */
+    default CompletableFuture<T> getAsync() {
+        return Async.now(this::get);
+    }
+
+    /** {@link #set(Object)}, asynchronously. */
+    default CompletableFuture<Void> setAsync(T value) {
+        return Async.run(() -> set(value));
+    }
+
+    /** {@link #addAndGet(Number)}, asynchronously. */
+    default CompletableFuture<T> addAndGetAsync(Number delta) {
+        return Async.now(() -> addAndGet(delta));
+    }
+
+    /** {@link #compareAndSet(Object, Object)}, asynchronously. */
+    default CompletableFuture<Boolean> compareAndSetAsync(T expect, T update) {
+        return Async.now(() -> compareAndSet(expect, update));
+    }
+
+    /** {@link #getAndSet(Object)}, asynchronously. */
+    default CompletableFuture<T> getAndSetAsync(T value) {
+        return Async.now(() -> getAndSet(value));
+    }
 }

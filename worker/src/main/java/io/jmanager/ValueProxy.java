@@ -1,5 +1,7 @@
 package io.jmanager;
 
+import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteArray;
 
 /** The {@link SharedValue} proxy: slot 0 of the registry's typed array state machine. */
@@ -59,5 +61,31 @@ final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
     @Override
     public String toString() {
         return "Value('" + code.code() + "', " + get() + ")";
+    }
+
+    @Override
+    public CompletableFuture<T> getAsync() {
+        return ctx.async(BatchOp.ARRAY_GET, null, null, 0, 0, 0, o -> value(o.number()));
+    }
+
+    @Override
+    public CompletableFuture<Void> setAsync(T value) {
+        return ctx.async(BatchOp.ARRAY_SET, null, null, 0, code.toBits(value), 0, o -> null);
+    }
+
+    @Override
+    public CompletableFuture<T> addAndGetAsync(Number delta) {
+        return ctx.async(BatchOp.ARRAY_ADD_AND_GET, null, null, 0, code.deltaBits(delta), 0, o -> value(o.number()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSetAsync(T expect, T update) {
+        return ctx.async(BatchOp.ARRAY_COMPARE_AND_SET, null, null, 0, code.toBits(expect), code.toBits(update),
+                ProxyContext.asBoolean());
+    }
+
+    @Override
+    public CompletableFuture<T> getAndSetAsync(T value) {
+        return ctx.async(BatchOp.ARRAY_GET_AND_SET, null, null, 0, code.toBits(value), 0, o -> value(o.number()));
     }
 }

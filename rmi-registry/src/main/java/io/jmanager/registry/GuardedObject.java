@@ -136,8 +136,32 @@ abstract class GuardedObject {
             mutex.unlock();
         }
         if (outermost) {
-            durability.awaitVersion(seen);
+            long[] batch = DEFERRED.get();
+            if (batch != null) {
+                batch[0] = Math.max(batch[0], seen);
+            } else {
+                durability.awaitVersion(seen);
+            }
         }
+    }
+
+    /** While a batch runs on this thread: the newest version its operations changed or saw, awaited at its end. */
+    private static final ThreadLocal<long[]> DEFERRED = new ThreadLocal<>();
+
+    /**
+     * From now until {@link #endDeferral()}, operations on this thread do not wait for durability each: they note
+     * the version to wait for. Returns -1 (nothing to wait for yet).
+     */
+    static long deferDurability() {
+        DEFERRED.set(new long[] {-1});
+        return -1;
+    }
+
+    /** Ends {@link #deferDurability()}: the version the caller must await before it answers. */
+    static long endDeferral() {
+        long[] batch = DEFERRED.get();
+        DEFERRED.remove();
+        return batch == null ? -1 : batch[0];
     }
 
     /** Summary of the state for listings, e.g. {@code "3 entries"}. Called with the mutex held. */

@@ -1,6 +1,9 @@
 package io.jmanager.registry;
 
 import io.jmanager.NoSuchSharedObjectException;
+import io.jmanager.ObjectTypeMismatchException;
+import io.jmanager.wire.BatchCodec;
+import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.ObjectHandle;
 import io.jmanager.wire.ObjectInfo;
 import io.jmanager.wire.ObjectSpec;
@@ -98,7 +101,7 @@ final class ManagerService implements RemoteManager {
         SessionTable.Session s = context.sessions().open(clientHost, clientPid,
                 GuardedObject.millisToNanos(lease));
         return new SessionGrant(s.id, epoch, lease, context.maxValueBytes(), RegistryVersion.get(),
-                durability.durable(), maxCallBytes);
+                durability.durable(), maxCallBytes, context.maxBatchItems());
     }
 
     @Override
@@ -267,6 +270,25 @@ final class ManagerService implements RemoteManager {
 
     private static ObjectHandle handle(String name, Entry entry) {
         return new ObjectHandle(name, entry.spec(), entry.stub());
+    }
+
+    @Override
+    public byte[] batch(long sessionId, byte[] request) {
+        List<BatchCodec.Call> calls = BatchCodec.decodeCalls(request, context.maxBatchItems());
+        return BatchCodec.encodeOutcomes(BatchRunner.run(calls, sessionId, this::batchTarget, durability));
+    }
+
+    private GuardedObject batchTarget(String name, BatchOp op) {
+        Entry entry = objects.get(name);
+        if (entry == null) {
+            throw new NoSuchSharedObjectException("no shared object named '" + name + "' in this registry"
+                    + " (never created, or destroyed)");
+        }
+        if (!op.appliesTo(entry.spec().type())) {
+            throw new ObjectTypeMismatchException("'" + name + "' is a " + entry.spec().type() + ", not an object "
+                    + op + " applies to");
+        }
+        return entry.object();
     }
 
     @Override

@@ -111,4 +111,15 @@ public interface RemoteManager extends Remote {
 
     /** The largest chunk {@link #importChunk} accepts. */
     int TRANSFER_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Runs a batch of non-blocking operations ({@link BatchOp}) on objects named in it, in order, and answers one
+     * outcome per operation (see {@link BatchCodec}): a value, or the error that operation alone failed with. The
+     * answer comes once every change of the batch is durable ({@code --fsync always}). Operations on objects that
+     * do not exist, or exist with another type, fail alone.
+     *
+     * @throws io.jmanager.RegistryLimitException if it holds more than {@code --max-batch-size} operations
+     * @throws IllegalArgumentException if the request is malformed
+     */
+    byte[] batch(long sessionId, byte[] request) throws RemoteException;
 }

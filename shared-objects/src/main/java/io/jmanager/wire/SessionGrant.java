@@ -18,6 +18,8 @@ public final class SessionGrant implements Serializable {
     private final boolean durable;
     /** Added in 0.1: 0 when the registry did not tell (an older registry). */
     private final long maxCallBytes;
+    /** Added in 0.1: 0 when the registry did not tell (an older registry). */
+    private final int maxBatchItems;
 
     public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion) {
         this(sessionId, epoch, leaseMillis, maxValueBytes, registryVersion, false);
@@ -32,6 +34,13 @@ public final class SessionGrant implements Serializable {
     /** With {@code maxCallBytes}: the most bytes the registry reads of one call ({@code --max-call-bytes}). */
     public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion,
                         boolean durable, long maxCallBytes) {
+        this(sessionId, epoch, leaseMillis, maxValueBytes, registryVersion, durable, maxCallBytes, 0);
+    }
+
+    /** With {@code maxBatchItems}: the most items of one batch call ({@code --max-batch-size}). */
+    public SessionGrant(long sessionId, long epoch, long leaseMillis, int maxValueBytes, String registryVersion,
+                        boolean durable, long maxCallBytes, int maxBatchItems) {
+        this.maxBatchItems = maxBatchItems;
         this.maxCallBytes = maxCallBytes;
         this.durable = durable;
         this.sessionId = sessionId;
@@ -67,6 +76,11 @@ public final class SessionGrant implements Serializable {
      */
     public long maxCallBytes() {
         return maxCallBytes;
+    }
+
+    /** The most items (or operations) of one batch call ({@code --max-batch-size}); 0 if the registry did not say. */
+    public int maxBatchItems() {
+        return maxBatchItems;
     }
 
     /** True if the registry keeps its objects in a data directory: a restart keeps them (not sessions or holds). */

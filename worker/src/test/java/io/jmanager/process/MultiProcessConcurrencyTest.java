@@ -124,6 +124,25 @@ class MultiProcessConcurrencyTest {
         }
     }
 
+    /**
+     * Asynchronous operations from four processes at once, 64 of each kind in flight per process: every append is
+     * applied once and each process's appends are in the order it issued them; the counter's addAndGet answers are
+     * exactly 1..N, each given to one process.
+     */
+    @Test
+    void asynchronousOperationsFromFourProcessesAreAppliedOnceAndInOrder() {
+        int n = 3_000;
+        try (RegistryProcess registry = RegistryProcess.start()) {
+            Manager m = registry.connect();
+            List<WorkerProcess> workers = startAll(WORKERS, i -> WorkerProcess.start(AsyncWorker.class,
+                    registry.url(), i, n, WORKERS));
+            List<List<String>> outputs = WorkerProcess.awaitAll(workers, WORKER_TIMEOUT);
+            io.jmanager.AsyncOperationsTest.assertHistoriesInOrder(m.<String>list("async-history").copy(), WORKERS, n);
+            assertEquals((long) WORKERS * n, m.value("async-counter", 'q', 0L).get());
+            assertPartitionOf1ToN("addAndGetAsync results", bitSets(outputs).get("counter"), WORKERS, WORKERS * n);
+        }
+    }
+
     @Test
     void twoProducersAndTwoConsumersMoveFortyThousandItemsExactlyOnce() {
         int total = 40_000;
