@@ -46,15 +46,15 @@ LOG="$ROOT/$MODULE/target/fuzz-$CLASS-$METHOD.log"
 mkdir -p "$ROOT/$MODULE/target"
 CORPUS="$ROOT/$MODULE/.cifuzz-corpus/$PACKAGE.$CLASS/$METHOD"
 INPUTS="$ROOT/$MODULE/src/test/resources/${PACKAGE//.//}/${CLASS}Inputs/$METHOD"
-before=$(ls "$INPUTS" 2>/dev/null | wc -l)
+before=$( (ls "$INPUTS" 2>/dev/null || true) | wc -l)
 echo "fuzz.sh: fuzzing $PACKAGE.$CLASS#$METHOD ($MODULE) for $SECONDS_ s; log in $LOG"
 status=0
 mvn -B -Pfuzz test -pl "$MODULE" -am -Dtest="$CLASS#$METHOD" -Dsurefire.failIfNoSpecifiedTests=false \
     -Dfuzz.seconds="$SECONDS_" "$@" > "$LOG" 2>&1 || status=$?
 execs=$(grep -a -o 'stat::number_of_executed_units: [0-9]*' "$LOG" | tail -1 | awk '{print $2}')
 cov=$(grep -a -E '^#[0-9]+.*(DONE|INITED|NEW|REDUCE|pulse)' "$LOG" | tail -1 || true)
-corpus=$(ls "$CORPUS" 2>/dev/null | wc -l)
-after=$(ls "$INPUTS" 2>/dev/null | wc -l)
+corpus=$( (ls "$CORPUS" 2>/dev/null || true) | wc -l)
+after=$( (ls "$INPUTS" 2>/dev/null || true) | wc -l)
 echo "fuzz.sh: $PACKAGE.$CLASS#$METHOD: ${execs:-?} executions in $SECONDS_ s; generated corpus $corpus inputs" \
     "($CORPUS); last status: ${cov:-none}"
 if [ "$after" -gt "$before" ]; then

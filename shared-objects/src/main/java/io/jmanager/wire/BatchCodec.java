@@ -150,9 +150,14 @@ public final class BatchCodec {
             out.writeInt(outcomes.size());
             for (Outcome o : outcomes) {
                 if (o.error() != null) {
+                    int kind = errorKind(o.error());
+                    String message = String.valueOf(o.error().getMessage());
+                    if (kind == 0 && o.error().getClass() != JManagerException.class) {
+                        message = o.error().getClass().getName() + ": " + message; // a class the kinds lack
+                    }
                     out.writeByte(ERROR);
-                    out.writeByte(errorKind(o.error()));
-                    byte[] m = String.valueOf(o.error().getMessage()).getBytes(StandardCharsets.UTF_8);
+                    out.writeByte(kind);
+                    byte[] m = message.getBytes(StandardCharsets.UTF_8);
                     out.writeInt(m.length);
                     out.write(m);
                 } else if (o.bytes() != null) {
@@ -239,7 +244,7 @@ public final class BatchCodec {
             case 10 -> new ClassCastException(message);
             case 11 -> new SessionExpiredException(message);
             case 12 -> new NullPointerException(message);
-            default -> new JManagerException("the registry failed an operation of a batch: " + message);
+            default -> new JManagerException(message);
         };
     }
 

@@ -77,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per operation instead of text")
     boolean json;
 
+    @Option(names = "--async", description = "issue the operations asynchronously (put, get, incr), keeping"
+            + " --in-flight of them in flight per thread, so that the manager batches them")
+    boolean async;
+
+    @Option(names = "--in-flight", paramLabel = "N", description = "operations in flight per thread with --async"
+            + " (default: ${DEFAULT-VALUE})")
+    int inFlight = 16;
+
     @Option(names = "--child", hidden = true)
     boolean child;
 
@@ -120,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(clients, threads,
                 totalThreads > 0 ? totalThreads : clients * threads, keys, valueSize, batch,
                 phases[phases.length - 1][2] / 1_000_000 + 10_000);
+        if (async) {
+            return runAsync(ops, settings);
+        }
         if (child) {
             for (BenchResult r : runInProcess(settings)) {
                 System.out.println(r.encode());
@@ -141,6 +152,32 @@ final class BenchCommand implements Callable<Integer> {
                     op == BenchOp.BATCH ? ", batch " + batch : "", opWarm);
             System.out.println(json ? results.get(k).json(name, clients, threads, fork, valueSize, batch)
                     : results.get(k).text(title));
+        }
+        return 0;
+    }
+
+    /** {@code --async}: each operation in turn, its clients in this JVM (see {@link AsyncBench}). */
+    private int runAsync(List<BenchOp> ops, BenchSettings settings) throws Exception {
+        if (fork || inFlight < 1) {
+            throw new CliException("--async runs its clients in this JVM (not with --fork), with --in-flight of at"
+                    + " least 1");
+        }
+        for (BenchOp op : ops) {
+            if (!AsyncBench.supports(op)) {
+                throw new CliException("--async runs put, get or incr; " + op.cliName() + " has no asynchronous form");
+            }
+        }
+        try (Manager setup = connection.connect()) {
+            for (BenchOp op : ops) {
+                op.prepare(setup, settings);
+            }
+        }
+        for (BenchOp op : ops) {
+            BenchResult r = AsyncBench.run(connection, op, settings, clients, threads, inFlight, warmup, duration);
+            String title = String.format(Locale.ROOT, "bench %s --async: %d clients × %d threads × %d in flight,"
+                    + " value %d B, warm-up %.1f s", op.cliName(), clients, threads, inFlight, valueSize, warmup);
+            System.out.println(json ? r.json(op.cliName() + "-async-" + inFlight, clients, threads, false, valueSize,
+                    batch) : r.text(title));
         }
         return 0;
     }
