@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * asked for).
  */
 final class DictKey {
-    @Option(names = "--key-as", paramLabel = "TYPE",
+    @Option(names = "--key-as", paramLabel = "TYPE", completionCandidates = ValueType.Names.class,
             description = "the key's type: ${COMPLETION-CANDIDATES} (default: string)")
     ValueType type = ValueType.STRING;
 

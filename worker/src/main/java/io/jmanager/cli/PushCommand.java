@@ -28,7 +28,8 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "VALUE", arity = "1..*")
     List<String> values;
 
-    @Option(names = "--as", paramLabel = "TYPE", description = "the values' type: ${COMPLETION-CANDIDATES}"
+    @Option(names = "--as", paramLabel = "TYPE", completionCandidates = ValueType.Names.class,
+            description = "the values' type: ${COMPLETION-CANDIDATES}"
             + " (default: string)")
     ValueType valueType = ValueType.STRING;
 

@@ -27,7 +27,8 @@ final class PutCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "VALUE")
     String value;
 
-    @Option(names = "--as", paramLabel = "TYPE", description = "the value's type: ${COMPLETION-CANDIDATES}"
+    @Option(names = "--as", paramLabel = "TYPE", completionCandidates = ValueType.Names.class,
+            description = "the value's type: ${COMPLETION-CANDIDATES}"
             + " (default: string)")
     ValueType valueType = ValueType.STRING;
 

@@ -27,6 +27,14 @@ enum ValueType {
         }
     }
 
+    /** The names the options take, for their help ({@code completionCandidates}): string, int, long, double, bool. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(values()).map(ValueType::cliName).iterator();
+        }
+    }
+
     /** The name the options take ({@code --as int}). */
     String cliName() {
         return name().toLowerCase(Locale.ROOT);
