@@ -92,10 +92,10 @@ final class Rpc {
                     + " host", "check the URL's host name", e);
         }
         return new RegistryUnavailableException(url, "the registry answered, but it advertises its address as '"
-                + host + "', a name that does not resolve on this host", "the registry puts that name, its"
-                + " --advertise option (else its host name), into the stubs every call goes through: start it with"
-                + " --advertise set to a name that this host and every worker resolve to it, or make '" + host
-                + "' resolve here, e.g. in /etc/hosts", e);
+                + host + "', a name that does not resolve on this host", "every call goes to the name the registry"
+                + " advertises, its --advertise option or else its host name: start it with --advertise set to a"
+                + " name that this host and every worker resolve to it, or make '" + host + "' resolve here, e.g. in"
+                + " /etc/hosts", e);
     }
 
     /** The host name that did not resolve, if {@code e} failed because one did not; else null. */

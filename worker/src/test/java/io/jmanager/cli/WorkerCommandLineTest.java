@@ -250,9 +250,12 @@ class WorkerCommandLineTest {
             String url = "rmi://127.0.0.1:" + port;
             Run r = run("--url", url, "ls");
             assertEquals(1, r.code(), r.toString());
-            assertTrue(r.err().startsWith("worker.jar: jmanager registry at " + url + " is unavailable: the registry"
+            assertEquals("worker.jar: jmanager registry at " + url + " is unavailable: the registry"
                     + " answered, but it advertises its address as '" + advertised + "', a name that does not"
-                    + " resolve on this host (the registry puts that name, its --advertise option"), r.err());
+                    + " resolve on this host (every call goes to the name the registry advertises, its --advertise"
+                    + " option or else its host name: start it with --advertise set to a name that this host and"
+                    + " every worker resolve to it, or make '" + advertised + "' resolve here, e.g. in /etc/hosts)\n",
+                    r.err());
             assertFalse(r.err().contains("is the port reachable"), r.err());
         } finally {
             System.setProperty("java.rmi.server.hostname", hostname);
