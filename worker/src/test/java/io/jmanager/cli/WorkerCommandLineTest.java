@@ -239,6 +239,17 @@ class WorkerCommandLineTest {
     }
 
     @Test
+    void forkedBenchClientsGetTheConnectionOptionsGivenBeforeTheCommand() {
+        // the child JVMs find no key by themselves (no JMANAGER_AUTHKEY*, and ~/.jmanager/authkey is not the test
+        // key): they work only if the key file given before the command reaches them
+        Run r = cli("--authkey-file", io.jmanager.TestKeys.file().toString(), "bench", "--fork", "--clients", "1",
+                "--op", "incr", "--duration", "0.2", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("{"), r.out());
+        assertFalse(m.names().contains("bench:incr"), "removed: " + m.names());
+    }
+
+    @Test
     void anAdvertisedNameThatDoesNotResolveHereIsNamedWithAdvertise() throws Exception {
         String advertised = "jmanager-advertised-" + UUID.randomUUID().toString().substring(0, 8) + ".invalid";
         // An embedded registry sets java.rmi.server.hostname for the whole JVM: put back what this JVM's other
