@@ -222,6 +222,11 @@ public class JManagerContainer extends GenericContainer<JManagerContainer> {
         mapAdvertisedName();
     }
 
+    @Override
+    protected void containerIsStopped(InspectContainerResponse containerInfo) {
+        publishedPort = 0; // getUrl() of a stopped container fails instead of naming a port that is gone
+    }
+
     /** Points the name the registry advertises at the port published on this host, for this JVM's managers. */
     private void mapAdvertisedName() {
         Ports.Binding[] bindings = DockerClientFactory.instance().client().inspectContainerCmd(getContainerId()).exec()

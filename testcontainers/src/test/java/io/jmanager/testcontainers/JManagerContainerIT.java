@@ -60,6 +60,8 @@ class JManagerContainerIT {
                 assertEquals(1, sessions.size(), sessions.toString());
                 assertEquals(3_210, sessions.get(0).leaseMillis());
             }
+            registry.stop();
+            assertThrows(IllegalStateException.class, registry::getUrl, "a stopped registry has no URL");
         }
     }
 
