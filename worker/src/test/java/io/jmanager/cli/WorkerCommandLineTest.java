@@ -274,6 +274,15 @@ class WorkerCommandLineTest {
     }
 
     @Test
+    void aUrlWhoseHostDoesNotResolveSaysSo() {
+        String url = "rmi://jmanager-no-such-host-" + UUID.randomUUID().toString().substring(0, 8) + ".invalid:1099";
+        Run r = run("ls", "--url", url);
+        assertEquals(new Run(1, "", "worker.jar: jmanager registry at " + url + " is unavailable: its host name '"
+                + url.substring("rmi://".length(), url.lastIndexOf(':')) + "' does not resolve on this host (check the"
+                + " URL's host name)\n"), r);
+    }
+
+    @Test
     void authKeyFileGivesTheKey(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("other.key");
         Files.writeString(file, UUID.randomUUID().toString());
