@@ -30,6 +30,7 @@ class ReadmeExampleTest {
         String test = Files.readString(source, StandardCharsets.UTF_8)
                 .replaceFirst("^package io\\.jmanager\\.testcontainers;\\n\\n", "");
         assertTrue(shown.equals(test), "README.md's JManagerContainer example differs from OrderCounterIT.java"
-                + " (without its package line); copy one to the other.\n--- README:\n" + shown + "\n--- test:\n" + test);
+                + " (without its package line); copy one to the other.\n--- README:\n" + shown
+                + "\n--- test:\n" + test);
     }
 }
