@@ -9,8 +9,15 @@ public class RegistryUnavailableException extends JManagerException {
     private final String url;
 
     public RegistryUnavailableException(String url, String detail, Throwable cause) {
-        super("jmanager registry at " + url + " is unavailable: " + detail
-                + " (is `java -jar registry.jar` running there, and is the port reachable?)", cause);
+        this(url, detail, "is `java -jar registry.jar` running there, and is the port reachable?", cause);
+    }
+
+    /**
+     * With {@code advice} (what to check or do) in place of the usual question whether the registry runs and its
+     * port is reachable, for failures whose cause is known to be something else.
+     */
+    public RegistryUnavailableException(String url, String detail, String advice, Throwable cause) {
+        super("jmanager registry at " + url + " is unavailable: " + detail + " (" + advice + ")", cause);
         this.url = url;
     }
 

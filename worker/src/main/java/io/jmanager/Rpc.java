@@ -41,6 +41,10 @@ final class Rpc {
             return new NoSuchSharedObjectException(target + " no longer exists on the registry at " + url
                     + " (destroyed, or the registry restarted); get it again from the manager");
         }
+        String unresolved = unresolvedHost(e);
+        if (unresolved != null) {
+            return unresolvedHost(url, unresolved, e);
+        }
         if (e instanceof ConnectException || e instanceof ConnectIOException || e instanceof UnknownHostException
                 || e instanceof HandshakeException) {
             return new RegistryUnavailableException(url, "cannot connect (" + connectFailure(e) + ")", e);
@@ -70,6 +74,40 @@ final class Rpc {
                     e);
         }
         return new JManagerException("unexpected failure calling " + target + ": " + e, e);
+    }
+
+    /**
+     * A host name that did not resolve: the URL's own, or (the container deployment's stumble) the name the
+     * registry advertises in its stubs, which the URL's host reached but which this host cannot resolve.
+     */
+    private static RegistryUnavailableException unresolvedHost(String url, String host, Exception e) {
+        String urlHost;
+        try {
+            urlHost = RegistryUrl.parse(url).host();
+        } catch (RuntimeException unparsable) {
+            urlHost = null;
+        }
+        if (host.equalsIgnoreCase(urlHost)) {
+            return new RegistryUnavailableException(url, "its host name '" + host + "' does not resolve on this"
+                    + " host", "check the URL's host name", e);
+        }
+        return new RegistryUnavailableException(url, "the registry answered, but it advertises its address as '"
+                + host + "', a name that does not resolve on this host", "every call goes to the name the registry"
+                + " advertises, its --advertise option or else its host name: start it with --advertise set to a"
+                + " name that this host and every worker resolve to it, or make '" + host + "' resolve here, e.g. in"
+                + " /etc/hosts", e);
+    }
+
+    /** The host name that did not resolve, if {@code e} failed because one did not; else null. */
+    static String unresolvedHost(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException u) {
+                String message = u.getMessage() == null ? "?" : u.getMessage();
+                int colon = message.indexOf(':'); // "registry: Name or service not known"
+                return (colon < 0 ? message : message.substring(0, colon)).trim();
+            }
+        }
+        return null;
     }
 
     /** The registry's limit refusal among {@code e}'s causes (a call refused while it was read), or null. */

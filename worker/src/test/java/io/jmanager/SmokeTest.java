@@ -71,6 +71,7 @@ class SmokeTest {
         assertThrows(IllegalStateException.class, s::release);
         SharedDict<String, Object> refs = m.dict("smoke-refs");
         refs.put("todo", l);
+        @SuppressWarnings("unchecked") // a shared object stored in a dict comes back as its proxy
         SharedList<Object> back = (SharedList<Object>) refs.get("todo");
         back.add("via-ref");
         assertEquals(3, l.size());

@@ -106,6 +106,11 @@ final class Cluster implements AutoCloseable {
         return cluster;
     }
 
+    /** The registry's authentication key (text), for processes of the host that take it as a key file. */
+    String authKey() {
+        return authKey;
+    }
+
     static Path jar(String property) {
         Path jar = Path.of(System.getProperty(property, "missing-" + property));
         if (!Files.isRegularFile(jar)) {

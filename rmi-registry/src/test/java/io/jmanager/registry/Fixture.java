@@ -163,9 +163,19 @@ final class Fixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the fixture's threads and fails if they do not stop in time. Does not throw
+     * {@link InterruptedException} (a resource's {@code close()} should not): an interrupt while waiting fails the
+     * test, with the thread's interrupt status kept.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         pool.shutdownNow();
-        assertTrue(pool.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS), "fixture threads did not stop");
+        try {
+            assertTrue(pool.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS), "fixture threads did not stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the fixture threads to stop", e);
+        }
     }
 }

@@ -58,8 +58,6 @@ class RegistryLimitsTest {
             assertThrows(RegistryLimitException.class, () -> list.extend(four));
             assertThrows(RegistryLimitException.class, () -> list.removeMatching(four, false));
             assertEquals(0, list.size());
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -41,6 +41,15 @@ class HandshakeTest {
         };
     }
 
+    /** Closes one end early, as the registry and the worker do when the handshake fails (try closes it again). */
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed
+        }
+    }
+
     /** Runs the server side on one end of a loopback connection and the client side on the other. */
     private static Throwable[] run(AuthKey serverKey, Handshake.KeyChooser clientKeys, byte[] serverBinding,
                                    byte[] clientBinding) throws Exception {
@@ -53,11 +62,7 @@ class HandshakeTest {
                             deadline(5_000), serverKey, serverBinding);
                     return null;
                 } catch (IOException e) {
-                    try {
-                        server.close(); // what the registry does on failure
-                    } catch (IOException ignored) {
-                        // closed
-                    }
+                    closeQuietly(server); // what the registry does on failure
                     return e;
                 }
             });
@@ -68,7 +73,7 @@ class HandshakeTest {
                 assertEquals(serverKey, used);
             } catch (IOException e) {
                 clientFailure = e;
-                client.close(); // what the worker does on failure
+                closeQuietly(client); // what the worker does on failure
             }
             return new Throwable[] {serverSide.get(10, TimeUnit.SECONDS), clientFailure};
         }

@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fork", description = "run each client in its own JVM, so that client CPU is real")
     boolean fork;
 
+    @Option(names = "--keep", description = "keep the objects it used (bench:<op>) in the registry; by default they"
+            + " are removed at the end")
+    boolean keep;
+
     @Option(names = "--json", description = "print one JSON object per operation instead of text")
     boolean json;
 
@@ -138,20 +142,26 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         try (Manager setup = connection.connect()) {
-            for (BenchOp op : ops) {
-                op.prepare(setup, settings);
+            try {
+                for (BenchOp op : ops) {
+                    op.prepare(setup, settings);
+                }
+                List<BenchResult> results = fork ? runForked(settings) : runInProcess(settings);
+                for (int k = 0; k < ops.size(); k++) {
+                    BenchOp op = ops.get(k);
+                    String name = op.cliName();
+                    double opWarm = (phases[k][1] - phases[k][0]) / 1e9;
+                    String title = String.format(Locale.ROOT, "bench %s: %d %s × %d threads, value %d B%s, warm-up"
+                                    + " %.1f s", name, clients, fork ? "processes" : "clients", threads, valueSize,
+                            op == BenchOp.BATCH ? ", batch " + batch : "", opWarm);
+                    System.out.println(json ? results.get(k).json(name, clients, threads, fork, valueSize, batch)
+                            : results.get(k).text(title));
+                }
+            } finally {
+                if (!keep) {
+                    removeObjects(setup, ops);
+                }
             }
-        }
-        List<BenchResult> results = fork ? runForked(settings) : runInProcess(settings);
-        for (int k = 0; k < ops.size(); k++) {
-            BenchOp op = ops.get(k);
-            String name = op.cliName();
-            double opWarm = (phases[k][1] - phases[k][0]) / 1e9;
-            String title = String.format(Locale.ROOT, "bench %s: %d %s × %d threads, value %d B%s, warm-up %.1f s",
-                    name, clients, fork ? "processes" : "clients", threads, valueSize,
-                    op == BenchOp.BATCH ? ", batch " + batch : "", opWarm);
-            System.out.println(json ? results.get(k).json(name, clients, threads, fork, valueSize, batch)
-                    : results.get(k).text(title));
         }
         return 0;
     }
@@ -168,18 +178,35 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         try (Manager setup = connection.connect()) {
-            for (BenchOp op : ops) {
-                op.prepare(setup, settings);
+            try {
+                for (BenchOp op : ops) {
+                    op.prepare(setup, settings);
+                }
+                for (BenchOp op : ops) {
+                    BenchResult r = AsyncBench.run(connection, op, settings, clients, threads, inFlight, warmup,
+                            duration);
+                    String title = String.format(Locale.ROOT, "bench %s --async: %d clients × %d threads × %d in"
+                            + " flight, value %d B, warm-up %.1f s", op.cliName(), clients, threads, inFlight,
+                            valueSize, warmup);
+                    System.out.println(json ? r.json(op.cliName() + "-async-" + inFlight, clients, threads, false,
+                            valueSize, batch) : r.text(title));
+                }
+            } finally {
+                if (!keep) {
+                    removeObjects(setup, ops);
+                }
             }
         }
-        for (BenchOp op : ops) {
-            BenchResult r = AsyncBench.run(connection, op, settings, clients, threads, inFlight, warmup, duration);
-            String title = String.format(Locale.ROOT, "bench %s --async: %d clients × %d threads × %d in flight,"
-                    + " value %d B, warm-up %.1f s", op.cliName(), clients, threads, inFlight, valueSize, warmup);
-            System.out.println(json ? r.json(op.cliName() + "-async-" + inFlight, clients, threads, false, valueSize,
-                    batch) : r.text(title));
-        }
         return 0;
+    }
+
+    /** Removes the objects the operations used, also after a failed run (a missing one is no error). */
+    private static void removeObjects(Manager m, List<BenchOp> ops) {
+        for (BenchOp op : ops) {
+            for (String name : op.objectNames()) {
+                m.destroy(name);
+            }
+        }
     }
 
     /**
@@ -221,7 +248,7 @@ final class BenchCommand implements Callable<Integer> {
                     List<BenchOp.Runner> runners = new ArrayList<>();
                     List<Histogram> mine = new ArrayList<>();
                     for (int k = 0; k < n; k++) {
-                        runners.add(ops.get(k).runner(m, s, connection.url()));
+                        runners.add(ops.get(k).runner(m, s, connection::connect));
                         Histogram h = new Histogram(3);
                         histograms.get(k).add(h);
                         mine.add(h);
@@ -330,7 +357,9 @@ final class BenchCommand implements Callable<Integer> {
         for (int c = 0; c < clients; c++) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                             .toString(), "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-                    "bench", "--child", "--url", connection.url(), "--op", ops().stream().map(BenchOp::name)
+                    "bench", "--child"));
+            command.addAll(connection.childArguments());
+            command.addAll(List.of("--op", ops().stream().map(BenchOp::name)
                             .collect(java.util.stream.Collectors.joining(",")), "--op-warmup",
                     String.valueOf(opWarmup), "--threads",
                     String.valueOf(threads), "--total-threads", String.valueOf(s.totalThreads()), "--duration",

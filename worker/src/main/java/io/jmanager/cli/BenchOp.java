@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,11 @@ enum BenchOp {
         return "bench:" + cliName();
     }
 
+    /** Every object this operation creates: what {@code bench} removes at the end unless {@code --keep}. */
+    List<String> objectNames() {
+        return this == LOCKED_INCR ? List.of(objectName(), objectName() + ":lock") : List.of(objectName());
+    }
+
     /** Creates and fills the objects once, before any client starts. */
     void prepare(Manager m, BenchSettings s) throws Exception {
         switch (this) {
@@ -107,8 +113,8 @@ enum BenchOp {
         return "key:" + k;
     }
 
-    /** A runner for one bench thread of the given client's manager. */
-    Runner runner(Manager m, BenchSettings s, String url) {
+    /** A runner for one bench thread of the given client's manager ({@code connect}: a new manager, for connect). */
+    Runner runner(Manager m, BenchSettings s, Supplier<Manager> connect) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         switch (this) {
             case PUT: {
@@ -223,7 +229,7 @@ enum BenchOp {
             }
             case CONNECT:
                 return () -> {
-                    try (Manager fresh = Manager.connect(url)) {
+                    try (Manager fresh = connect.get()) {
                         fresh.dict(objectName()).get(key(0));
                     }
                     return 1;

@@ -5,32 +5,35 @@ import io.jmanager.SharedDict;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code get DICT KEY}: prints the value, exit 1 if the key is missing. */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "Print the value of a dict key.")
+/** {@code get DICT KEY [--key-as TYPE]}: prints the value as {@link Show#format} does; exit 1 if the key is missing. */
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Print the value of a dict key (strings in"
+        + " quotes, as Python's repr).")
 final class GetCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
+
+    @Mixin
+    DictKey key;
+
+    @Mixin
+    ValueTypeMisplaced misplaced;
 
     @Parameters(index = "0", paramLabel = "DICT")
     String name;
 
     @Parameters(index = "1", paramLabel = "KEY")
-    String key;
-
-    @Option(names = "--key-as", paramLabel = "TYPE", description = "key type: ${COMPLETION-CANDIDATES}"
-            + " (default: string)")
-    ValueType keyType = ValueType.STRING;
+    String keyText;
 
     @Override
     public Integer call() {
+        misplaced.check("get");
         try (Manager m = connection.connect()) {
-            SharedDict<Object, Object> dict = Connection.attach(m, name, SharedDict.class, "a dict");
-            Object value = dict.get(keyType.parse(key));
+            SharedDict<Object, Object> dict = Dicts.existing(m, name);
+            Object value = dict.get(key.parse(keyText));
             if (value == null) {
-                throw new CliException("dict '" + name + "' has no key " + key);
+                throw key.missing(dict, name, keyText);
             }
             System.out.println(Show.format(value));
             return 0;

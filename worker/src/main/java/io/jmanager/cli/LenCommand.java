@@ -23,7 +23,7 @@ final class LenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Manager m = connection.connect()) {
-            SharedObject object = m.attach(name);
+            SharedObject object = Connection.attach(m, name, "check the name");
             int size;
             if (object instanceof Collection<?> c) {
                 size = c.size();

@@ -27,7 +27,8 @@ final class PopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         try (Manager m = connection.connect()) {
-            SharedObject object = m.attach(name);
+            SharedObject object = Connection.attach(m, name, "`push " + name + " VALUE` creates a list, `push --queue "
+                    + name + " VALUE` a queue");
             Object value;
             if (object instanceof SharedList<?> list) {
                 if (list.isEmpty()) {

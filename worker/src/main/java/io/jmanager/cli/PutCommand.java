@@ -8,33 +8,35 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code put DICT KEY VALUE}: stores a value (creating the dict if it does not exist). */
+/** {@code put DICT KEY VALUE [--key-as TYPE] [--as TYPE]}: stores a value (creating the dict if it does not exist). */
 @Command(name = "put", mixinStandardHelpOptions = true, description = "Store a value under a dict key (the dict is"
         + " created if missing).")
 final class PutCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
 
+    @Mixin
+    DictKey key;
+
     @Parameters(index = "0", paramLabel = "DICT")
     String name;
 
     @Parameters(index = "1", paramLabel = "KEY")
-    String key;
+    String keyText;
 
     @Parameters(index = "2", paramLabel = "VALUE")
     String value;
 
-    @Option(names = "--key-as", paramLabel = "TYPE", description = "key type: ${COMPLETION-CANDIDATES}")
-    ValueType keyType = ValueType.STRING;
-
-    @Option(names = "--as", paramLabel = "TYPE", description = "value type: ${COMPLETION-CANDIDATES}")
+    @Option(names = "--as", paramLabel = "TYPE", completionCandidates = ValueType.Names.class,
+            description = "the value's type: ${COMPLETION-CANDIDATES}"
+            + " (default: string)")
     ValueType valueType = ValueType.STRING;
 
     @Override
     public Integer call() {
         try (Manager m = connection.connect()) {
             SharedDict<Object, Object> dict = m.dict(name);
-            dict.put(keyType.parse(key), valueType.parse(value));
+            dict.put(key.parse(keyText), valueType.parse(value));
             return 0;
         }
     }

@@ -38,7 +38,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Manager m = connection.connect()) {
-            SharedObject o = m.attach(name);
+            SharedObject o = Connection.attach(m, name, "check the name");
             System.out.println(name + " (" + Connection.typeName(o) + ")");
             if (o instanceof SharedDict<?, ?> d) {
                 Map<?, ?> copy = d.copy();
@@ -53,7 +53,7 @@ final class ShowCommand implements Callable<Integer> {
                 System.out.println("  " + copy.size() + " items, " + q.unfinishedTasks() + " unfinished tasks");
                 Show.list(copy, limit);
             } else if (o instanceof SharedNamespace ns) {
-                Show.entries(ns.asMap(), limit);
+                Show.attributes(ns.asMap(), limit);
             } else if (o instanceof SharedValue<?> v) {
                 System.out.println("  '" + v.typeCode().code() + "' = " + Show.format(v.get()));
             } else if (o instanceof SharedArray<?> a) {

@@ -33,10 +33,11 @@ final class ValueCommand implements Callable<Integer> {
         }
         try (Manager m = connection.connect()) {
             @SuppressWarnings("unchecked")
-            SharedValue<Object> value = Connection.attach(m, name, SharedValue.class, "a value");
+            SharedValue<Object> value = Connection.attach(m, name, SharedValue.class, "a value",
+                    "values are created by programs (Manager.value) with their typecode");
             switch (action) {
                 case "get":
-                    System.out.println(Show.format(value.get()));
+                    System.out.println(Show.typed(value.get()));
                     break;
                 case "set":
                     value.set(parse(value, argument));
@@ -47,7 +48,7 @@ final class ValueCommand implements Callable<Integer> {
                         throw new CliException("value '" + name + "' of typecode '" + value.typeCode().code()
                                 + "' cannot be added to");
                     }
-                    System.out.println(Show.format(value.addAndGet(n)));
+                    System.out.println(Show.typed(value.addAndGet(n)));
             }
             return 0;
         }

@@ -2,7 +2,10 @@ package io.jmanager.cli;
 
 import java.util.Locale;
 
-/** How a command-line argument is turned into a stored value: {@code --as string|int|long|double|bool}. */
+/**
+ * How a command-line argument is turned into a stored key or value: {@code --key-as} and {@code --as}
+ * {@code string|int|long|double|bool}.
+ */
 enum ValueType {
     STRING, INT, LONG, DOUBLE, BOOL;
 
@@ -20,7 +23,20 @@ enum ValueType {
                 default: return text;
             }
         } catch (NumberFormatException e) {
-            throw new CliException("'" + text + "' is not a " + name().toLowerCase(Locale.ROOT));
+            throw new CliException("'" + text + "' is not " + (this == INT ? "an " : "a ") + cliName());
         }
+    }
+
+    /** The names the options take, for their help ({@code completionCandidates}): string, int, long, double, bool. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(values()).map(ValueType::cliName).iterator();
+        }
+    }
+
+    /** The name the options take ({@code --as int}). */
+    String cliName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -7,11 +7,14 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar worker.jar}: the command-line client and load generator, like {@code redis-cli} and
- * {@code redis-benchmark}. Exit codes: 0 ok, 1 error (one line on stderr), 2 usage.
+ * {@code redis-benchmark}. Exit codes: 0 ok, 1 error (one line on stderr), 2 usage. The connection options
+ * ({@link Connection}) are accepted before the command and after it.
  */
 @Command(name = "java -jar worker.jar", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        synopsisSubcommandLabel = "COMMAND",
         description = "jmanager command-line client: inspect and change a registry's shared objects, and"
-                + " benchmark it.",
+                + " benchmark it.%nConnection options (--url, --authkey-file) go before the command or after it:"
+                + " `--url URL ls` is `ls --url URL`.",
         subcommands = {LsCommand.class, GetCommand.class, PutCommand.class, DelCommand.class, PushCommand.class,
             PopCommand.class, LenCommand.class, ValueCommand.class, ShowCommand.class, DestroyCommand.class,
             LocksCommand.class, SessionsCommand.class, KillSessionCommand.class, ExportCommand.class,
@@ -20,6 +23,10 @@ import picocli.CommandLine.Command;
 public final class WorkerMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The connection options given before the command ({@code worker.jar --url URL ls}); commands read them. */
+    @CommandLine.Mixin
+    Connection connection;
 
     public static void main(String[] args) {
         System.exit(run(args));

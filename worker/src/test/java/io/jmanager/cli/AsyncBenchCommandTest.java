@@ -38,7 +38,7 @@ class AsyncBenchCommandTest {
     void asyncIncrementsAreAllAnsweredAndCounted() {
         try (TestRegistry registry = TestRegistry.start()) {
             Run r = run("bench", "-u", registry.url(), "--op", "incr", "--async", "--in-flight", "8", "--threads",
-                    "2", "--duration", "1", "--warmup", "0.2", "--json");
+                    "2", "--duration", "1", "--warmup", "0.2", "--json", "--keep");
             assertEquals(0, r.exit(), r.out() + r.err());
             assertTrue(r.out().contains("\"op\":\"incr-async-8\""), r.out());
             try (Manager m = Manager.connect(registry.url())) {

@@ -571,7 +571,7 @@ class DurabilityCrashTest {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = 10_000 + ThreadLocalRandom.current().nextInt(low - 10_000);
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
+                return s.getLocalPort(); // free: it could be bound
             } catch (IOException taken) {
                 // another one
             }

@@ -61,7 +61,14 @@ class ReadmeSnippetsTest {
             }
             """;
 
-    private static final Pattern BLOCK = Pattern.compile("```(\\w+)\\n(.*?)```", Pattern.DOTALL);
+    /**
+     * A fenced block: its language (group 1), an optional module marker (group 2, {@code ```java testcontainers}: a
+     * block that needs another module's class path, compiled and run by that module's tests instead), its body
+     * (group 3).
+     */
+    private static final Pattern BLOCK = Pattern.compile("```(\\w+)( [\\w-]+)?\\n(.*?)```", Pattern.DOTALL);
+    /** The modules whose tests check the blocks marked with their name. */
+    private static final List<String> MARKED_ELSEWHERE = List.of(" testcontainers");
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
     /** A whole program of the README and the output the README shows for it. */
@@ -109,12 +116,26 @@ class ReadmeSnippetsTest {
         List<String> out = new ArrayList<>();
         Matcher block = BLOCK.matcher(text);
         while (block.find()) {
-            String body = block.group(2).stripIndent();
-            if (block.group(1).equals("java") && !body.startsWith("import ")) {
+            String body = block.group(3).stripIndent();
+            if (block.group(1).equals("java") && !markedElsewhere(block) && !body.startsWith("import ")) {
                 out.add(body);
             }
         }
         return out;
+    }
+
+    /**
+     * A block marked with a module (see {@link #BLOCK}); any other marker fails, so that no block escapes every
+     * test by a typo.
+     */
+    private static boolean markedElsewhere(Matcher block) {
+        String marker = block.group(2);
+        if (marker == null) {
+            return false;
+        }
+        assertTrue(MARKED_ELSEWHERE.contains(marker), "README block marked '" + marker.strip() + "': no module's"
+                + " tests check it (known: " + MARKED_ELSEWHERE + ")");
+        return true;
     }
 
     private static String section(String heading) throws IOException {
@@ -138,8 +159,8 @@ class ReadmeSnippetsTest {
         List<Example> out = new ArrayList<>();
         Matcher block = BLOCK.matcher(section);
         while (block.find()) {
-            String body = block.group(2);
-            if (!block.group(1).equals("java") || !body.startsWith("import ")) {
+            String body = block.group(3);
+            if (!block.group(1).equals("java") || markedElsewhere(block) || !body.startsWith("import ")) {
                 continue;
             }
             Matcher name = CLASS.matcher(body);
@@ -148,7 +169,7 @@ class ReadmeSnippetsTest {
             int after = block.end();
             Matcher next = BLOCK.matcher(section);
             if (next.find(after) && next.group(1).equals("text") && section.substring(after, next.start()).isBlank()) {
-                expected = next.group(2);
+                expected = next.group(3);
             }
             out.add(new Example(name.group(1), body, expected));
         }

@@ -131,13 +131,13 @@ class WorkerToWorkerProcessTest {
         assertEquals(1, get.size(), get.toString());
         assertTrue(get.get(0).startsWith("<refused: " + CANARY + " (not a JDK value type; to read it, allow it"
                 + " with java -Djdk.serialFilter=" + CANARY), get.toString());
-        assertEquals(List.of("plain text"), cli("get", dict, "harmless"));
+        assertEquals(List.of("\"plain text\""), cli("get", dict, "harmless"));
         List<String> show = cli("show", dict);
         assertEquals(dict + " (dict)", show.get(0), show.toString());
         assertEquals("  3 entries", show.get(1), show.toString());
-        assertEquals("  harmless = plain text", show.get(2), show.toString());
-        assertTrue(show.get(3).startsWith("  gadget = <refused: " + CANARY + " "), show.toString());
-        assertTrue(show.get(4).startsWith("  nested = <refused: " + CANARY + " "), show.toString());
+        assertEquals("  \"harmless\" = \"plain text\"", show.get(2), show.toString());
+        assertTrue(show.get(3).startsWith("  \"gadget\" = <refused: " + CANARY + " "), show.toString());
+        assertTrue(show.get(4).startsWith("  \"nested\" = <refused: " + CANARY + " "), show.toString());
         List<String> list = cli("show", PREFIX + "-list");
         assertTrue(list.get(2).startsWith("  [0] <refused: " + CANARY + " "), list.toString());
         List<String> ns = cli("show", PREFIX + "-ns");
