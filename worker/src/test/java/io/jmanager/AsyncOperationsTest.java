@@ -159,7 +159,7 @@ public class AsyncOperationsTest {
                     for (int i = 0; i < n; i++) {
                         mine.add(list.addAsync(id + ":" + i));
                     }
-                    CompletableFuture.allOf(mine.toArray(new CompletableFuture[0])).get(Timing.millis(60_000),
+                    CompletableFuture.allOf(mine.toArray(new CompletableFuture<?>[0])).get(Timing.millis(60_000),
                             TimeUnit.MILLISECONDS);
                 } catch (Throwable e) {
                     errors.add(e);

@@ -21,21 +21,21 @@ class BatchCodecGuidedFuzzTest {
     @FuzzTest
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void decodeCalls(byte[] input) throws Exception {
-        @SuppressWarnings("unchecked")
-        List<BatchCodec.Call>[] read = new List[1];
+        java.util.concurrent.atomic.AtomicReference<List<BatchCodec.Call>> read =
+                new java.util.concurrent.atomic.AtomicReference<>();
         FuzzLimits.bounded(input.length, 16, "decodeCalls", () -> {
             try {
-                read[0] = BatchCodec.decodeCalls(input, 1000);
+                read.set(BatchCodec.decodeCalls(input, 1000));
             } catch (IllegalArgumentException | RegistryLimitException refused) {
-                read[0] = null;
+                read.set(null);
             }
         });
-        if (read[0] != null) {
-            for (BatchCodec.Call c : read[0]) {
+        if (read.get() != null) {
+            for (BatchCodec.Call c : read.get()) {
                 assertNotNull(c.op());
                 assertNotNull(c.object());
             }
-            assertArrayEquals(input, BatchCodec.encodeCalls(read[0]), "a request reads and writes one way");
+            assertArrayEquals(input, BatchCodec.encodeCalls(read.get()), "a request reads and writes one way");
         }
     }
 
@@ -47,19 +47,20 @@ class BatchCodecGuidedFuzzTest {
         }
         int expected = input[0] & 0x0f;
         byte[] answer = java.util.Arrays.copyOfRange(input, 1, input.length);
-        @SuppressWarnings("unchecked")
-        List<BatchCodec.Outcome>[] read = new List[1];
+        java.util.concurrent.atomic.AtomicReference<List<BatchCodec.Outcome>> read =
+                new java.util.concurrent.atomic.AtomicReference<>();
         FuzzLimits.bounded(answer.length, 16, "decodeOutcomes", () -> {
             try {
-                read[0] = BatchCodec.decodeOutcomes(answer, expected);
+                read.set(BatchCodec.decodeOutcomes(answer, expected));
             } catch (IllegalArgumentException refused) {
-                read[0] = null;
+                read.set(null);
             }
         });
-        if (read[0] != null) {
-            List<BatchCodec.Outcome> again = BatchCodec.decodeOutcomes(BatchCodec.encodeOutcomes(read[0]), expected);
+        if (read.get() != null) {
+            List<BatchCodec.Outcome> again = BatchCodec.decodeOutcomes(BatchCodec.encodeOutcomes(read.get()),
+                    expected);
             for (int i = 0; i < expected; i++) {
-                BatchCodec.Outcome a = read[0].get(i);
+                BatchCodec.Outcome a = read.get().get(i);
                 BatchCodec.Outcome b = again.get(i);
                 assertArrayEquals(a.bytes(), b.bytes());
                 assertEquals(a.number(), b.number());

@@ -34,12 +34,12 @@ public final class AsyncWorker {
                     }
                 }));
                 if (window.size() >= 128) {
-                    CompletableFuture.allOf(window.toArray(new CompletableFuture[0]))
+                    CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
                             .get(Workers.STEP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                     window.clear();
                 }
             }
-            CompletableFuture.allOf(window.toArray(new CompletableFuture[0]))
+            CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
                     .get(Workers.STEP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             synchronized (produced) {
                 System.out.println("bits counter " + Workers.encode(produced));
