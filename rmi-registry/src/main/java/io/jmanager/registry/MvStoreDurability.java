@@ -1168,7 +1168,7 @@ final class MvStoreDurability implements Durability {
     }
 
     private static final boolean STATS = Boolean.getBoolean("jmanager.store.stats");
-    private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
+    private static final System.Logger LOGGER = System.getLogger("io.jmanager.registry");
     private volatile RegistryObserver observer = RegistryObserver.NONE;
 
     @Override
@@ -1195,7 +1195,7 @@ final class MvStoreDurability implements Durability {
         statMax = Math.max(statMax, lock + commit + sync);
         long now = System.nanoTime();
         if (now - statSince > 5_000_000_000L) {
-            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "store: %d commits/s, lock wait"
+            LOGGER.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "store: %d commits/s, lock wait"
                             + " %.0f us, commit %.0f us, sync %.0f us, witness sync %.0f us, longest store commit"
                             + " %.1f ms, log %d",
                     statCommits * 1_000_000_000L / (now - statSince), statLock / 1e3 / statCommits,
@@ -1258,7 +1258,7 @@ final class MvStoreDurability implements Durability {
     }
 
     private void log(String during, Throwable e) {
-        LOG.log(System.Logger.Level.ERROR, "data directory " + dir + " failed during " + during + ": "
+        LOGGER.log(System.Logger.Level.ERROR, "data directory " + dir + " failed during " + during + ": "
                 + (e instanceof StoreDamage ? e.getMessage() : details(e)) + "; the registry refuses further"
                 + " writes. Stop it, keep a copy of the directory, and restart it (a damaged directory is refused"
                 + " with what to do)");
