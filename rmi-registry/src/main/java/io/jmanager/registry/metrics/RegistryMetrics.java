@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RegistryObserver}: every remote call is observed once, into a classic-bucket histogram whose series are
  * created once per (type, operation) and looked up by the call's {@link Method} without allocation. Counts that
  * the registry keeps anyway (sessions, objects, waiters, memory) are read at scrape time, costing the calls
- * nothing. Thread-safe.
+ * nothing. Exemplars are off (there is no tracing to link them to, and sampling them costs every call). Thread-safe.
  *
  * <p>Series (all names start with {@code jmanager_}):
  * <ul>
@@ -72,30 +72,30 @@ public final class RegistryMetrics implements RegistryObserver {
 
     /** Metrics for a registry; {@code durable}: with a data directory (adds the commit series). */
     public RegistryMetrics(boolean durable) {
-        operations = Histogram.builder().name("jmanager_operation_seconds")
+        operations = Histogram.builder().withoutExemplars().name("jmanager_operation_seconds")
                 .help("Time of each remote call in the registry by object type, operation and outcome (ok or the"
                         + " exception's class); blocking calls include their wait, up to one wait slice")
                 .unit(Unit.SECONDS).labelNames("type", "op", "outcome").classicOnly()
                 .classicUpperBounds(LATENCY_BOUNDS).register(registry);
-        sessionsOpened = Counter.builder().name("jmanager_sessions_opened_total")
+        sessionsOpened = Counter.builder().withoutExemplars().name("jmanager_sessions_opened_total")
                 .help("Worker sessions opened since start").register(registry);
-        sessionsEnded = Counter.builder().name("jmanager_sessions_ended_total")
+        sessionsEnded = Counter.builder().withoutExemplars().name("jmanager_sessions_ended_total")
                 .help("Worker sessions ended since start, by cause: closed, connection_lost (the worker's process"
                         + " died), lease_expired, killed (by an operator)")
                 .labelNames("cause").register(registry);
         for (SessionEnd cause : SessionEnd.values()) {
             endedByCause.put(cause, sessionsEnded.labelValues(cause.label())); // every cause shows, from 0
         }
-        lockWait = Histogram.builder().name("jmanager_lock_wait_seconds")
+        lockWait = Histogram.builder().withoutExemplars().name("jmanager_lock_wait_seconds")
                 .help("How long an acquire call that was granted waited for its lock (at most one wait slice)")
                 .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
-        lockHold = Histogram.builder().name("jmanager_lock_hold_seconds")
+        lockHold = Histogram.builder().withoutExemplars().name("jmanager_lock_hold_seconds")
                 .help("How long a holder held a lock, from its grant to its release or its session's end")
                 .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
-        locksRecovered = Counter.builder().name("jmanager_locks_recovered_total")
+        locksRecovered = Counter.builder().withoutExemplars().name("jmanager_locks_recovered_total")
                 .help("Locks taken back from sessions that ended holding them, by the session's end cause")
                 .labelNames("cause").register(registry);
-        refused = Counter.builder().name("jmanager_connections_refused_total")
+        refused = Counter.builder().withoutExemplars().name("jmanager_connections_refused_total")
                 .help("Connections closed during their handshake (wrong key, not jmanager, too slow) or over"
                         + " --max-connections-per-peer").register(registry);
         GaugeWithCallback.builder().name("jmanager_sessions").help("Worker sessions open now")
@@ -125,11 +125,11 @@ public final class RegistryMetrics implements RegistryObserver {
                     }
                 }).register(registry);
         if (durable) {
-            commitSeconds = Histogram.builder().name("jmanager_commit_seconds")
+            commitSeconds = Histogram.builder().withoutExemplars().name("jmanager_commit_seconds")
                     .help("Time of one commit of the data directory: store commit and sync, and the commit"
                             + " witness's sync").unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS)
                     .register(registry);
-            commitBatch = Histogram.builder().name("jmanager_commit_batch_size")
+            commitBatch = Histogram.builder().withoutExemplars().name("jmanager_commit_batch_size")
                     .help("Writers answered by one group commit (--fsync always)").classicOnly()
                     .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
         } else {
