@@ -180,4 +180,50 @@ class MetricsUnderLoadTest {
     static String keyText() throws java.io.IOException {
         return java.nio.file.Files.readString(TestKeys.file()).trim();
     }
+
+    /**
+     * With a data directory, every group commit is observed: its time, and how many waiting writers it answered
+     * (concurrent writers share commits, so the batches sum to at least the number of commits).
+     */
+    @Test
+    void aDurableRegistryReportsItsCommits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        RegistryMetrics metrics = new RegistryMetrics(true);
+        RegistryServer server = RegistryServer.start(RegistryConfig.defaults().withPort(0).withBindAddress("127.0.0.1")
+                .withAdvertiseHost("127.0.0.1").withAuthKey(TestKeys.key()).withDataDir(dir.resolve("data")), metrics);
+        metrics.bind(server);
+        try (server; StatusServer http = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                server, metrics, TestKeys.key(), null, false);
+             io.jmanager.Manager m = io.jmanager.Manager.connect(server.url())) {
+            io.jmanager.SharedDict<String, Integer> dict = m.dict("durable-load");
+            int threads = 4;
+            int puts = 50;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < puts; i++) {
+                            dict.put(thread + "-" + i, i);
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(Timing.millis(60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Map<String, Double> s = scrape(http.url() + "metrics");
+            double commits = value(s, "jmanager_commit_seconds_count");
+            assertTrue(commits >= 1 && commits <= threads * puts + 10, "commits: " + commits);
+            assertTrue(value(s, "jmanager_commit_seconds_sum") > 0, "commit time");
+            double batches = value(s, "jmanager_commit_batch_size_count");
+            assertTrue(batches >= 1 && batches <= commits, "batches " + batches + ", commits " + commits);
+            assertTrue(value(s, "jmanager_commit_batch_size_sum") >= batches, "each batch answers a writer");
+            assertEquals(threads * puts, value(s, "jmanager_operation_seconds_count{op=\"put\",outcome=\"ok\","
+                    + "type=\"dict\"}"), "dict puts");
+        }
+    }
 }
