@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * registry.jar's log as an operator reads it: after the start-up lines, one line per event with time, level and
  * cause: start-up, sessions opened and ended (closed, killed), a lock taken back from a session that ended
- * holding it; and no two-line JDK record anywhere.
+ * holding it, a refused connection; and no two-line JDK record anywhere.
  */
 class RegistryLogIT {
     private static final Pattern EVENT = Pattern.compile(
@@ -37,6 +37,16 @@ class RegistryLogIT {
             await(registry, "INFO  session " + holderSession + " opened by ");
             String killed = await(registry, "WARN  session " + holderSession + " of ");
             assertTrue(killed.contains(": killed by an operator (kill-session)"), killed);
+            // a connection that is not jmanager: refused, and reported (at most every 10 s, with a count)
+            int port = Integer.parseInt(registry.url.substring(registry.url.lastIndexOf(':') + 1));
+            try (java.net.Socket garbage = new java.net.Socket("127.0.0.1", port)) {
+                garbage.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                garbage.getInputStream().read(); // the registry closes it
+            }
+            String refused = await(registry, "WARN  refused 1 connection(s) that did not authenticate (the last"
+                    + " from 127.0.0.1: ");
+            assertTrue(refused.contains("it sent 'GET /'"), refused);
             String closed = await(registry, "closed by the worker");
             assertTrue(closed.contains("INFO  session " + (holderSession + 1) + " of "), closed);
 
