@@ -8,8 +8,11 @@
 #     where it arises, e.g. a shade filter for an overlapping file, or the code javac warns about);
 #  2. docker/build-images.sh: installs and starts the Docker engine when `docker info` fails (Debian's docker.io),
 #     then builds jmanager/jre, jmanager/registry and jmanager/worker locally; nothing is pulled;
+#  2b. scripts/ensure-chromium.sh: installs Debian's chromium and chromium-driver when missing, for the status
+#     page's browser test (StatusPageBrowserIT), which -Dbrowser.required=true then cannot skip;
 #  3. removes containers and networks a killed earlier run left behind (label io.jmanager.it);
-#  4. mvn -B verify -Ddocker.required=true: every test; a missing Docker engine or image fails the build.
+#  4. mvn -B verify -Ddocker.required=true -Dbrowser.required=true: every test; a missing Docker engine, image or
+#     browser fails the build.
 # Arguments go to both Maven runs (e.g. -o, or -Djmanager.test.timeFactor=3 on a slow machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +31,11 @@ fi
 rm -f "$build_log"
 echo "test-all: jars packaged, no build warnings"
 bash docker/build-images.sh
+bash scripts/ensure-chromium.sh
 leftovers=$(docker ps -aq --filter label=io.jmanager.it=true)
 if [ -n "$leftovers" ]; then
     echo "test-all: removing containers left by an earlier run: $(echo $leftovers)"
     docker rm -f $leftovers >/dev/null
 fi
 docker network prune -f --filter label=io.jmanager.it=true >/dev/null
-exec mvn -B verify -Ddocker.required=true "$@"
+exec mvn -B verify -Ddocker.required=true -Dbrowser.required=true "$@"

@@ -14,6 +14,10 @@ import java.util.Map;
  * crash of the machine too) within that interval plus the duration of one commit.
  */
 interface Durability extends AutoCloseable {
+    /** Tells {@code observer} of every group commit from now on ({@link RegistryObserver#committed}). */
+    default void observe(RegistryObserver observer) {
+    }
+
     /** An object as the catalog keeps it. */
     record StoredObject(String name, long id, ObjectSpec spec) {
     }

@@ -174,6 +174,16 @@ abstract class GuardedObject {
         }
     }
 
+    /** How many calls wait on this object now. */
+    final int waitingLocked() {
+        mutex.lock();
+        try {
+            return waiters.size();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     final String summaryLocked() {
         mutex.lock();
         try {

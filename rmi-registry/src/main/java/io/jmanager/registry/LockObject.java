@@ -20,6 +20,8 @@ final class LockObject extends GuardedObject implements RemoteLock {
     private long token;
     private final CeilingCounter tokens = new CeilingCounter();
     private long sinceMillis;
+    /** When the current holder was granted the lock ({@link System#nanoTime()}), for its hold time. */
+    private long grantedNanos;
 
     LockObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -35,9 +37,13 @@ final class LockObject extends GuardedObject implements RemoteLock {
 
     @Override
     public long acquire(long session, long thread, long waitId, long waitNanos) {
+        long called = System.nanoTime();
         mutex.lock();
         try {
             Long granted = awaitGrant(session, thread, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
+            if (granted != null && grantedNanos - called >= 0) { // a new grant in this call, not a re-entry
+                limits.observer().lockGranted(name, grantedNanos - called);
+            }
             return granted == null ? 0 : granted;
         } finally {
             unlock();
@@ -52,6 +58,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
             holds = count;
             token = tokens.next(records, 0);
             sinceMillis = System.currentTimeMillis();
+            grantedNanos = System.nanoTime();
             return token;
         }
         if (reentrant && isHolder(session, thread)) {
@@ -98,6 +105,7 @@ final class LockObject extends GuardedObject implements RemoteLock {
     }
 
     private void free() {
+        limits.observer().lockFreed(name, System.nanoTime() - grantedNanos);
         holds = 0;
         token = 0;
         holderSession = 0;
@@ -109,7 +117,12 @@ final class LockObject extends GuardedObject implements RemoteLock {
     void sessionEnded(long session, SessionEnd how) {
         super.sessionEnded(session, how);
         if (holds > 0 && holderSession == session) {
+            long held = System.nanoTime() - grantedNanos;
+            long lost = token;
             free();
+            if (how.abandoned()) {
+                limits.observer().lockRecovered(name, session, lost, held, waiters.size(), how);
+            }
         }
     }
 

@@ -311,6 +311,23 @@ final class ManagerService implements RemoteManager {
         return out.toArray(new ObjectInfo[0]);
     }
 
+    /** Every object with its summary and its waiters now, by name (status page). */
+    List<ObjectStatus> objectStatuses() {
+        List<ObjectStatus> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : objects.entrySet()) {
+            GuardedObject object = e.getValue().object();
+            out.add(new ObjectStatus(e.getKey(), e.getValue().spec().type(), object.summaryLocked(),
+                    object.waitingLocked()));
+        }
+        out.sort(Comparator.comparing(ObjectStatus::name));
+        return out;
+    }
+
+    /** How many objects the registry holds now. */
+    int objectCount() {
+        return objects.size();
+    }
+
     /**
      * {@inheritDoc} Destroying a lock or rlock also destroys the conditions bound to it: they cannot work without
      * it, and its name may then be reused for an object of another type.

@@ -1252,6 +1252,7 @@ final class MvStoreDurability implements Durability {
         int batch = waiting.get();
         // the largest recent batch, forgotten slowly: how many writers are worth waiting for
         recentBatch = Math.max(batch, recentBatch - 1);
+        long started = System.nanoTime();
         try {
             covered = commitAndSyncStore();
         } catch (RuntimeException | Error e) {
@@ -1285,6 +1286,9 @@ final class MvStoreDurability implements Durability {
                 durableVersion = Math.max(durableVersion, covered); // only now is the batch answered
             }
             monitor.notifyAll();
+        }
+        if (failed == null) {
+            observer.committed(System.nanoTime() - started, batch);
         }
     }
 
@@ -1341,6 +1345,13 @@ final class MvStoreDurability implements Durability {
     }
 
     private static final boolean STATS = Boolean.getBoolean("jmanager.store.stats");
+    private static final System.Logger LOGGER = System.getLogger("io.jmanager.registry");
+    private volatile RegistryObserver observer = RegistryObserver.NONE;
+
+    @Override
+    public void observe(RegistryObserver observer) {
+        this.observer = observer;
+    }
     private long statCommits;
     private long statLock;
     private long statCommit;
@@ -1361,11 +1372,12 @@ final class MvStoreDurability implements Durability {
         statMax = Math.max(statMax, lock + commit + sync);
         long now = System.nanoTime();
         if (now - statSince > 5_000_000_000L) {
-            System.err.printf("store: %d commits/s, lock wait %.0f us, commit %.0f us, sync %.0f us, witness sync"
-                            + " %.0f us, longest store commit %.1f ms, log %d%n",
+            LOGGER.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "store: %d commits/s, lock wait"
+                            + " %.0f us, commit %.0f us, sync %.0f us, witness sync %.0f us, longest store commit"
+                            + " %.1f ms, log %d",
                     statCommits * 1_000_000_000L / (now - statSince), statLock / 1e3 / statCommits,
                     statCommit / 1e3 / statCommits, statSync / 1e3 / statCommits, statWitness / 1e3 / statCommits,
-                    statMax / 1e6, log.size());
+                    statMax / 1e6, log.size()));
             statCommits = 0;
             statLock = 0;
             statCommit = 0;
@@ -1402,7 +1414,9 @@ final class MvStoreDurability implements Durability {
     private void periodicSync() {
         try {
             if (failure == null && !opening && store.hasUnsavedChanges()) {
+                long started = System.nanoTime();
                 long covered = commitAndSync();
+                observer.committed(System.nanoTime() - started, 0);
                 synchronized (monitor) {
                     durableVersion = Math.max(durableVersion, covered);
                 }
@@ -1421,7 +1435,7 @@ final class MvStoreDurability implements Durability {
     }
 
     private void log(String during, Throwable e) {
-        System.err.println("jmanager registry: data directory " + dir + " failed during " + during + ": "
+        LOGGER.log(System.Logger.Level.ERROR, "data directory " + dir + " failed during " + during + ": "
                 + (e instanceof StoreDamage ? e.getMessage() : details(e)) + "; the registry refuses further"
                 + " writes. Stop it, keep a copy of the directory, and restart it (a damaged directory is refused"
                 + " with what to do)");

@@ -11,10 +11,19 @@ package io.jmanager.registry;
  * @param maxBatchItems       most items in one batch call ({@code --max-batch-size})
  * @param maxWaitersPerObject most calls waiting on one object at once ({@code --max-waiters-per-object})
  * @param memory              the memory budget every create and grow is charged against ({@code --memory-budget})
+ * @param observer            told of lock grants, frees and recoveries (metrics, logs)
  */
 record RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
                        LockDirectory locks, int maxBatchItems, int maxWaitersPerObject,
-                       io.jmanager.wire.MemoryBudget memory) {
+                       io.jmanager.wire.MemoryBudget memory, RegistryObserver observer) {
+    /** Observing nothing. */
+    RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
+                    LockDirectory locks, int maxBatchItems, int maxWaitersPerObject,
+                    io.jmanager.wire.MemoryBudget memory) {
+        this(maxValueBytes, maxBatchBytes, waitSliceNanos, sessions, locks, maxBatchItems, maxWaitersPerObject, memory,
+                RegistryObserver.NONE);
+    }
+
     /** Without a memory budget. */
     RegistryContext(int maxValueBytes, long maxBatchBytes, long waitSliceNanos, SessionTable sessions,
                     LockDirectory locks, int maxBatchItems, int maxWaitersPerObject) {

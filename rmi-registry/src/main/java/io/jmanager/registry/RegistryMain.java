@@ -143,7 +143,15 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " Without it such a directory is refused")
     boolean acceptRollback;
 
+    @Option(names = "--http", paramLabel = "[ADDRESS:]PORT", description = "serve a read-only status page (/) and"
+            + " Prometheus metrics (/metrics) on this port, for clients that send the registry's key (bearer token,"
+            + " or basic-auth password); on loopback unless an ADDRESS is given (0.0.0.0: all interfaces); HTTPS"
+            + " with --tls. Off unless given")
+    String http;
+
     public static void main(String[] args) {
+        // one logging path: System.Logger records as one line each on standard error (docs/DESIGN.md, Logging)
+        io.jmanager.registry.log.RegistryLogging.install(System.err);
         // the registry process deserializes nothing but what its filters admit, even on a stream without a filter
         WireFilter.installRmiFilterProperties();
         WireFilter.installProcessBackstop();
@@ -211,6 +219,12 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             throw new CommandLine.ParameterException(new CommandLine(this), "--skip-damaged-records and"
                     + " --accept-rollback need --data-dir DIR");
         }
+        java.net.InetSocketAddress httpAddress;
+        try {
+            httpAddress = http == null ? null : HttpAddress.parse(http);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         long started = System.nanoTime();
         RegistryConfig config = RegistryConfig.defaults().withPort(port).withBindAddress(bind)
                 .withAdvertiseHost(advertise).withLeaseMillis(leaseMillis).withMaxValueBytes(maxValueBytes)
@@ -236,8 +250,12 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             }
         }
         RegistryServer server;
+        io.jmanager.registry.metrics.RegistryMetrics metrics = httpAddress == null ? null
+                : new io.jmanager.registry.metrics.RegistryMetrics(dataDir != null);
+        RegistryObserver observer = RegistryObserver.both(new io.jmanager.registry.log.EventLog(),
+                metrics == null ? RegistryObserver.NONE : metrics);
         try {
-            server = RegistryServer.start(config);
+            server = RegistryServer.start(config, observer);
         } catch (ExportException e) {
             System.err.println("registry.jar: cannot listen on port " + port + ": " + rootMessage(e)
                     + ". Is another registry running? Choose another with --port");
@@ -263,9 +281,28 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             System.err.println("registry.jar: cannot use the authentication key: " + e.getMessage());
             return 1;
         }
+        io.jmanager.registry.http.StatusServer status = null;
+        if (httpAddress != null) {
+            metrics.bind(server);
+            try {
+                status = io.jmanager.registry.http.StatusServer.start(httpAddress, server, metrics,
+                        server.authKey().key(), server.tls() ? server.tlsConfig().context() : null,
+                        server.tls() && server.tlsConfig().mutual());
+            } catch (java.io.IOException | RuntimeException e) {
+                server.close();
+                System.err.println("registry.jar: cannot serve --http " + http + ": " + rootMessage(e)
+                        + ". Is the port in use? Choose another, or leave --http out");
+                return 1;
+            }
+        }
+        io.jmanager.registry.http.StatusServer statusServer = status;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (statusServer != null) {
+                statusServer.close();
+            }
             server.close();
+            // stdout, not the log: java.util.logging closes its handlers in its own shutdown hook
             System.out.println("jmanager registry stopped");
             System.out.flush();
             stopped.countDown();
@@ -299,11 +336,20 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         }
         System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")"
                 + (server.tls() ? " and ManagerOptions.withTls(...)" : ""));
+        if (status != null) {
+            System.out.println("status page and Prometheus metrics: " + status.url() + " and " + status.url()
+                    + "metrics (send the registry's key; see SECURITY.md)");
+        }
         System.out.println("jmanager registry ready at " + server.url());
         System.out.flush();
+        LOG.log(System.Logger.Level.INFO, "registry started: " + server.url() + ", port " + server.port() + ", "
+                + (server.durable() ? "data directory " + dataDir : "in memory") + (server.tls() ? ", TLS" : "") + (status == null ? "" : ", status page "
+                + status.url()) + ", in " + millis + " ms");
         stopped.await();
         return 0;
     }
+
+    private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     private void requirePositive(String option, int value) {
         if (value <= 0) {

@@ -43,6 +43,9 @@ public final class RegistryServer implements AutoCloseable {
     private final Durability durability;
     private final Recovery recovery;
     private final io.jmanager.wire.MemoryBudget memory;
+    private final ManagerService.Exporter exporter;
+    private final SessionTable sessions;
+    private RegistryConfig.Tls tlsConfig;
     private volatile boolean closed;
 
     /**
@@ -60,8 +63,11 @@ public final class RegistryServer implements AutoCloseable {
 
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
                            String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals,
-                           Durability durability, Recovery recovery, io.jmanager.wire.MemoryBudget memory) {
+                           Durability durability, Recovery recovery, io.jmanager.wire.MemoryBudget memory,
+                           ManagerService.Exporter exporter, SessionTable sessions) {
         this.memory = memory;
+        this.exporter = exporter;
+        this.sessions = sessions;
         this.durability = durability;
         this.recovery = recovery;
         this.rmiRegistry = rmiRegistry;
@@ -82,11 +88,17 @@ public final class RegistryServer implements AutoCloseable {
         private final AtomicLong total = new AtomicLong();
         private final AtomicLong sinceReport = new AtomicLong();
         private volatile long lastReport = System.nanoTime() - REPORT_NANOS;
+        private final RegistryObserver observer;
 
         private volatile String last;
 
+        Refusals(RegistryObserver observer) {
+            this.observer = observer;
+        }
+
         @Override
         public void refused(java.net.InetAddress address, String reason) {
+            observer.connectionRefused(address, reason);
             last = reason;
             total.incrementAndGet();
             long n = sinceReport.incrementAndGet();
@@ -134,19 +146,29 @@ public final class RegistryServer implements AutoCloseable {
      * @throws DataDirectoryException          if the data directory is corrupted, foreign or in use
      */
     public static RegistryServer start(RegistryConfig config) throws IOException {
+        return start(config, RegistryObserver.NONE);
+    }
+
+    /**
+     * Starts a registry like {@link #start(RegistryConfig)} that tells {@code observer} what happens in it (sessions,
+     * lock grants and recoveries, refused connections, commits, and the time of every remote call if it
+     * {@link RegistryObserver#timesOperations() times operations}).
+     */
+    public static RegistryServer start(RegistryConfig config, RegistryObserver observer) throws IOException {
         long opening = System.nanoTime();
         Durability durability = config.dataDir() == null ? Durability.IN_MEMORY
                 : MvStoreDurability.open(config.dataDir(), config.fsync(), config.recovery());
+        durability.observe(observer);
         try {
-            return start(config, durability, opening);
+            return start(config, durability, opening, observer);
         } catch (IOException | RuntimeException | Error e) {
             durability.abandon(); // a refused start leaves the data directory as it found it
             throw e;
         }
     }
 
-    private static RegistryServer start(RegistryConfig config, Durability durability, long opening)
-            throws IOException {
+    private static RegistryServer start(RegistryConfig config, Durability durability, long opening,
+                                        RegistryObserver observer) throws IOException {
         WireFilter.installRmiFilterProperties();
         AuthKeys.Loaded key = config.authKey() != null
                 ? new AuthKeys.Loaded(config.authKey(), false, null)
@@ -164,7 +186,8 @@ public final class RegistryServer implements AutoCloseable {
         ManagerService[] serviceRef = new ManagerService[1];
         SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how),
                 config.limits().maxSessions(), TimeUnit.MILLISECONDS.toNanos(config.leaseMillis()));
-        Refusals refusals = new Refusals();
+        sessions.observe(observer);
+        Refusals refusals = new Refusals(observer);
         ServerSecurity security = new ServerSecurity(key.key(), config.handshakeTimeoutMillis(),
                 config.maxPendingHandshakes(), tls == null ? null : tls.context(), tls != null && tls.mutual(),
                 refusals, new ServerSecurity.Connections(maxCallBytes, config.protection().idleTimeoutMillis(),
@@ -173,21 +196,32 @@ public final class RegistryServer implements AutoCloseable {
         Registry rmiRegistry = LocateRegistry.createRegistry(port, csf, ssf);
         WireFilter filter = wireFilter(config.maxValueBytes(), config.limits().maxBatchItems());
         ManagerService.Exporter exporter = new ManagerService.Exporter() {
+            /** Each object as exported: itself, or its timing wrapper when the observer times calls. */
+            private final java.util.Map<Remote, Remote> exported = new java.util.concurrent.ConcurrentHashMap<>();
+
             @Override
             public Remote export(Remote object) throws RemoteException {
-                return UnicastRemoteObject.exportObject(object, port, csf, ssf, filter);
+                Remote served = TimedRemote.wrap(object, observer);
+                exported.put(object, served);
+                try {
+                    return UnicastRemoteObject.exportObject(served, port, csf, ssf, filter);
+                } catch (RemoteException | RuntimeException e) {
+                    exported.remove(object);
+                    throw e;
+                }
             }
 
             @Override
             public void unexport(Remote object) {
-                ManagerService.unexportQuietly(object);
+                Remote served = exported.remove(object);
+                ManagerService.unexportQuietly(served == null ? object : served);
             }
         };
         long epoch = newEpoch();
         RegistryContext context = new RegistryContext(config.maxValueBytes(),
                 Math.min(maxBatchBytes(config.maxValueBytes()), maxCallBytes),
                 TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
-                config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory);
+                config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory, observer);
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
                 config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis())
                 .withMaxCallBytes(maxCallBytes);
@@ -220,8 +254,10 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
-                durability, recovery, memory);
+        RegistryServer server = new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key,
+                tls != null, refusals, durability, recovery, memory, exporter, sessions);
+        server.tlsConfig = tls;
+        return server;
     }
 
     /**
@@ -335,6 +371,41 @@ public final class RegistryServer implements AutoCloseable {
         return refusals.last();
     }
 
+    /** This registry's version. */
+    public String version() {
+        return RegistryVersion.get();
+    }
+
+    /** The TLS context and client-certificate rule of {@code --tls}, or null without TLS (for the status port). */
+    public RegistryConfig.Tls tlsConfig() {
+        return tlsConfig;
+    }
+
+    /** Every shared object now, by name, with its summary and how many calls wait on it. */
+    public java.util.List<ObjectStatus> objects() {
+        return service.objectStatuses();
+    }
+
+    /** How many shared objects the registry holds now. */
+    public int objectCount() {
+        return service.objectCount();
+    }
+
+    /** The open sessions now, by id. */
+    public io.jmanager.wire.SessionInfo[] sessions() {
+        return service.sessions();
+    }
+
+    /** How many sessions are open now. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Every lock and rlock now, by name: holder, holds, since when, fencing token and waiters. */
+    public io.jmanager.wire.LockInfo[] locks() {
+        return service.locks();
+    }
+
     /** The memory budget: its limit, and what stored values and calls being read take now. */
     public io.jmanager.wire.MemoryBudget memory() {
         return memory;
@@ -373,7 +444,7 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             // already gone
         }
-        ManagerService.unexportQuietly(service);
+        exporter.unexport(service);
         service.unexportAll();
         ManagerService.unexportQuietly(rmiRegistry);
         durability.close();

@@ -59,6 +59,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
     private final Listener onEnd;
     private final int maxSessions;
     private final long unattachedLeaseNanos;
+    private volatile RegistryObserver observer = RegistryObserver.NONE;
 
     /** Told of every session that ends, once. */
     @FunctionalInterface
@@ -85,6 +86,11 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
         this.unattachedLeaseNanos = unattachedLeaseNanos;
     }
 
+    /** Tells {@code observer} of every session opened and ended from now on. */
+    void observe(RegistryObserver observer) {
+        this.observer = observer;
+    }
+
     /** Opens a session; {@link RegistryLimitException} if {@code --max-sessions} are open already. */
     Session open(String host, long pid, long leaseNanos) {
         if (sessions.size() >= maxSessions) {
@@ -97,6 +103,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
         }
         Session s = new Session(ids.incrementAndGet(), host, pid, leaseNanos);
         sessions.put(s.id, s);
+        observer.sessionOpened(s.id, host, pid, leaseNanos / 1_000_000);
         return s;
     }
 
@@ -150,6 +157,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
         Session s = sessions.remove(id);
         if (s != null) {
             onEnd.ended(id, how);
+            observer.sessionEnded(id, s.host, s.pid, how, System.currentTimeMillis() - s.openedMillis);
             AutoCloseable connection = s.liveness;
             if (connection != null) {
                 try {

@@ -109,6 +109,8 @@ class RegistryMainTest {
         "--tls --tls-keystore x.p12 --tls-mutual | --tls-mutual needs --tls-truststore",
         "--skip-damaged-records          | need --data-dir",
         "--accept-rollback               | need --data-dir",
+        "--http web                      | --http web: 'web' is not a port number",
+        "--http 0.0.0.0:99999            | port 99999 is not in 0..65535",
         "extra-argument                  | extra-argument"})
     void badOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
         String[] bad = args.trim().split("\\s+");

@@ -178,4 +178,45 @@ class TlsTest {
             works(registry.url(), fast().withTls(clientWithCertificate));
         }
     }
+
+    /** The status port of a TLS registry speaks HTTPS only, with its certificate, and with --tls-mutual wants one. */
+    @Test
+    void theStatusPortSpeaksHttpsWithTheRegistrysCertificate() throws Exception {
+        String key = java.nio.file.Files.readString(io.jmanager.TestKeys.file()).trim();
+        try (TestRegistry registry = TestRegistry.start()) {
+            io.jmanager.registry.metrics.RegistryMetrics metrics = new io.jmanager.registry.metrics.RegistryMetrics(
+                    false);
+            metrics.bind(registry.server());
+            java.net.InetSocketAddress loopback = new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), 0);
+            try (io.jmanager.registry.http.StatusServer https = io.jmanager.registry.http.StatusServer.start(loopback,
+                    registry.server(), metrics, io.jmanager.TestKeys.key(), registryOnly, false)) {
+                assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
+                assertEquals(200, metricsStatus(clientTrusting, https.url(), key));
+                assertEquals(401, metricsStatus(clientTrusting, https.url(), null));
+                // plain HTTP on the HTTPS port gets no answer a client can read
+                String plain = https.url().replace("https://", "http://");
+                assertThrows(java.io.IOException.class, () -> metricsStatus(null, plain, key));
+            }
+            try (io.jmanager.registry.http.StatusServer mutual = io.jmanager.registry.http.StatusServer.start(loopback,
+                    registry.server(), metrics, io.jmanager.TestKeys.key(), registryMutual, true)) {
+                assertEquals(200, metricsStatus(clientWithCertificate, mutual.url(), key));
+                assertThrows(java.io.IOException.class, () -> metricsStatus(clientTrusting, mutual.url(), key));
+            }
+        }
+    }
+
+    private static int metricsStatus(SSLContext tls, String url, String key) throws Exception {
+        java.net.http.HttpClient.Builder client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(Timing.millis(10_000)));
+        if (tls != null) {
+            client.sslContext(tls);
+        }
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + "metrics")).timeout(Duration.ofMillis(Timing.millis(10_000)));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return client.build().send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }
