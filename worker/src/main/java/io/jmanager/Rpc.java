@@ -98,13 +98,26 @@ final class Rpc {
                 + " /etc/hosts", e);
     }
 
-    /** The host name that did not resolve, if {@code e} failed because one did not; else null. */
+    /** The transport's message when a host name's lookup outlives the connect timeout (ClientTransport). */
+    private static final java.util.regex.Pattern LOOKUP_TIMED_OUT =
+            java.util.regex.Pattern.compile("^resolving the host name '([^']+)' took longer than the connect timeout");
+
+    /**
+     * The host name that did not resolve, if {@code e} failed because one did not (unknown, or its lookup did not
+     * answer within the connect timeout); else null.
+     */
     static String unresolvedHost(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof java.net.UnknownHostException u) {
                 String message = u.getMessage() == null ? "?" : u.getMessage();
                 int colon = message.indexOf(':'); // "registry: Name or service not known"
                 return (colon < 0 ? message : message.substring(0, colon)).trim();
+            }
+            if (t instanceof SocketTimeoutException && t.getMessage() != null) {
+                java.util.regex.Matcher lookup = LOOKUP_TIMED_OUT.matcher(t.getMessage());
+                if (lookup.find()) {
+                    return lookup.group(1);
+                }
             }
         }
         return null;

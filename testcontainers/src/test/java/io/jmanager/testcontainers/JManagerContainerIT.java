@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * JManagerContainer's options, each against a real registry container: {@code --lease}, {@code --data-dir} across a
@@ -124,6 +129,33 @@ class JManagerContainerIT {
             }
             assertNotEquals(built.getAuthKeyText(), other.getAuthKeyText(), "each container has its own key");
             assertNotEquals(built.getNetworkAlias(), other.getNetworkAlias());
+        }
+    }
+
+    @Test
+    void aContainerOnTheSameNetworkUsesTheInternalUrlAndTheKeyText() {
+        try (Network network = Network.newNetwork();
+             JManagerContainer registry = new JManagerContainer().withNetwork(network)) {
+            registry.start();
+            try (Manager m = registry.connect()) {
+                m.list("seen-from-a-container").add("x");
+            }
+            // worker.jar in the worker image (docker/build-images.sh), as a user's worker container would run it;
+            // this build's jar replaces the image's, so that an image from an older build cannot hide a change
+            Path workerJar = Path.of(System.getProperty("jmanager.worker.jar", "missing"));
+            assertTrue(Files.isRegularFile(workerJar), "worker.jar is built first: " + workerJar.toAbsolutePath());
+            try (GenericContainer<?> worker = new GenericContainer<>(DockerImageName.parse("jmanager/worker:latest"))
+                    .withImagePullPolicy(name -> false)
+                    .withCopyFileToContainer(MountableFile.forHostPath(workerJar), "/app/lib/worker.jar")
+                    .withNetwork(network)
+                    .withEnv("JMANAGER_URL", registry.getInternalUrl())
+                    .withEnv("JMANAGER_AUTHKEY", registry.getAuthKeyText())
+                    .withCommand("show", "seen-from-a-container")
+                    .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
+                worker.start();
+                assertEquals("seen-from-a-container (list)\n  1 item\n  [0] \"x\"\n",
+                        worker.getLogs(OutputFrame.OutputType.STDOUT), worker.getLogs());
+            }
         }
     }
 

@@ -46,11 +46,11 @@ final class ShowCommand implements Callable<Integer> {
                 Show.entries(copy, limit);
             } else if (o instanceof SharedList<?> l) {
                 List<?> copy = l.copy();
-                System.out.println("  " + copy.size() + " items");
+                System.out.println("  " + items(copy.size()));
                 Show.list(copy, limit);
             } else if (o instanceof SharedQueue<?> q) {
                 List<?> copy = new ArrayList<>(q);
-                System.out.println("  " + copy.size() + " items, " + q.unfinishedTasks() + " unfinished tasks");
+                System.out.println("  " + items(copy.size()) + ", " + q.unfinishedTasks() + " unfinished tasks");
                 Show.list(copy, limit);
             } else if (o instanceof SharedNamespace ns) {
                 Show.attributes(ns.asMap(), limit);
@@ -95,5 +95,9 @@ final class ShowCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private static String items(int n) {
+        return n == 1 ? "1 item" : n + " items";
     }
 }

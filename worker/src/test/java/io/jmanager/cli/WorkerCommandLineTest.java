@@ -177,7 +177,9 @@ class WorkerCommandLineTest {
         list.add(2);
         list.add("2");
         Run shown = cli("show", l);
-        assertTrue(shown.out().contains("  [0] 2\n  [1] \"2\"\n"), shown.out());
+        assertEquals(new Run(0, l + " (list)\n  2 items\n  [0] 2\n  [1] \"2\"\n", ""), shown);
+        m.list(l).remove(1);
+        assertEquals(new Run(0, l + " (list)\n  1 item\n  [0] 2\n", ""), cli("show", l));
     }
 
     @Test
