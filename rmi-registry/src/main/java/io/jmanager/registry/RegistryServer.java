@@ -44,6 +44,9 @@ public final class RegistryServer implements AutoCloseable {
     private final Recovery recovery;
     private final io.jmanager.wire.MemoryBudget memory;
     private volatile boolean closed;
+    /** The Raft member and root of a group member; null for a single registry. */
+    private io.jmanager.registry.group.GroupMember group;
+    private GroupRoot groupRoot;
 
     /**
      * What a start on a data directory found.
@@ -145,8 +148,27 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a member of a registry group ({@code --group}, docs/group.md): its RMI port is the member's, its
+     * objects are served only while it leads, and every change is committed by a majority of the group before a
+     * call answers. {@link RegistryConfig#dataDir()} is ignored: the member keeps its Raft log in
+     * {@link GroupConfig#dataDir()}.
+     *
+     * @throws IOException if a port, the key or the Raft storage cannot be used
+     */
+    public static RegistryServer startGroup(RegistryConfig config, io.jmanager.registry.group.GroupConfig group)
+            throws IOException {
+        return start(config.withPort(group.me().rmiPort()).withDataDir(null), Durability.IN_MEMORY,
+                System.nanoTime(), group);
+    }
+
     private static RegistryServer start(RegistryConfig config, Durability durability, long opening)
             throws IOException {
+        return start(config, durability, opening, null);
+    }
+
+    private static RegistryServer start(RegistryConfig config, Durability durability, long opening,
+                                        io.jmanager.registry.group.GroupConfig group) throws IOException {
         WireFilter.installRmiFilterProperties();
         AuthKeys.Loaded key = config.authKey() != null
                 ? new AuthKeys.Loaded(config.authKey(), false, null)
@@ -162,7 +184,12 @@ public final class RegistryServer implements AutoCloseable {
         RegistryConfig.Tls tls = config.tls();
         RMIClientSocketFactory csf = tls == null ? new ClientSocketFactory() : new TlsClientSocketFactory();
         ManagerService[] serviceRef = new ManagerService[1];
-        SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how),
+        SessionTable sessions = new SessionTable((session, how) -> {
+            ManagerService current = serviceRef[0];
+            if (current != null) { // null: a group member between terms
+                current.sessionEnded(session, how);
+            }
+        },
                 config.limits().maxSessions(), TimeUnit.MILLISECONDS.toNanos(config.leaseMillis()));
         Refusals refusals = new Refusals();
         ServerSecurity security = new ServerSecurity(key.key(), config.handshakeTimeoutMillis(),
@@ -186,8 +213,19 @@ public final class RegistryServer implements AutoCloseable {
         long epoch = newEpoch();
         RegistryContext context = new RegistryContext(config.maxValueBytes(),
                 Math.min(maxBatchBytes(config.maxValueBytes()), maxCallBytes),
-                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
+                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> {
+                    ManagerService current = serviceRef[0];
+                    if (current == null) {
+                        throw new io.jmanager.NoSuchSharedObjectException("no lock named '" + name + "': this"
+                                + " group member does not serve");
+                    }
+                    return current.lock(name);
+                },
                 config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory);
+        if (group != null) {
+            return startMember(config, group, context, exporter, rmiRegistry, serviceRef, port, advertise, key,
+                    tls != null, refusals, memory, sessions);
+        }
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
                 config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis());
         serviceRef[0] = service;
@@ -221,6 +259,53 @@ public final class RegistryServer implements AutoCloseable {
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
         return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
                 durability, recovery, memory);
+    }
+
+    /** The rest of {@link #startGroup}: the group's root, the Raft member, the lease reaper. */
+    private static RegistryServer startMember(RegistryConfig config, io.jmanager.registry.group.GroupConfig group,
+                                              RegistryContext context, ManagerService.Exporter exporter,
+                                              Registry rmiRegistry, ManagerService[] serviceRef, int port,
+                                              String advertise, AuthKeys.Loaded key, boolean tls, Refusals refusals,
+                                              io.jmanager.wire.MemoryBudget memory, SessionTable sessions)
+            throws IOException {
+        GroupRoot root = new GroupRoot(durability -> {
+            ManagerService service = new ManagerService(context, exporter, rmiRegistry, newEpoch(),
+                    config.leaseMillis(), config.limits().maxObjects(), durability)
+                    .withMaxLease(config.protection().maxLeaseMillis()).onlyReplicated(GroupRoot.REPLICATED);
+            serviceRef[0] = service;
+            return service;
+        });
+        // ended sessions of a term that is over have nothing to release: the term's objects are gone
+        serviceRef[0] = null;
+        Remote stub = exporter.export(root);
+        try {
+            rmiRegistry.bind(RemoteManager.BINDING, stub);
+        } catch (AlreadyBoundException e) {
+            throw new IllegalStateException("impossible: a new registry already has a binding", e);
+        }
+        io.jmanager.registry.group.GroupMember member;
+        try {
+            java.nio.file.Files.createDirectories(group.dataDir());
+            member = io.jmanager.registry.group.GroupMember.start(group, root);
+        } catch (IOException | RuntimeException e) {
+            ManagerService.unexportQuietly(root);
+            ManagerService.unexportQuietly(rmiRegistry);
+            throw new IOException("cannot start the Raft server of group member " + group.self() + " on port "
+                    + group.me().raftPort() + ": " + e.getMessage(), e);
+        }
+        root.attach(member);
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-lease-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
+        reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
+        RegistryServer server = new RegistryServer(rmiRegistry, null, reaper, port, advertise, 0, key, tls, refusals,
+                Durability.IN_MEMORY, null, memory);
+        server.group = member;
+        server.groupRoot = root;
+        return server;
     }
 
     /**
@@ -354,6 +439,11 @@ public final class RegistryServer implements AutoCloseable {
         return recovery;
     }
 
+    /** The group member this registry is, or null for a single registry. */
+    public io.jmanager.registry.group.GroupMember groupMember() {
+        return group;
+    }
+
     /** A random number chosen at start-up; differs after every restart. */
     public long epoch() {
         return epoch;
@@ -372,8 +462,14 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             // already gone
         }
-        ManagerService.unexportQuietly(service);
-        service.unexportAll();
+        if (group != null) {
+            group.close();
+            groupRoot.stopped("the registry closed");
+            ManagerService.unexportQuietly(groupRoot);
+        } else {
+            ManagerService.unexportQuietly(service);
+            service.unexportAll();
+        }
         ManagerService.unexportQuietly(rmiRegistry);
         durability.close();
     }
