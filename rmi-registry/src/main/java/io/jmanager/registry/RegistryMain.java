@@ -294,6 +294,9 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
                     + (dataDir == null ? "" : " (data directory " + dataDir + " was not modified)"));
             System.err.println("registry.jar: details: " + MvStoreDurability.details(e));
             return 1;
+        } catch (io.jmanager.registry.group.GroupStartException e) {
+            System.err.println("registry.jar: " + e.getMessage());
+            return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
             System.err.println("registry.jar: cannot use the authentication key: " + e.getMessage());

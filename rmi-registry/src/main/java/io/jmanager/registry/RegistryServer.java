@@ -290,8 +290,9 @@ public final class RegistryServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             ManagerService.unexportQuietly(root);
             ManagerService.unexportQuietly(rmiRegistry);
-            throw new IOException("cannot start the Raft server of group member " + group.self() + " on port "
-                    + group.me().raftPort() + ": " + e.getMessage(), e);
+            throw new io.jmanager.registry.group.GroupStartException("cannot start the Raft server of group member "
+                    + group.self() + " on port " + group.me().raftPort() + " with its log in "
+                    + group.dataDir().resolve("raft") + ": " + e.getMessage(), e);
         }
         root.attach(member);
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
