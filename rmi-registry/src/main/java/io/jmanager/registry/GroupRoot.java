@@ -32,7 +32,7 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     }
 
     private final Services services;
-    private GroupMember member;
+    private volatile GroupMember member;
     private volatile ManagerService current;
     private ReplicatedDurability currentDurability;
 
@@ -77,16 +77,16 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     /** The service of the current term, or the refusal of a member that does not serve. */
     private ManagerService service() {
         ManagerService s = current;
+        GroupMember m = member;
+        if (m == null) {
+            throw new io.jmanager.NotLeaderException("this registry group member is starting its Raft server;"
+                    + " retry shortly", null);
+        }
         if (s == null) {
-            throw member.notLeader(member.leaderUrl() == null ? "the group has no leader yet"
+            throw m.notLeader(member.leaderUrl() == null ? "the group has no leader yet"
                     : "it is a follower");
         }
         return s;
-    }
-
-    /** The current service, or null (for the lease reaper and the liveness channel). */
-    ManagerService currentOrNull() {
-        return current;
     }
 
     @Override

@@ -427,12 +427,17 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Where objects are kept, for the start-up message. */
     public String storage() {
+        if (group != null) {
+            return "replicated by the registry group " + group.config().members().stream()
+                    .map(m -> m.id() + "=" + m.host() + ":" + m.rmiPort()).toList() + " (this member's Raft log in "
+                    + group.config().dataDir().resolve("raft") + "); every change is committed by a majority";
+        }
         return durability.describe();
     }
 
-    /** True if objects are kept in a data directory. */
+    /** True if objects are kept in a data directory (a group member's are, in its Raft log). */
     public boolean durable() {
-        return durability.durable();
+        return group != null || durability.durable();
     }
 
     /** What the start on a data directory restored, or null in memory. */
