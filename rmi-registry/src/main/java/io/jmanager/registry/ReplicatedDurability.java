@@ -53,6 +53,11 @@ final class ReplicatedDurability implements Durability {
         this.term = term;
         this.committed = committed;
         long next = 1;
+        // past every id with records too: an object whose records were committed but whose catalog entry was not
+        // (its creator lost leadership in between) must not lend its leftover records to a new object
+        for (long id : committed.keySet()) {
+            next = Math.max(next, id + 1);
+        }
         for (Map.Entry<Long, byte[]> r : committed.getOrDefault(CATALOG, List.of())) {
             if (r.getKey() == NEXT_ID) {
                 next = Math.max(next, ByteBuffer.wrap(r.getValue()).getLong());
