@@ -286,7 +286,8 @@ public final class RegistryServer implements AutoCloseable {
         io.jmanager.registry.group.GroupMember member;
         try {
             java.nio.file.Files.createDirectories(group.dataDir());
-            member = io.jmanager.registry.group.GroupMember.start(group, root);
+            String raftBind = "*".equals(config.bindAddress()) ? "0.0.0.0" : config.bindAddress();
+            member = io.jmanager.registry.group.GroupMember.start(group, raftBind, root);
         } catch (IOException | RuntimeException e) {
             ManagerService.unexportQuietly(root);
             ManagerService.unexportQuietly(rmiRegistry);

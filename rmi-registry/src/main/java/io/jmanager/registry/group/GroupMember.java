@@ -28,6 +28,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -76,7 +77,7 @@ public final class GroupMember implements Replication, AutoCloseable {
     // keeps Ratis's loggers configured: java.util.logging holds them weakly
     private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
-    private GroupMember(GroupConfig config, Leadership leadership) throws IOException {
+    private GroupMember(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
         this.config = config;
         this.leadership = leadership;
         List<RaftPeer> peers = new ArrayList<>();
@@ -88,6 +89,8 @@ public final class GroupMember implements Replication, AutoCloseable {
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setPort(properties, config.me().raftPort());
+        // the Raft port is not authenticated yet (docs/group.md): never on every interface unless asked
+        GrpcConfigKeys.Server.setHost(properties, bindHost != null ? bindHost : config.me().host());
         RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().resolve("raft").toFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties,
                 TimeDuration.valueOf(ELECTION_MIN_MILLIS, TimeUnit.MILLISECONDS));
@@ -119,16 +122,24 @@ public final class GroupMember implements Replication, AutoCloseable {
     }
 
     /**
-     * Starts this member's Raft server; it serves once elected.
+     * Starts this member's Raft server, listening on {@code bindHost} (the registry's {@code --bind}), or on the
+     * member's host in the group when null; it serves once elected.
      *
      * @throws IOException if its Raft port or storage cannot be used
      */
-    public static GroupMember start(GroupConfig config, Leadership leadership) throws IOException {
+    public static GroupMember start(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
         if (RATIS_LOG.getLevel() == null) {
             RATIS_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines are per heartbeat and election
         }
-        GroupMember member = new GroupMember(config, leadership);
-        member.server.start();
+        // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
+        ExitUtils.disableSystemExit();
+        GroupMember member = new GroupMember(config, bindHost, leadership);
+        try {
+            member.server.start();
+        } catch (IOException | RuntimeException e) {
+            member.close();
+            throw e;
+        }
         return member;
     }
 
