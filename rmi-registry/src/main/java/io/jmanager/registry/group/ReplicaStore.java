@@ -18,30 +18,37 @@ public final class ReplicaStore {
     private final Map<Long, TreeMap<Long, byte[]>> objects = new HashMap<>();
 
     /**
-     * Applies one {@link RecordLog} entry.
+     * Applies one {@link RecordLog} entry, all its changes or none.
      *
-     * @throws IllegalArgumentException if the entry is malformed
+     * @throws IllegalArgumentException if the entry is malformed (nothing was applied)
      */
     public synchronized void apply(byte[] recordEntry) {
+        // decoded whole before anything is applied: a malformed entry changes nothing
+        List<Runnable> changes = new ArrayList<>();
         RecordLog.apply(recordEntry, new RecordLog.Target() {
             @Override
             public void put(long objectId, long key, byte[] value) {
-                objects.computeIfAbsent(objectId, id -> new TreeMap<>()).put(key, value);
+                changes.add(() -> objects.computeIfAbsent(objectId, id -> new TreeMap<>()).put(key, value));
             }
 
             @Override
             public void remove(long objectId, long key) {
-                TreeMap<Long, byte[]> records = objects.get(objectId);
-                if (records != null) {
-                    records.remove(key);
-                }
+                changes.add(() -> {
+                    TreeMap<Long, byte[]> records = objects.get(objectId);
+                    if (records != null) {
+                        records.remove(key);
+                    }
+                });
             }
 
             @Override
             public void clear(long objectId) {
-                objects.remove(objectId);
+                changes.add(() -> objects.remove(objectId));
             }
         });
+        for (Runnable change : changes) {
+            change.run();
+        }
     }
 
     /** A copy of every object's records in ascending key order, by object id. */

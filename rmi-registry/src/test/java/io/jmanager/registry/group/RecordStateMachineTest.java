@@ -74,9 +74,16 @@ class RecordStateMachineTest {
 
     @Test
     void aMalformedRecordEntryIsRefusedNotHalfApplied() {
-        byte[] truncated = java.util.Arrays.copyOf(put(7, 1, new byte[] {1, 2, 3}), 20);
+        byte[] first = put(7, 1, new byte[] {1});
+        byte[] second = put(8, 1, new byte[] {1, 2, 3});
+        // two changes, the second cut short: the first must not be applied either
+        byte[] twoChanges = ByteBuffer.allocate(first.length + second.length - 4).putInt(2)
+                .put(first, 4, first.length - 4).put(second, 4, second.length - 4).array();
+        byte[] truncated = java.util.Arrays.copyOf(twoChanges, twoChanges.length - 2);
         assertThrows(IllegalArgumentException.class, () -> store.apply(truncated));
-        assertEquals(0, store.size());
+        assertEquals(0, store.size(), "nothing of a malformed entry is applied");
+        store.apply(twoChanges);
+        assertEquals(2, store.size(), "the intact entry applies both changes");
     }
 
     @Test
