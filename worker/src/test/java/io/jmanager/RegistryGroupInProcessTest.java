@@ -95,6 +95,10 @@ class RegistryGroupInProcessTest {
             try (Manager m = Manager.connect(urls)) {
                 SharedDict<String, Integer> d = m.dict("d");
                 SharedValue<Long> v = m.value("v", 'q', 0L);
+                SharedList<String> l = m.list("l");
+                l.addAll(java.util.List.of("a", "b", "c"));
+                l.add(0, "front");
+                l.remove("b");
                 for (int i = 0; i < 100; i++) {
                     d.put("k" + i, i);
                 }
@@ -112,6 +116,8 @@ class RegistryGroupInProcessTest {
                 assertEquals(42, d.get("k42"));
                 assertEquals(null, d.get("k7"));
                 assertEquals(7L, v.addAndGet(2L));
+                assertEquals(java.util.List.of("front", "a", "c"), java.util.List.copyOf(l));
+                l.add("end");
 
                 start(leader); // rejoins from its Raft log
                 members[next].close(); // now the majority needs the member that rejoined
@@ -120,6 +126,7 @@ class RegistryGroupInProcessTest {
                 assertThrows(SessionExpiredException.class, () -> awaitAnswer(d));
                 assertEquals(99, d.size());
                 assertEquals(7L, v.get());
+                assertEquals(java.util.List.of("front", "a", "c", "end"), java.util.List.copyOf(l));
             }
         } finally {
             closeAll();

@@ -22,8 +22,8 @@ import java.util.Set;
  */
 final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     /** The types this session's group replicates: those whose state is only their records, with no waits. */
-    static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.VALUE,
-            ObjectType.ARRAY);
+    static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
+            ObjectType.VALUE, ObjectType.ARRAY);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
