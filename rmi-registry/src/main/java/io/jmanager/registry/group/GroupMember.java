@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +47,8 @@ public final class GroupMember implements Replication, AutoCloseable {
     static final int ELECTION_MIN_MILLIS = 500;
     static final int ELECTION_MAX_MILLIS = 1000;
     private static final int READ_TIMEOUT_SECONDS = 10;
+    /** How soon a leader that could not start serving tries again. */
+    private static final long RETRY_MILLIS = 100;
     /** An empty {@link io.jmanager.registry.RecordLog} entry: no changes (a barrier). */
     private static final byte[] NO_CHANGES = new byte[4];
 
@@ -65,7 +67,7 @@ public final class GroupMember implements Replication, AutoCloseable {
     private final ReplicaStore store = new ReplicaStore();
     private final RaftServer server;
     private final Leadership leadership;
-    private final ExecutorService roles = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService roles = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jmanager-group-roles");
         t.setDaemon(true);
         return t;
@@ -105,8 +107,14 @@ public final class GroupMember implements Replication, AutoCloseable {
             @Override
             public void leaderChanged(RaftPeerId newLeader) {
                 leader = newLeader;
-                roles.execute(() -> stop("the group's leader changed to "
-                        + (newLeader == null ? "none yet" : newLeader)));
+                roles.execute(() -> {
+                    if (self.equals(newLeader)) {
+                        // elected: serves once ready (also called by leaderReady, whichever comes last succeeds)
+                        serveIfLeader();
+                    } else {
+                        stop("the group's leader changed to " + (newLeader == null ? "none yet" : newLeader));
+                    }
+                });
                 LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": the leader is now "
                         + (newLeader == null ? "unknown (election)" : newLeader + (newLeader.equals(self)
                         ? " (this member)" : "")));
@@ -182,10 +190,16 @@ public final class GroupMember implements Replication, AutoCloseable {
      */
     private void serveIfLeader() {
         try {
-            if (servingTerm >= 0 || !leads()) {
+            if (!leads()) {
                 return;
             }
             long term = currentTerm();
+            if (servingTerm == term) {
+                return;
+            }
+            if (servingTerm >= 0) {
+                stop("a new term " + term + " began"); // elected again: the live state of the old term is not the log's
+            }
             submit(term, NO_CHANGES).get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (leads() && currentTerm() == term && servingTerm < 0) {
                 servingTerm = term;
@@ -194,8 +208,12 @@ public final class GroupMember implements Replication, AutoCloseable {
                 leadership.serving(term, store);
             }
         } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "group member " + config.self() + " could not start serving: "
-                    + e);
+            // not ready yet (Ratis refuses writes until the leader's start-up entry is applied), or a failed barrier:
+            // try again while this member leads, or it would lead without serving
+            LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + " not serving yet: " + e);
+            if (!roles.isShutdown()) {
+                roles.schedule(this::serveIfLeader, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
