@@ -136,6 +136,40 @@ class RegistryGroupInProcessTest {
     }
 
     /**
+     * A leader left without a majority stops answering reads and writes: it cannot confirm that it still leads
+     * (read index), nor commit. Reads it answers before that (within its leader lease, while no other leader can
+     * exist) see the last acknowledged write.
+     */
+    @Test
+    void aLeaderWithoutAMajorityServesNothing() throws Exception {
+        startGroup();
+        int leader = leader();
+        try (Manager m = Manager.connect(urls)) {
+            SharedDict<String, Integer> d = m.dict("d");
+            d.put("k", 1);
+            for (int i = 0; i < 3; i++) {
+                if (i != leader) {
+                    members[i].close();
+                    members[i] = null;
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(60_000));
+            JManagerException refused = null;
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    assertEquals(1, d.get("k"), "a read within the lease sees the last acknowledged write");
+                } catch (NotLeaderException | RegistryUnavailableException | SessionExpiredException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "the lone leader still answered reads after 60 s");
+            assertThrows(JManagerException.class, () -> d.put("k", 2), "a lone leader cannot commit");
+        } finally {
+            closeAll();
+        }
+    }
+
+    /**
      * Calls {@code d.size()} until it answers or fails with {@link SessionExpiredException}, retrying (bounded) while
      * the group has no serving leader.
      */
