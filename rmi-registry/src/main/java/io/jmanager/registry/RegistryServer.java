@@ -275,8 +275,6 @@ public final class RegistryServer implements AutoCloseable {
             serviceRef[0] = service;
             return service;
         });
-        // ended sessions of a term that is over have nothing to release: the term's objects are gone
-        serviceRef[0] = null;
         Remote stub = exporter.export(root);
         try {
             rmiRegistry.bind(RemoteManager.BINDING, stub);
@@ -451,7 +449,10 @@ public final class RegistryServer implements AutoCloseable {
         return group;
     }
 
-    /** A random number chosen at start-up; differs after every restart. */
+    /**
+     * A random number chosen at start-up; differs after every restart. 0 for a registry group member, whose every
+     * term of leadership has an epoch of its own (what workers see).
+     */
     public long epoch() {
         return epoch;
     }
