@@ -67,6 +67,9 @@ final class RegistryJar {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             String ready = awaitLine("jmanager registry ready at ", readyTimeoutMillis);
             readyMillis = (System.nanoTime() - start) / 1_000_000;
+            if (ready == null) {
+                process.destroyForcibly(); // the caller gets no handle to stop it: never leave it running
+            }
             assertNotNull(ready, "registry did not print its ready line; output: " + output());
             url = ready.substring("jmanager registry ready at ".length()).trim();
         }
