@@ -91,7 +91,7 @@ public final class Manager implements AutoCloseable {
      *                                      timeout
      */
     public static Manager connect(String url, ManagerOptions options) {
-        RegistryUrl parsed = RegistryUrl.parse(url);
+        java.util.List<RegistryUrl> parsed = RegistryUrl.parseAll(url);
         Objects.requireNonNull(options, "options");
         ClientTransport.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         ClientTransport.setReadTimeoutMillis((int) Math.min(Integer.MAX_VALUE, options.readTimeout().toMillis()));

@@ -29,7 +29,10 @@ final class RegistryConnection implements AutoCloseable {
         }
     }
 
-    private final RegistryUrl url;
+    /** The registry, or every member of a registry group (docs/group.md). */
+    private final java.util.List<RegistryUrl> members;
+    /** The member the current session is with (the group's leader when it was opened). */
+    private volatile RegistryUrl url;
     private final String urlText;
     private final ManagerOptions options;
     private final ScheduledExecutorService keeper;
@@ -40,9 +43,11 @@ final class RegistryConnection implements AutoCloseable {
     private volatile boolean closed;
     private volatile long generation;
 
-    private RegistryConnection(RegistryUrl url, ManagerOptions options) {
-        this.url = url;
-        this.urlText = url.toString();
+    private RegistryConnection(java.util.List<RegistryUrl> members, ManagerOptions options) {
+        this.members = members;
+        this.url = members.get(0);
+        this.urlText = members.size() == 1 ? url.toString() : "rmi://" + String.join(",",
+                members.stream().map(u -> u.host() + ":" + u.port()).toList());
         this.options = options;
         this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jmanager-lease-keeper");
@@ -52,8 +57,8 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /** Connects and opens the first session; {@link RegistryUnavailableException} if the registry cannot be reached. */
-    static RegistryConnection open(RegistryUrl url, ManagerOptions options) {
-        RegistryConnection c = new RegistryConnection(url, options);
+    static RegistryConnection open(java.util.List<RegistryUrl> members, ManagerOptions options) {
+        RegistryConnection c = new RegistryConnection(members, options);
         c.install(c.openSession());
         long period = Math.max(20, c.current.grant().leaseMillis() / 4);
         c.keeper.scheduleWithFixedDelay(c::renew, period, period, TimeUnit.MILLISECONDS);
@@ -68,6 +73,10 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     private RemoteManager lookupRoot() throws Exception {
+        return lookupRoot(url);
+    }
+
+    private RemoteManager lookupRoot(RegistryUrl url) throws Exception {
         Registry registry = LocateRegistry.getRegistry(url.host(), url.port(), socketFactory());
         try {
             return (RemoteManager) registry.lookup(RemoteManager.BINDING);
@@ -85,10 +94,58 @@ final class RegistryConnection implements AutoCloseable {
         return options.tls() != null ? new TlsClientSocketFactory() : new ClientSocketFactory();
     }
 
+    /**
+     * Opens a session with the registry, or with the leader of a registry group: tries the current member, then
+     * the leader a refusing member names, then the others.
+     */
     private Session openSession() {
+        if (members.size() == 1) {
+            return openSessionAt(url);
+        }
+        java.util.List<RegistryUrl> order = new java.util.ArrayList<>(members);
+        order.remove(url);
+        order.add(0, url);
+        java.util.List<String> refusals = new java.util.ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            RegistryUrl candidate = order.get(i);
+            try {
+                Session s = openSessionAt(candidate);
+                url = candidate;
+                return s;
+            } catch (NotLeaderException e) {
+                refusals.add(candidate + ": not the leader");
+                RegistryUrl hint = leaderHint(e);
+                int at = hint == null ? -1 : order.indexOf(hint);
+                if (at > i + 1) { // try the named leader next
+                    order.remove(at);
+                    order.add(i + 1, hint);
+                }
+            } catch (RegistryUnavailableException e) {
+                refusals.add(candidate + ": " + e.getMessage());
+            }
+        }
+        throw new RegistryUnavailableException(urlText, "no member of the registry group serves now (it is"
+                + " electing a leader, or too few members run to form a majority): " + String.join("; ", refusals),
+                null);
+    }
+
+    /** The leader a refusing group member names, if it is one of the members this worker was given. */
+    private RegistryUrl leaderHint(NotLeaderException e) {
+        if (e.leaderUrl() == null) {
+            return null;
+        }
+        try {
+            RegistryUrl hint = RegistryUrl.parse(e.leaderUrl());
+            return members.contains(hint) ? hint : null;
+        } catch (IllegalArgumentException bad) {
+            return null;
+        }
+    }
+
+    private Session openSessionAt(RegistryUrl url) {
         boolean outermost = ClientTransport.beginCall();
         try {
-            RemoteManager root = lookupRoot();
+            RemoteManager root = lookupRoot(url);
             SessionGrant grant = root.openSession(localHost(), ProcessHandle.current().pid(),
                     options.lease().toMillis());
             Session[] self = new Session[1];
@@ -105,10 +162,11 @@ final class RegistryConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            RuntimeException translated = Rpc.translate(urlText, "the registry", e);
+            String where = url.toString();
+            RuntimeException translated = Rpc.translate(where, "the registry", e);
             throw translated instanceof RegistryUnavailableException || translated instanceof AuthenticationException
                     || Rpc.filterRejection(e) != null
-                    ? translated : new RegistryUnavailableException(urlText, Rpc.rootMessage(e), e);
+                    ? translated : new RegistryUnavailableException(where, Rpc.rootMessage(e), e);
         } finally {
             ClientTransport.endCall(outermost);
         }
@@ -285,10 +343,31 @@ final class RegistryConnection implements AutoCloseable {
             }
             return Probe.SAME;
         } catch (Exception e) {
-            return Probe.UNKNOWN; // still unreachable, or a registry whose root is not bound yet
+            return members.size() > 1 ? probeGroup(s) : Probe.UNKNOWN; // unreachable, or its root not bound yet
         } finally {
             ClientTransport.endCall(outermost);
         }
+    }
+
+    /**
+     * The session's member does not serve (gone, or no longer the leader): if another member serves now, the
+     * session is marked lost, and the next check opens one with that member.
+     */
+    private Probe probeGroup(Session s) {
+        for (RegistryUrl member : members) {
+            if (member.equals(url)) {
+                continue;
+            }
+            try {
+                lookupRoot(member).epoch();
+                markLost(s, "the registry group's leader changed (" + url + " does not serve, " + member
+                        + " does)");
+                return Probe.RESTARTED;
+            } catch (Exception e) {
+                // not the leader, or unreachable: try the next
+            }
+        }
+        return Probe.UNKNOWN;
     }
 
     /** Closes the session: the registry releases its locks and permits at once. Idempotent. */

@@ -30,6 +30,32 @@ record RegistryUrl(String host, int port) {
         }
     }
 
+    /**
+     * Parses one URL or a registry group's members, {@code rmi://hostA:1099,hostB:1099,hostC:1099} (each member
+     * may also be written {@code rmi://host:port}).
+     *
+     * @throws IllegalArgumentException naming the member that is malformed and the expected form
+     */
+    static java.util.List<RegistryUrl> parseAll(String urls) {
+        if (urls == null || !urls.contains(",")) {
+            return java.util.List.of(parse(urls));
+        }
+        java.util.List<RegistryUrl> out = new java.util.ArrayList<>();
+        for (String part : urls.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                throw new IllegalArgumentException("registry URL '" + urls + "' has an empty member: use"
+                        + " rmi://hostA:1099,hostB:1099,hostC:1099");
+            }
+            RegistryUrl u = parse(p.contains("://") ? p : "rmi://" + p);
+            if (out.contains(u)) {
+                throw new IllegalArgumentException("registry URL '" + urls + "' names " + u + " twice");
+            }
+            out.add(u);
+        }
+        return java.util.List.copyOf(out);
+    }
+
     @Override
     public String toString() {
         return "rmi://" + host + ":" + port;

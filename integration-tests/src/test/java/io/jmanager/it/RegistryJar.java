@@ -52,13 +52,24 @@ final class RegistryJar {
 
         /** Starts {@code java -jar jar options...} and waits for the registry's ready line. */
         Started(Path jar, String... options) throws Exception {
+            this(jar, millis(10_000), options);
+        }
+
+        /**
+         * Starts {@code java -jar jar options...} and waits up to {@code readyTimeoutMillis} for the ready line (a
+         * registry group member loads Ratis and gRPC before it is ready: several times a single registry's start).
+         */
+        Started(Path jar, long readyTimeoutMillis, String... options) throws Exception {
             List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString()));
             command.addAll(List.of(options));
             log = Files.createTempFile("registry", ".log");
             long start = System.nanoTime();
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            String ready = awaitLine("jmanager registry ready at ", millis(10_000));
+            String ready = awaitLine("jmanager registry ready at ", readyTimeoutMillis);
             readyMillis = (System.nanoTime() - start) / 1_000_000;
+            if (ready == null) {
+                process.destroyForcibly(); // the caller gets no handle to stop it: never leave it running
+            }
             assertNotNull(ready, "registry did not print its ready line; output: " + output());
             url = ready.substring("jmanager registry ready at ".length()).trim();
         }

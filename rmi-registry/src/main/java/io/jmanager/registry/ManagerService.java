@@ -42,6 +42,8 @@ final class ManagerService implements RemoteManager {
     private final int maxObjects;
     private final Durability durability;
     private final StateTransfers transfers;
+    /** The types a registry group replicates; null for a single registry (every type). */
+    private java.util.Set<ObjectType> replicatedTypes;
 
     /** Exports and unexports objects on the registry's port with its socket factories and filter. */
     interface Exporter {
@@ -86,6 +88,15 @@ final class ManagerService implements RemoteManager {
         return this;
     }
 
+    /**
+     * Creates only objects of {@code types} (a registry group replicates those); others are refused naming their
+     * type. Call before the service is shared.
+     */
+    ManagerService onlyReplicated(java.util.Set<ObjectType> types) {
+        this.replicatedTypes = java.util.Set.copyOf(types);
+        return this;
+    }
+
     /** Releases what an ended session held in every object. */
     void sessionEnded(long session, SessionEnd how) {
         transfers.sessionEnded(session);
@@ -121,6 +132,7 @@ final class ManagerService implements RemoteManager {
         if (spec == null) {
             throw new IllegalArgumentException("null spec for '" + name + "'");
         }
+        checkReplicated(name, spec);
         Entry existing = objects.get(name);
         if (existing == null) {
             ObjectHandle created = null;
@@ -137,6 +149,16 @@ final class ManagerService implements RemoteManager {
         }
         ObjectFactory.checkCompatible(name, existing.spec(), spec);
         return handle(name, existing);
+    }
+
+    /** In a registry group: refuses a type that the group does not replicate yet, naming it. */
+    private void checkReplicated(String name, ObjectSpec spec) {
+        if (replicatedTypes != null && !replicatedTypes.contains(spec.type())) {
+            throw new UnsupportedOperationException("this registry group does not replicate " + spec.type()
+                    + " objects yet, so " + spec.type() + " '" + name + "' was not created (a group replicates "
+                    + replicatedTypes.stream().map(ObjectType::displayName).sorted().toList() + "; see"
+                    + " docs/group.md). Use a single registry (no --group) for " + spec.type() + " objects");
+        }
     }
 
     private Entry create(String name, ObjectSpec spec) throws RemoteException {
@@ -418,6 +440,20 @@ final class ManagerService implements RemoteManager {
     }
 
     /** Unexports every object (registry shutdown). */
+    /** Unbinds, unexports and destroys every object: a group member that stopped serving its term. */
+    void retire() {
+        synchronized (tableLock) {
+            for (String name : objects.keySet()) {
+                try {
+                    rmiRegistry.unbind(name);
+                } catch (NotBoundException | RemoteException e) {
+                    // already unbound
+                }
+            }
+            unexportAll();
+        }
+    }
+
     void unexportAll() {
         for (Entry e : objects.values()) {
             e.object().destroy();
@@ -486,6 +522,10 @@ final class ManagerService implements RemoteManager {
     @Override
     public long beginImport(long sessionId) {
         context.sessions().check(sessionId);
+        if (replicatedTypes != null) {
+            throw new UnsupportedOperationException("import into a registry group is not built yet (docs/group.md):"
+                    + " import into a single registry");
+        }
         checkEmptyForImport();
         return transfers.beginImport(sessionId);
     }

@@ -9,8 +9,10 @@ import java.util.List;
  * count, then per change an object id ({@code long}), a kind (1 put, 2 remove, 3 clear), a record key
  * ({@code long}) and, for a put, a length ({@code int}) and the bytes. Every change is a blind write, so applying
  * an entry twice gives what applying it once gives.
+ *
+ * <p>Public for the registry group ({@code io.jmanager.registry.group}), whose Raft log entries carry these bytes.
  */
-final class RecordLog {
+public final class RecordLog {
     private static final byte PUT = 1;
     private static final byte REMOVE = 2;
     private static final byte CLEAR = 3;
@@ -19,7 +21,7 @@ final class RecordLog {
     }
 
     /** Receives each change of an entry, to apply to the object's records. */
-    interface Target {
+    public interface Target {
         void put(long objectId, long key, byte[] value);
 
         void remove(long objectId, long key);
@@ -76,7 +78,7 @@ final class RecordLog {
      *
      * @throws IllegalArgumentException if the entry is malformed
      */
-    static void apply(byte[] entry, Target target) {
+    public static void apply(byte[] entry, Target target) {
         try {
             ByteBuffer in = ByteBuffer.wrap(entry);
             int n = in.getInt();

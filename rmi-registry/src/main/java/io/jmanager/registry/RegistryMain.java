@@ -120,6 +120,19 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " from one address at once; more are closed after their handshake (default: ${DEFAULT-VALUE})")
     int maxConnectionsPerPeer = io.jmanager.wire.ServerSecurity.Connections.DEFAULT_MAX_PER_PEER;
 
+    @Option(names = "--group", paramLabel = "ID=HOST:PORT,...", description = "run as a member of a registry group"
+            + " (docs/group.md): every member's id, host and RMI port (optionally :RAFTPORT, default the RMI port + 1);"
+            + " needs --id, --data-dir and --unauthenticated-group-traffic")
+    String group;
+
+    @Option(names = "--id", paramLabel = "ID", description = "with --group: which member this registry is")
+    String groupId;
+
+    @Option(names = "--unauthenticated-group-traffic", description = "with --group: accept that the Raft traffic"
+            + " between members is not yet authenticated with the key (docs/group.md): run members only on a network"
+            + " you control")
+    boolean unauthenticatedGroupTraffic;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "keep every object in DIR (created if missing)"
             + " so that each acknowledged change survives a crash and a restart on the same DIR restores them;"
             + " without it state is in memory only, like Python's manager")
@@ -249,13 +262,36 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
                 return 1;
             }
         }
+        io.jmanager.registry.group.GroupConfig groupConfig = null;
+        if (group != null || groupId != null) {
+            try {
+                groupConfig = io.jmanager.registry.group.GroupConfig.parse(group, groupId, dataDir);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
+            if (!unauthenticatedGroupTraffic) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "the Raft traffic between group"
+                        + " members is not authenticated yet (docs/group.md): anyone who reaches a member's Raft port"
+                        + " could join the log. Give --unauthenticated-group-traffic to run a group anyway, on a"
+                        + " network you control");
+            }
+            if (port != RegistryConfig.DEFAULT_PORT) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "with --group the RMI port is the"
+                        + " member's in --group; leave out --port");
+            }
+            if (!"always".equals(fsync) || skipDamagedRecords || acceptRollback) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--fsync, --skip-damaged-records"
+                        + " and --accept-rollback are for a single registry's data directory, not a group member's");
+            }
+        }
         RegistryServer server;
         io.jmanager.registry.metrics.RegistryMetrics metrics = httpAddress == null ? null
                 : new io.jmanager.registry.metrics.RegistryMetrics(dataDir != null);
         RegistryObserver observer = RegistryObserver.both(new io.jmanager.registry.log.EventLog(),
                 metrics == null ? RegistryObserver.NONE : metrics);
         try {
-            server = RegistryServer.start(config, observer);
+            server = groupConfig != null ? RegistryServer.startGroup(config, groupConfig, observer)
+                    : RegistryServer.start(config, observer);
         } catch (ExportException e) {
             System.err.println("registry.jar: cannot listen on port " + port + ": " + rootMessage(e)
                     + ". Is another registry running? Choose another with --port");
@@ -275,6 +311,9 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             System.err.println("registry.jar: cannot start: " + MvStoreDurability.engineMessage(e)
                     + (dataDir == null ? "" : " (data directory " + dataDir + " was not modified)"));
             System.err.println("registry.jar: details: " + MvStoreDurability.details(e));
+            return 1;
+        } catch (io.jmanager.registry.group.GroupStartException e) {
+            System.err.println("registry.jar: " + e.getMessage());
             return 1;
         } catch (java.io.IOException e) {
             // the key: unreadable, refused (readable by others), or cannot be created
@@ -334,8 +373,19 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             System.out.println("connections are authenticated, not encrypted: use --tls on networks you do not"
                     + " control");
         }
-        System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")"
-                + (server.tls() ? " and ManagerOptions.withTls(...)" : ""));
+        if (groupConfig != null) {
+            System.out.println("member " + groupConfig.self() + " of the registry group "
+                    + groupConfig.members().stream().map(m -> m.id() + "=" + m.host() + ":" + m.rmiPort() + " (Raft "
+                    + m.raftPort() + ")").toList() + "; it serves only while it leads");
+            System.out.println("WARNING: the Raft traffic between members is not authenticated yet"
+                    + " (--unauthenticated-group-traffic): keep the Raft ports on a network you control");
+            System.out.println("workers connect with: Manager.connect(\"rmi://" + groupConfig.members().stream()
+                    .map(m -> m.host() + ":" + m.rmiPort()).collect(java.util.stream.Collectors.joining(","))
+                    + "\")");
+        } else {
+            System.out.println("workers connect with: Manager.connect(\"" + server.url() + "\")"
+                    + (server.tls() ? " and ManagerOptions.withTls(...)" : ""));
+        }
         if (status != null) {
             System.out.println("status page and Prometheus metrics: " + status.url() + " and " + status.url()
                     + "metrics (send the registry's key; see SECURITY.md)");

@@ -47,6 +47,9 @@ public final class RegistryServer implements AutoCloseable {
     private final SessionTable sessions;
     private RegistryConfig.Tls tlsConfig;
     private volatile boolean closed;
+    /** The Raft member and root of a group member; null for a single registry. */
+    private io.jmanager.registry.group.GroupMember group;
+    private GroupRoot groupRoot;
 
     /**
      * What a start on a data directory found.
@@ -167,8 +170,34 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a member of a registry group ({@code --group}, docs/group.md): its RMI port is the member's, its
+     * objects are served only while it leads, and every change is committed by a majority of the group before a
+     * call answers. {@link RegistryConfig#dataDir()} is ignored: the member keeps its Raft log in
+     * {@link GroupConfig#dataDir()}.
+     *
+     * @throws IOException if a port, the key or the Raft storage cannot be used
+     */
+    public static RegistryServer startGroup(RegistryConfig config, io.jmanager.registry.group.GroupConfig group)
+            throws IOException {
+        return startGroup(config, group, RegistryObserver.NONE);
+    }
+
+    /** Like {@link #startGroup(RegistryConfig, io.jmanager.registry.group.GroupConfig)}, telling {@code observer}. */
+    public static RegistryServer startGroup(RegistryConfig config, io.jmanager.registry.group.GroupConfig group,
+                                            RegistryObserver observer) throws IOException {
+        return start(config.withPort(group.me().rmiPort()).withDataDir(null), Durability.IN_MEMORY,
+                System.nanoTime(), observer, group);
+    }
+
     private static RegistryServer start(RegistryConfig config, Durability durability, long opening,
                                         RegistryObserver observer) throws IOException {
+        return start(config, durability, opening, observer, null);
+    }
+
+    private static RegistryServer start(RegistryConfig config, Durability durability, long opening,
+                                        RegistryObserver observer, io.jmanager.registry.group.GroupConfig group)
+            throws IOException {
         WireFilter.installRmiFilterProperties();
         AuthKeys.Loaded key = config.authKey() != null
                 ? new AuthKeys.Loaded(config.authKey(), false, null)
@@ -184,7 +213,12 @@ public final class RegistryServer implements AutoCloseable {
         RegistryConfig.Tls tls = config.tls();
         RMIClientSocketFactory csf = tls == null ? new ClientSocketFactory() : new TlsClientSocketFactory();
         ManagerService[] serviceRef = new ManagerService[1];
-        SessionTable sessions = new SessionTable((session, how) -> serviceRef[0].sessionEnded(session, how),
+        SessionTable sessions = new SessionTable((session, how) -> {
+            ManagerService current = serviceRef[0];
+            if (current != null) { // null: a group member between terms
+                current.sessionEnded(session, how);
+            }
+        },
                 config.limits().maxSessions(), TimeUnit.MILLISECONDS.toNanos(config.leaseMillis()));
         sessions.observe(observer);
         Refusals refusals = new Refusals(observer);
@@ -220,8 +254,19 @@ public final class RegistryServer implements AutoCloseable {
         long epoch = newEpoch();
         RegistryContext context = new RegistryContext(config.maxValueBytes(),
                 Math.min(maxBatchBytes(config.maxValueBytes()), maxCallBytes),
-                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> serviceRef[0].lock(name),
+                TimeUnit.MILLISECONDS.toNanos(config.waitSliceMillis()), sessions, name -> {
+                    ManagerService current = serviceRef[0];
+                    if (current == null) {
+                        throw new io.jmanager.NoSuchSharedObjectException("no lock named '" + name + "': this"
+                                + " group member does not serve");
+                    }
+                    return current.lock(name);
+                },
                 config.limits().maxBatchItems(), config.limits().maxWaitersPerObject(), memory, observer);
+        if (group != null) {
+            return startMember(config, group, context, exporter, rmiRegistry, serviceRef, port, advertise, key,
+                    tls != null, refusals, memory, sessions);
+        }
         ManagerService service = new ManagerService(context, exporter, rmiRegistry, epoch, config.leaseMillis(),
                 config.limits().maxObjects(), durability).withMaxLease(config.protection().maxLeaseMillis())
                 .withMaxCallBytes(maxCallBytes);
@@ -257,6 +302,53 @@ public final class RegistryServer implements AutoCloseable {
         RegistryServer server = new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key,
                 tls != null, refusals, durability, recovery, memory, exporter, sessions);
         server.tlsConfig = tls;
+        return server;
+    }
+
+    /** The rest of {@link #startGroup}: the group's root, the Raft member, the lease reaper. */
+    private static RegistryServer startMember(RegistryConfig config, io.jmanager.registry.group.GroupConfig group,
+                                              RegistryContext context, ManagerService.Exporter exporter,
+                                              Registry rmiRegistry, ManagerService[] serviceRef, int port,
+                                              String advertise, AuthKeys.Loaded key, boolean tls, Refusals refusals,
+                                              io.jmanager.wire.MemoryBudget memory, SessionTable sessions)
+            throws IOException {
+        GroupRoot root = new GroupRoot(durability -> {
+            ManagerService service = new ManagerService(context, exporter, rmiRegistry, newEpoch(),
+                    config.leaseMillis(), config.limits().maxObjects(), durability)
+                    .withMaxLease(config.protection().maxLeaseMillis()).onlyReplicated(GroupRoot.REPLICATED);
+            serviceRef[0] = service;
+            return service;
+        });
+        Remote stub = exporter.export(root);
+        try {
+            rmiRegistry.bind(RemoteManager.BINDING, stub);
+        } catch (AlreadyBoundException e) {
+            throw new IllegalStateException("impossible: a new registry already has a binding", e);
+        }
+        io.jmanager.registry.group.GroupMember member;
+        try {
+            java.nio.file.Files.createDirectories(group.dataDir());
+            String raftBind = "*".equals(config.bindAddress()) ? "0.0.0.0" : config.bindAddress();
+            member = io.jmanager.registry.group.GroupMember.start(group, raftBind, root);
+        } catch (IOException | RuntimeException e) {
+            ManagerService.unexportQuietly(root);
+            ManagerService.unexportQuietly(rmiRegistry);
+            throw new io.jmanager.registry.group.GroupStartException("cannot start the Raft server of group member "
+                    + group.self() + " on port " + group.me().raftPort() + " with its log in "
+                    + group.dataDir().resolve("raft") + ": " + e.getMessage(), e);
+        }
+        root.attach(member);
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-lease-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
+        reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
+        RegistryServer server = new RegistryServer(rmiRegistry, null, reaper, port, advertise, 0, key, tls, refusals,
+                Durability.IN_MEMORY, null, memory, exporter, sessions);
+        server.group = member;
+        server.groupRoot = root;
         return server;
     }
 
@@ -413,12 +505,17 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Where objects are kept, for the start-up message. */
     public String storage() {
+        if (group != null) {
+            return "replicated by the registry group " + group.config().members().stream()
+                    .map(m -> m.id() + "=" + m.host() + ":" + m.rmiPort()).toList() + " (this member's Raft log in "
+                    + group.config().dataDir().resolve("raft") + "); every change is committed by a majority";
+        }
         return durability.describe();
     }
 
-    /** True if objects are kept in a data directory. */
+    /** True if objects are kept in a data directory (a group member's are, in its Raft log). */
     public boolean durable() {
-        return durability.durable();
+        return group != null || durability.durable();
     }
 
     /** What the start on a data directory restored, or null in memory. */
@@ -426,7 +523,15 @@ public final class RegistryServer implements AutoCloseable {
         return recovery;
     }
 
-    /** A random number chosen at start-up; differs after every restart. */
+    /** The group member this registry is, or null for a single registry. */
+    public io.jmanager.registry.group.GroupMember groupMember() {
+        return group;
+    }
+
+    /**
+     * A random number chosen at start-up; differs after every restart. 0 for a registry group member, whose every
+     * term of leadership has an epoch of its own (what workers see).
+     */
     public long epoch() {
         return epoch;
     }
@@ -444,8 +549,14 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             // already gone
         }
-        exporter.unexport(service);
-        service.unexportAll();
+        if (group != null) {
+            group.close();
+            groupRoot.stopped("the registry closed");
+            ManagerService.unexportQuietly(groupRoot);
+        } else {
+            exporter.unexport(service);
+            service.unexportAll();
+        }
         ManagerService.unexportQuietly(rmiRegistry);
         durability.close();
     }

@@ -1,0 +1,181 @@
+package io.jmanager.registry;
+
+import io.jmanager.registry.group.GroupMember;
+import io.jmanager.registry.group.ReplicaStore;
+import io.jmanager.wire.LockInfo;
+import io.jmanager.wire.ObjectHandle;
+import io.jmanager.wire.ObjectInfo;
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteManager;
+import io.jmanager.wire.SessionGrant;
+import io.jmanager.wire.SessionInfo;
+import java.rmi.RemoteException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The root object of a registry group member, bound where a single registry binds its {@link ManagerService}: while
+ * the member leads, every call goes to the service of its term (objects rebuilt from the committed records, a new
+ * epoch, so workers see a new registry incarnation); otherwise every call is refused with
+ * {@link io.jmanager.NotLeaderException} naming the leader.
+ */
+final class GroupRoot implements RemoteManager, GroupMember.Leadership {
+    /** The types this session's group replicates: those whose state is only their records, with no waits. */
+    static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
+            ObjectType.VALUE, ObjectType.ARRAY);
+    private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
+
+    /** Builds the service of a term from the committed records. */
+    interface Services {
+        ManagerService build(ReplicatedDurability durability) throws RemoteException;
+    }
+
+    private final Services services;
+    private volatile GroupMember member;
+    private volatile ManagerService current;
+    private ReplicatedDurability currentDurability;
+
+    GroupRoot(Services services) {
+        this.services = services;
+    }
+
+    void attach(GroupMember member) {
+        this.member = member;
+    }
+
+    @Override
+    public synchronized void serving(long term, ReplicaStore store) {
+        ReplicatedDurability durability = new ReplicatedDurability(member, term, store.copy());
+        try {
+            ManagerService service = services.build(durability);
+            service.restoreAll();
+            currentDurability = durability;
+            current = service;
+        } catch (RemoteException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "group member " + member.config().self() + " cannot serve term "
+                    + term + ": " + e);
+            durability.retire("it could not rebuild its objects");
+        }
+    }
+
+    @Override
+    public synchronized void stopped(String why) {
+        ManagerService service = current;
+        current = null;
+        if (currentDurability != null) {
+            currentDurability.retire(why);
+            currentDurability = null;
+        }
+        if (service != null) {
+            service.retire();
+            LOG.log(System.Logger.Level.INFO, "group member " + member.config().self() + " stopped serving: "
+                    + why);
+        }
+    }
+
+    /** The service of the current term, or the refusal of a member that does not serve. */
+    private ManagerService service() {
+        ManagerService s = current;
+        GroupMember m = member;
+        if (m == null) {
+            throw new io.jmanager.NotLeaderException("this registry group member is starting its Raft server;"
+                    + " retry shortly", null);
+        }
+        if (s == null) {
+            throw m.notLeader(member.leaderUrl() == null ? "the group has no leader yet"
+                    : "it is a follower");
+        }
+        return s;
+    }
+
+    @Override
+    public SessionGrant openSession(String clientHost, long clientPid, long requestedLeaseMillis) {
+        return service().openSession(clientHost, clientPid, requestedLeaseMillis);
+    }
+
+    @Override
+    public long renewSession(long sessionId) {
+        return service().renewSession(sessionId);
+    }
+
+    @Override
+    public void closeSession(long sessionId) {
+        service().closeSession(sessionId);
+    }
+
+    @Override
+    public ObjectHandle getOrCreate(long sessionId, String name, ObjectSpec spec) throws RemoteException {
+        return service().getOrCreate(sessionId, name, spec);
+    }
+
+    @Override
+    public ObjectHandle lookup(String name) {
+        return service().lookup(name);
+    }
+
+    @Override
+    public ObjectInfo[] list() {
+        return service().list();
+    }
+
+    @Override
+    public boolean destroy(String name) {
+        return service().destroy(name);
+    }
+
+    @Override
+    public long epoch() {
+        return service().epoch();
+    }
+
+    @Override
+    public SessionInfo[] sessions() {
+        return service().sessions();
+    }
+
+    @Override
+    public long[] memory() {
+        return service().memory();
+    }
+
+    @Override
+    public LockInfo[] locks() {
+        return service().locks();
+    }
+
+    @Override
+    public boolean killSession(long sessionId) {
+        return service().killSession(sessionId);
+    }
+
+    @Override
+    public long[] beginExport(long sessionId) throws RemoteException {
+        return service().beginExport(sessionId);
+    }
+
+    @Override
+    public byte[] exportPage(long sessionId, long exportId) {
+        return service().exportPage(sessionId, exportId);
+    }
+
+    @Override
+    public long beginImport(long sessionId) {
+        return service().beginImport(sessionId);
+    }
+
+    @Override
+    public void importChunk(long sessionId, long importId, byte[] chunk) {
+        service().importChunk(sessionId, importId, chunk);
+    }
+
+    @Override
+    public long[] finishImport(long sessionId, long importId) throws RemoteException {
+        return service().finishImport(sessionId, importId);
+    }
+
+    @Override
+    public byte[] batch(long sessionId, byte[] request) {
+        return service().batch(sessionId, request);
+    }
+}

@@ -1,0 +1,307 @@
+package io.jmanager.registry.group;
+
+import io.jmanager.NotLeaderException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ExitUtils;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One member of a registry group: its Ratis server (gRPC transport, on the member's Raft port), its
+ * {@link ReplicaStore}, and the turn of its roles. When Ratis makes it leader and has applied every entry committed
+ * before, {@link Leadership#serving} is called with the term; when it stops leading (or a write of the term could not
+ * be committed, which leaves the live state ahead of the log), {@link Leadership#stopped} is called, then, if it
+ * still leads, {@code serving} again once the store has caught up. Both are called on one thread, in order.
+ */
+public final class GroupMember implements Replication, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
+    /** The one group id of every registry group: members are told apart by their ids and the member list. */
+    static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+            "jmanager registry group".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    /** Election timeouts: long enough for a loaded 2-CPU machine's pauses, short enough for failover in seconds. */
+    static final int ELECTION_MIN_MILLIS = 500;
+    static final int ELECTION_MAX_MILLIS = 1000;
+    private static final int READ_TIMEOUT_SECONDS = 10;
+    /** How soon a leader that could not start serving tries again. */
+    private static final long RETRY_MILLIS = 100;
+    /** An empty {@link io.jmanager.registry.RecordLog} entry: no changes (a barrier). */
+    private static final byte[] NO_CHANGES = new byte[4];
+
+    /** What the registry does when this member starts or stops serving. */
+    public interface Leadership {
+        /** This member leads in {@code term}, and {@code store} holds every committed change: serve from it. */
+        void serving(long term, ReplicaStore store);
+
+        /** This member stopped serving ({@code why}): drop the live state, refuse calls. */
+        void stopped(String why);
+    }
+
+    private final GroupConfig config;
+    private final RaftGroup group;
+    private final RaftPeerId self;
+    private final ReplicaStore store = new ReplicaStore();
+    private final RaftServer server;
+    private final Leadership leadership;
+    private final ScheduledExecutorService roles = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jmanager-group-roles");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private volatile long servingTerm = -1;
+    private volatile RaftPeerId leader;
+    // keeps Ratis's loggers configured: java.util.logging holds them weakly
+    private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
+
+    private GroupMember(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
+        this.config = config;
+        this.leadership = leadership;
+        List<RaftPeer> peers = new ArrayList<>();
+        for (GroupConfig.Member m : config.members()) {
+            peers.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftAddress()).build());
+        }
+        this.group = RaftGroup.valueOf(GROUP_ID, peers);
+        this.self = RaftPeerId.valueOf(config.self());
+        RaftProperties properties = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setPort(properties, config.me().raftPort());
+        // the Raft port is not authenticated yet (docs/group.md): never on every interface unless asked
+        GrpcConfigKeys.Server.setHost(properties, bindHost != null ? bindHost : config.me().host());
+        RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().resolve("raft").toFile()));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties,
+                TimeDuration.valueOf(ELECTION_MIN_MILLIS, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
+                TimeDuration.valueOf(ELECTION_MAX_MILLIS, TimeUnit.MILLISECONDS));
+        // reads: the read index, which a leader lease answers without a round trip while the lease holds
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
+        RaftServerConfigKeys.Read.setTimeout(properties,
+                TimeDuration.valueOf(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
+            @Override
+            public void leaderChanged(RaftPeerId newLeader) {
+                leader = newLeader;
+                roles.execute(() -> {
+                    if (self.equals(newLeader)) {
+                        // elected: serves once ready (also called by leaderReady, whichever comes last succeeds)
+                        serveIfLeader();
+                    } else {
+                        stop("the group's leader changed to " + (newLeader == null ? "none yet" : newLeader));
+                    }
+                });
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": the leader is now "
+                        + (newLeader == null ? "unknown (election)" : newLeader + (newLeader.equals(self)
+                        ? " (this member)" : "")));
+            }
+
+            @Override
+            public void leaderReady() {
+                roles.execute(GroupMember.this::serveIfLeader);
+            }
+        });
+        this.server = RaftServer.newBuilder().setGroup(group).setProperties(properties).setServerId(self)
+                .setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER).build();
+    }
+
+    /**
+     * Starts this member's Raft server, listening on {@code bindHost} (the registry's {@code --bind}), or on the
+     * member's host in the group when null; it serves once elected.
+     *
+     * @throws IOException if its Raft port or storage cannot be used
+     */
+    public static GroupMember start(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
+        if (RATIS_LOG.getLevel() == null) {
+            RATIS_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines are per heartbeat and election
+        }
+        // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
+        ExitUtils.disableSystemExit();
+        GroupMember member = new GroupMember(config, bindHost, leadership);
+        try {
+            member.server.start();
+        } catch (IOException | RuntimeException e) {
+            member.close();
+            throw e;
+        }
+        return member;
+    }
+
+    /** The group as given. */
+    public GroupConfig config() {
+        return config;
+    }
+
+    /** The leader's RMI URL as this member knows it, or null during an election. */
+    public String leaderUrl() {
+        RaftPeerId l = leader;
+        GroupConfig.Member m = l == null ? null : config.member(l.toString());
+        return m == null ? null : m.rmiUrl();
+    }
+
+    /** The term this member serves in, or -1 if it does not serve. */
+    public long servingTerm() {
+        return servingTerm;
+    }
+
+    private long currentTerm() throws IOException {
+        return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+    }
+
+    private boolean leads() throws IOException {
+        return server.getDivision(GROUP_ID).getInfo().isLeader();
+    }
+
+    /** Runs on the roles thread: stops serving, if it did. */
+    private void stop(String why) {
+        if (servingTerm >= 0) {
+            servingTerm = -1;
+            leadership.stopped(why);
+        }
+    }
+
+    /**
+     * Runs on the roles thread: if this member leads and does not serve, appends a barrier in its term; once it
+     * is applied, the store holds every committed change, and the member serves.
+     */
+    private void serveIfLeader() {
+        try {
+            if (!leads()) {
+                return;
+            }
+            long term = currentTerm();
+            if (servingTerm == term) {
+                return;
+            }
+            if (servingTerm >= 0) {
+                stop("a new term " + term + " began"); // elected again: the live state of the old term is not the log's
+            }
+            submit(term, NO_CHANGES).get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (leads() && currentTerm() == term && servingTerm < 0) {
+                servingTerm = term;
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " leads in term " + term
+                        + " and serves (" + store.size() + " records)");
+                leadership.serving(term, store);
+            }
+        } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+            // not ready yet (Ratis refuses writes until the leader's start-up entry is applied), or a failed barrier:
+            // try again while this member leads, or it would lead without serving
+            LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + " not serving yet: " + e);
+            if (!roles.isShutdown()) {
+                roles.schedule(this::serveIfLeader, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The live state of term {@code term} is ahead of the log (a write of it failed): stop serving it, and serve
+     * again from the store once it caught up, if this member still leads.
+     */
+    public void resync(long term) {
+        roles.execute(() -> {
+            if (servingTerm == term) {
+                stop("a write of term " + term + " was not committed");
+                serveIfLeader();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(long term, byte[] recordEntry) {
+        RaftClientRequest request = request(RaftClientRequest.writeRequestType(),
+                RecordStateMachine.envelope(term, recordEntry));
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(notLeader("the write could not be appended (" + e.getMessage()
+                    + ")"));
+        }
+        return reply.handle((r, e) -> {
+            if (e != null) {
+                throw notLeader("the write was not committed (" + e.getMessage() + ")");
+            }
+            if (!r.isSuccess()) {
+                throw notLeader("the write was not committed (" + (r.getException() == null ? "refused"
+                        : r.getException().getMessage()) + ")");
+            }
+            if (!RecordStateMachine.APPLIED.equals(r.getMessage().getContent())) {
+                throw notLeader("the write was appended in a later term than it was computed in, so it changed"
+                        + " nothing");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void confirmLeadership(long term) {
+        RaftClientRequest request = request(RaftClientRequest.readRequestType(), new byte[0]);
+        try {
+            RaftClientReply r = server.submitClientRequestAsync(request).get(READ_TIMEOUT_SECONDS + 1,
+                    TimeUnit.SECONDS);
+            if (!r.isSuccess()) {
+                throw notLeader("it could not confirm that it still leads (" + (r.getException() == null ? "refused"
+                        : r.getException().getMessage()) + ")");
+            }
+            if (servingTerm != term || currentTerm() != term) {
+                throw notLeader("its term ended");
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw notLeader("it could not confirm that it still leads (" + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw notLeader("interrupted while confirming that it leads");
+        }
+    }
+
+    private RaftClientRequest request(RaftClientRequest.Type type, byte[] content) {
+        return RaftClientRequest.newBuilder().setClientId(clientId).setServerId(self).setGroupId(GROUP_ID)
+                .setCallId(callIds.incrementAndGet()).setMessage(Message.valueOf(ByteString.copyFrom(content)))
+                .setType(type).build();
+    }
+
+    /** The refusal of a member that does not serve, naming the leader if it is known. */
+    public NotLeaderException notLeader(String why) {
+        String url = leaderUrl();
+        return new NotLeaderException("registry group member " + config.self() + " (" + config.me().rmiUrl()
+                + ") does not lead: " + why + "; " + (url == null ? "the group is electing a leader, retry shortly"
+                : "the leader is " + leader + " at " + url) + ". Give Manager.connect every member's address"
+                + " (rmi://hostA:1099,hostB:1099,hostC:1099) and it follows the leader by itself", url);
+    }
+
+    @Override
+    public void close() {
+        roles.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "group member " + config.self() + ": closing Raft failed: " + e);
+        }
+    }
+}
