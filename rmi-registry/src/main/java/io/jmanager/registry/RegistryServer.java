@@ -45,7 +45,7 @@ public final class RegistryServer implements AutoCloseable {
     private final io.jmanager.wire.MemoryBudget memory;
     private final ManagerService.Exporter exporter;
     private final SessionTable sessions;
-    private RegistryConfig.Tls tlsConfig;
+    private final RegistryConfig.Tls tlsConfig;
     private volatile boolean closed;
 
     /**
@@ -64,7 +64,8 @@ public final class RegistryServer implements AutoCloseable {
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
                            String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals,
                            Durability durability, Recovery recovery, io.jmanager.wire.MemoryBudget memory,
-                           ManagerService.Exporter exporter, SessionTable sessions) {
+                           ManagerService.Exporter exporter, SessionTable sessions, RegistryConfig.Tls tlsConfig) {
+        this.tlsConfig = tlsConfig;
         this.memory = memory;
         this.exporter = exporter;
         this.sessions = sessions;
@@ -253,10 +254,8 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        RegistryServer server = new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key,
-                tls != null, refusals, durability, recovery, memory, exporter, sessions);
-        server.tlsConfig = tls;
-        return server;
+        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
+                durability, recovery, memory, exporter, sessions, tls);
     }
 
     /**
