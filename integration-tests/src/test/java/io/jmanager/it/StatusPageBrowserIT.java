@@ -146,8 +146,8 @@ class StatusPageBrowserIT {
             // the sessions table says who holds what and who waits on what
             wait.until(d -> d.findElements(By.cssSelector("#sessions td.waits-on")).stream()
                     .filter(td -> td.getText().equals("nightly-report")).count() == WAITERS);
-            assertEquals("nightly-report", read(wait, By.cssSelector("#sessions tr[data-session='" + holderSession
-                    + "'] td.holds")));
+            assertEquals("lock 'nightly-report'", read(wait, By.cssSelector("#sessions tr[data-session='"
+                    + holderSession + "'] td.holds")));
 
             // the charts move: new samples, operations per second above 0, and new pixels
             JavascriptExecutor js = (JavascriptExecutor) browser;

@@ -294,6 +294,18 @@ final class ManagerService implements RemoteManager {
         return out;
     }
 
+    /** What each open session holds now, across every object, by session (status page). */
+    Map<Long, List<String>> holdings() {
+        Map<Long, List<String>> out = new java.util.TreeMap<>();
+        List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Entry> e : entries) {
+            e.getValue().object().holdingsLocked().forEach((session, what) ->
+                    out.computeIfAbsent(session, k -> new ArrayList<>()).add(what));
+        }
+        return out;
+    }
+
     /** How many objects the registry holds now. */
     int objectCount() {
         return objects.size();

@@ -384,6 +384,14 @@ public final class RegistryServer implements AutoCloseable {
         return service.objectStatuses();
     }
 
+    /**
+     * What each open session holds now, by session id: its locks, semaphore permits and unacknowledged queue
+     * deliveries, each in a few words ({@code "lock 'report'"}, {@code "2 permits of semaphore 'pool'"}).
+     */
+    public java.util.Map<Long, java.util.List<String>> holdings() {
+        return service.holdings();
+    }
+
     /** How many shared objects the registry holds now. */
     public int objectCount() {
         return service.objectCount();

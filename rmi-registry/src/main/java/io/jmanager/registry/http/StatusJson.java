@@ -29,12 +29,9 @@ final class StatusJson {
         for (SessionInfo s : sessions) {
             byId.put(s.id(), s);
         }
-        Map<Long, List<String>> holds = new HashMap<>();
+        Map<Long, List<String>> holds = server.holdings();
         Map<Long, List<String>> waits = new HashMap<>();
         for (LockInfo l : locks) {
-            if (l.holdCount() > 0) {
-                holds.computeIfAbsent(l.holderSession(), k -> new ArrayList<>()).add(l.name());
-            }
             for (String w : l.waiters()) {
                 long session = Long.parseLong(w.substring(0, w.indexOf(':')));
                 List<String> list = waits.computeIfAbsent(session, k -> new ArrayList<>());
