@@ -168,6 +168,16 @@ abstract class GuardedObject {
         }
     }
 
+    /** The sessions with a call waiting on this object now (each once). */
+    final java.util.Set<Long> waitingSessionsLocked() {
+        mutex.lock();
+        try {
+            return waiters.sessions();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /** How many calls wait on this object now. */
     final int waitingLocked() {
         mutex.lock();

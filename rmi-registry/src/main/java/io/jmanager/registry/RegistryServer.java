@@ -392,6 +392,11 @@ public final class RegistryServer implements AutoCloseable {
         return service.holdings();
     }
 
+    /** What each open session waits on now, by session id: {@code "lock 'report'"}, {@code "queue 'tasks'"}. */
+    public java.util.Map<Long, java.util.List<String>> waits() {
+        return service.waits();
+    }
+
     /** How many shared objects the registry holds now. */
     public int objectCount() {
         return service.objectCount();

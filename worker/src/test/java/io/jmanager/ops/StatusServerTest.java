@@ -144,7 +144,7 @@ class StatusServerTest {
             // by object name
             assertTrue(json.contains("\"holds\":[\"2 permits of semaphore 'status-pool'\",\"lock 'status-report'\"]"),
                     "a session holds the lock and two permits: " + json);
-            assertEquals(2, count(json, "\"waitsOn\":[\"status-report\"]"), "two sessions wait on it: " + json);
+            assertEquals(2, count(json, "\"waitsOn\":[\"lock 'status-report'\"]"), "two sessions wait on it: " + json);
             release.countDown();
             holder.get();
             for (Future<?> w : waiters) {
