@@ -40,14 +40,14 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-start() { # name, extra options -> prints the URL
+start() { # name, extra options; sets URL (not in a subshell: the EXIT trap must see the pid)
     local log=$OUT/registry-$1.log
     shift
     java -jar "$REGISTRY" --port 0 --bind 127.0.0.1 --advertise 127.0.0.1 "$@" >"$log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 200); do
         if grep -q '^jmanager registry ready at ' "$log"; then
-            grep '^jmanager registry ready at ' "$log" | sed 's/^jmanager registry ready at //'
+            URL=$(grep '^jmanager registry ready at ' "$log" | sed 's/^jmanager registry ready at //')
             return
         fi
         sleep 0.1
@@ -56,8 +56,10 @@ start() { # name, extra options -> prints the URL
     cat "$log" >&2
     exit 1
 }
-PLAIN=$(start plain)
-METRICS=$(start metrics --http 0)
+start plain
+PLAIN=$URL
+start metrics --http 0
+METRICS=$URL
 echo "plain registry $PLAIN, with --http $METRICS"
 
 run() { # label url round

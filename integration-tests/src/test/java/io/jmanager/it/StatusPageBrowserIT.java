@@ -145,9 +145,9 @@ class StatusPageBrowserIT {
             assertEquals("free", read(wait, By.cssSelector("#locks tr[data-lock='cache-refresh'] td.holder")));
             // the sessions table says who holds what and who waits on what
             wait.until(d -> d.findElements(By.cssSelector("#sessions td.waits-on")).stream()
-                    .filter(td -> td.getText().equals("nightly-report")).count() == WAITERS);
-            assertEquals("nightly-report", read(wait, By.cssSelector("#sessions tr[data-session='" + holderSession
-                    + "'] td.holds")));
+                    .filter(td -> td.getText().equals("lock 'nightly-report'")).count() == WAITERS);
+            assertEquals("lock 'nightly-report'", read(wait, By.cssSelector("#sessions tr[data-session='"
+                    + holderSession + "'] td.holds")));
 
             // the charts move: new samples, operations per second above 0, and new pixels
             JavascriptExecutor js = (JavascriptExecutor) browser;

@@ -174,6 +174,34 @@ abstract class GuardedObject {
         }
     }
 
+    /**
+     * What each session holds in this object now, in a few words for operators ({@code "lock 'report'"},
+     * {@code "2 permits of semaphore 'pool'"}); empty for types nothing is held in. Called with the mutex held.
+     */
+    java.util.Map<Long, String> holdings() {
+        return java.util.Map.of();
+    }
+
+    /** {@link #holdings()}, taking the mutex. */
+    final java.util.Map<Long, String> holdingsLocked() {
+        mutex.lock();
+        try {
+            return holdings();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The sessions with a call waiting on this object now (each once). */
+    final java.util.Set<Long> waitingSessionsLocked() {
+        mutex.lock();
+        try {
+            return waiters.sessions();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /** How many calls wait on this object now. */
     final int waitingLocked() {
         mutex.lock();

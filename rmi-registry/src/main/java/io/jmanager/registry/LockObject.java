@@ -127,6 +127,12 @@ final class LockObject extends GuardedObject implements RemoteLock {
     }
 
     @Override
+    java.util.Map<Long, String> holdings() {
+        return holds == 0 ? java.util.Map.of() : java.util.Map.of(holderSession, spec.type().name()
+                .toLowerCase(java.util.Locale.ROOT) + " '" + name + "'");
+    }
+
+    @Override
     public int holdCount(long session, long thread) {
         return locked(() -> isHolder(session, thread) ? holds : 0);
     }

@@ -345,6 +345,33 @@ final class ManagerService implements RemoteManager {
         return out;
     }
 
+    /** What each open session holds now, across every object, by session (status page). */
+    Map<Long, List<String>> holdings() {
+        Map<Long, List<String>> out = new java.util.TreeMap<>();
+        List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Entry> e : entries) {
+            e.getValue().object().holdingsLocked().forEach((session, what) ->
+                    out.computeIfAbsent(session, k -> new ArrayList<>()).add(what));
+        }
+        return out;
+    }
+
+    /** What each open session waits on now ({@code "lock 'report'"}, {@code "queue 'tasks'"}), by session. */
+    Map<Long, List<String>> waits() {
+        Map<Long, List<String>> out = new java.util.TreeMap<>();
+        List<Map.Entry<String, Entry>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Entry> e : entries) {
+            String what = e.getValue().spec().type().name().toLowerCase(java.util.Locale.ROOT) + " '" + e.getKey()
+                    + "'";
+            for (long session : e.getValue().object().waitingSessionsLocked()) {
+                out.computeIfAbsent(session, k -> new ArrayList<>()).add(what);
+            }
+        }
+        return out;
+    }
+
     /** How many objects the registry holds now. */
     int objectCount() {
         return objects.size();

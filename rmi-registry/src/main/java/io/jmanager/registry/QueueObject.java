@@ -45,6 +45,18 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     private record Delivery(long id, Item item, long session, long deadlineNanos) {
     }
 
+    @Override
+    Map<Long, String> holdings() {
+        Map<Long, Integer> counts = new java.util.HashMap<>();
+        for (Delivery d : deliveries.values()) {
+            counts.merge(d.session(), 1, Integer::sum);
+        }
+        Map<Long, String> out = new java.util.HashMap<>();
+        counts.forEach((session, n) -> out.put(session, n + (n == 1 ? " unacknowledged delivery" : " unacknowledged"
+                + " deliveries") + " of queue '" + name + "'"));
+        return out;
+    }
+
     /** An item and its record number. */
     private record Item(long number, byte[] bytes) {
     }

@@ -393,8 +393,8 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
         System.out.println("jmanager registry ready at " + server.url());
         System.out.flush();
         LOG.log(System.Logger.Level.INFO, "registry started: " + server.url() + ", port " + server.port() + ", "
-                + (server.durable() ? "data directory " + dataDir : "in memory") + (server.tls() ? ", TLS" : "") + (status == null ? "" : ", status page "
-                + status.url()) + ", in " + millis + " ms");
+                + (server.durable() ? "data directory " + dataDir : "in memory") + (server.tls() ? ", TLS" : "")
+                + (status == null ? "" : ", status page " + status.url()) + ", in " + millis + " ms");
         stopped.await();
         return 0;
     }

@@ -45,7 +45,7 @@ public final class RegistryServer implements AutoCloseable {
     private final io.jmanager.wire.MemoryBudget memory;
     private final ManagerService.Exporter exporter;
     private final SessionTable sessions;
-    private RegistryConfig.Tls tlsConfig;
+    private final RegistryConfig.Tls tlsConfig;
     private volatile boolean closed;
     /** The Raft member and root of a group member; null for a single registry. */
     private io.jmanager.registry.group.GroupMember group;
@@ -67,7 +67,8 @@ public final class RegistryServer implements AutoCloseable {
     private RegistryServer(Registry rmiRegistry, ManagerService service, ScheduledExecutorService reaper, int port,
                            String advertiseHost, long epoch, AuthKeys.Loaded key, boolean tls, Refusals refusals,
                            Durability durability, Recovery recovery, io.jmanager.wire.MemoryBudget memory,
-                           ManagerService.Exporter exporter, SessionTable sessions) {
+                           ManagerService.Exporter exporter, SessionTable sessions, RegistryConfig.Tls tlsConfig) {
+        this.tlsConfig = tlsConfig;
         this.memory = memory;
         this.exporter = exporter;
         this.sessions = sessions;
@@ -299,10 +300,8 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        RegistryServer server = new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key,
-                tls != null, refusals, durability, recovery, memory, exporter, sessions);
-        server.tlsConfig = tls;
-        return server;
+        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
+                durability, recovery, memory, exporter, sessions, tls);
     }
 
     /** The rest of {@link #startGroup}: the group's root, the Raft member, the lease reaper. */
@@ -476,6 +475,19 @@ public final class RegistryServer implements AutoCloseable {
     /** Every shared object now, by name, with its summary and how many calls wait on it. */
     public java.util.List<ObjectStatus> objects() {
         return service.objectStatuses();
+    }
+
+    /**
+     * What each open session holds now, by session id: its locks, semaphore permits and unacknowledged queue
+     * deliveries, each in a few words ({@code "lock 'report'"}, {@code "2 permits of semaphore 'pool'"}).
+     */
+    public java.util.Map<Long, java.util.List<String>> holdings() {
+        return service.holdings();
+    }
+
+    /** What each open session waits on now, by session id: {@code "lock 'report'"}, {@code "queue 'tasks'"}. */
+    public java.util.Map<Long, java.util.List<String>> waits() {
+        return service.waits();
     }
 
     /** How many shared objects the registry holds now. */

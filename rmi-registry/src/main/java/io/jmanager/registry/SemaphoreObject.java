@@ -34,6 +34,14 @@ final class SemaphoreObject extends GuardedObject implements RemoteSemaphore {
     }
 
     @Override
+    Map<Long, String> holdings() {
+        Map<Long, String> out = new HashMap<>();
+        heldBySession.forEach((session, n) -> out.put(session, n + (n == 1 ? " permit" : " permits")
+                + " of semaphore '" + name + "'"));
+        return out;
+    }
+
+    @Override
     public boolean acquire(long session, long waitId, int count, long waitNanos) {
         checkCount(count);
         mutex.lock();

@@ -43,7 +43,8 @@ final class TimedRemote implements InvocationHandler {
                 }
             }
         }
-        return (Remote) Proxy.newProxyInstance(object.getClass().getClassLoader(), interfaces.toArray(new Class<?>[0]), new TimedRemote(object, typeOf(object), observer));
+        return (Remote) Proxy.newProxyInstance(object.getClass().getClassLoader(), interfaces.toArray(new Class<?>[0]),
+                new TimedRemote(object, typeOf(object), observer));
     }
 
     /** The type label: the object type in lower case, or {@code manager} for the root object. */

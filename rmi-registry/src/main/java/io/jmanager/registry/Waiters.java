@@ -46,6 +46,15 @@ final class Waiters {
         return out;
     }
 
+    /** The sessions with a wait in progress, each once. */
+    java.util.Set<Long> sessions() {
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        for (Waiter w : active.values()) {
+            out.add(w.session);
+        }
+        return out;
+    }
+
     Waiter register(long session, long waitId) {
         return register(session, 0, waitId);
     }

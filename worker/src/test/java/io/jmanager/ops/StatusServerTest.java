@@ -139,9 +139,12 @@ class StatusServerTest {
             assertTrue(lock.contains("\"holderHost\":\""), lock);
             Matcher token = Pattern.compile("\"token\":(\\d+)").matcher(lock);
             assertTrue(token.find() && Long.parseLong(token.group(1)) > 0, lock);
+            holderManager.semaphore("status-pool", 3).acquire(2);
             String json = get("api/status", "Bearer " + key).body();
-            assertTrue(json.contains("\"holds\":[\"status-report\"]"), "a session holds it: " + json);
-            assertEquals(2, count(json, "\"waitsOn\":[\"status-report\"]"), "two sessions wait on it: " + json);
+            // by object name
+            assertTrue(json.contains("\"holds\":[\"2 permits of semaphore 'status-pool'\",\"lock 'status-report'\"]"),
+                    "a session holds the lock and two permits: " + json);
+            assertEquals(2, count(json, "\"waitsOn\":[\"lock 'status-report'\"]"), "two sessions wait on it: " + json);
             release.countDown();
             holder.get();
             for (Future<?> w : waiters) {

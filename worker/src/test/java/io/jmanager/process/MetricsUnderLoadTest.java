@@ -98,7 +98,8 @@ class MetricsUnderLoadTest {
             }
 
             // the kill and the refusal are counted by the registry's own threads: wait (bounded) until they are
-            Map<String, Double> m = awaitScrape(url, s -> value(s, "jmanager_sessions_ended_total{cause=\"connection_lost\"}") == 1
+            Map<String, Double> m = awaitScrape(url, s ->
+                    value(s, "jmanager_sessions_ended_total{cause=\"connection_lost\"}") == 1
                     && value(s, "jmanager_connections_refused_total") == 1 && value(s, "jmanager_sessions") == 0);
             loading.set(false);
             scraper.join(Timing.millis(10_000));

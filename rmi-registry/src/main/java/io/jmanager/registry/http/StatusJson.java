@@ -5,14 +5,13 @@ import io.jmanager.registry.RegistryServer;
 import io.jmanager.registry.metrics.RegistryMetrics;
 import io.jmanager.wire.LockInfo;
 import io.jmanager.wire.SessionInfo;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The status page's data ({@code GET /api/status}): the registry, its objects, sessions (with the locks each holds
+ * The status page's data ({@code GET /api/status}): the registry, its objects, sessions (with what each holds
  * and waits on), locks (holder, waiters, token, held for how long) and the cumulative latency buckets of every
  * operation type, which the page turns into operations per second and percentiles between two reads.
  */
@@ -29,20 +28,8 @@ final class StatusJson {
         for (SessionInfo s : sessions) {
             byId.put(s.id(), s);
         }
-        Map<Long, List<String>> holds = new HashMap<>();
-        Map<Long, List<String>> waits = new HashMap<>();
-        for (LockInfo l : locks) {
-            if (l.holdCount() > 0) {
-                holds.computeIfAbsent(l.holderSession(), k -> new ArrayList<>()).add(l.name());
-            }
-            for (String w : l.waiters()) {
-                long session = Long.parseLong(w.substring(0, w.indexOf(':')));
-                List<String> list = waits.computeIfAbsent(session, k -> new ArrayList<>());
-                if (!list.contains(l.name())) {
-                    list.add(l.name());
-                }
-            }
-        }
+        Map<Long, List<String>> holds = server.holdings();
+        Map<Long, List<String>> waits = server.waits();
         Json json = new Json().begin();
         json.key("registry").begin()
                 .member("url", server.url())

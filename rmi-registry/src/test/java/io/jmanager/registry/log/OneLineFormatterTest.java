@@ -13,7 +13,8 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 class OneLineFormatterTest {
-    private static final String LINE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARN |INFO |DEBUG|TRACE) .*";
+    private static final String LINE =
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARN |INFO |DEBUG|TRACE) .*";
 
     @Test
     void oneLineWithTimeLevelAndTheWholeCauseChain() {
