@@ -345,7 +345,7 @@ public final class RegistryServer implements AutoCloseable {
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
         RegistryServer server = new RegistryServer(rmiRegistry, null, reaper, port, advertise, 0, key, tls, refusals,
-                Durability.IN_MEMORY, null, memory, exporter, sessions);
+                Durability.IN_MEMORY, null, memory, exporter, sessions, config.tls());
         server.group = member;
         server.groupRoot = root;
         return server;
