@@ -301,11 +301,7 @@ final class ManagerService implements RemoteManager {
     }
 
     private GuardedObject batchTarget(String name, BatchOp op) {
-        Entry entry = objects.get(name);
-        if (entry == null) {
-            throw new NoSuchSharedObjectException("no shared object named '" + name + "' in this registry"
-                    + " (never created, or destroyed)");
-        }
+        Entry entry = existing(name);
         if (!op.appliesTo(entry.spec().type())) {
             throw new ObjectTypeMismatchException("'" + name + "' is a " + entry.spec().type() + ", not an object "
                     + op + " applies to");
@@ -315,12 +311,17 @@ final class ManagerService implements RemoteManager {
 
     @Override
     public ObjectHandle lookup(String name) {
+        return handle(name, existing(name));
+    }
+
+    /** The object named {@code name}; throws if there is none. */
+    private Entry existing(String name) {
         Entry entry = objects.get(name);
         if (entry == null) {
             throw new NoSuchSharedObjectException("no shared object named '" + name + "' in this registry"
                     + " (never created, or destroyed)");
         }
-        return handle(name, entry);
+        return entry;
     }
 
     @Override

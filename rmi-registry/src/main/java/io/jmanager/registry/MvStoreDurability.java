@@ -780,7 +780,7 @@ final class MvStoreDurability implements Durability {
         // live from now: a checkpoint that runs between the object's first flush and created() must apply its log
         // entries, not skip them as a destroyed object's (an import lost acknowledged records that way)
         liveIds.add(objectId);
-        return new LoggedRecords(objectId);
+        return new BatchedRecords(objectId, pending);
     }
 
     private MVMap<Long, byte[]> objectMap(long objectId) {
@@ -1514,34 +1514,5 @@ final class MvStoreDurability implements Durability {
             // the store is closed (or failed) either way; the last commit is on disk
         }
         closeQuietly(witness);
-    }
-
-    /** One object's records: its changes go to the log with the mutation's other changes. */
-    private final class LoggedRecords implements Records {
-        private final long objectId;
-
-        LoggedRecords(long objectId) {
-            this.objectId = objectId;
-        }
-
-        @Override
-        public boolean durable() {
-            return true;
-        }
-
-        @Override
-        public void put(long key, byte[] value) {
-            pending.get().put(objectId, key, value);
-        }
-
-        @Override
-        public void remove(long key) {
-            pending.get().remove(objectId, key);
-        }
-
-        @Override
-        public void clear() {
-            pending.get().clear(objectId);
-        }
     }
 }

@@ -293,6 +293,13 @@ public final class RegistryServer implements AutoCloseable {
         } catch (AlreadyBoundException e) {
             throw new IllegalStateException("impossible: a new registry already has a binding", e);
         }
+        ScheduledExecutorService reaper = leaseReaper(config, sessions);
+        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
+                durability, recovery, memory, exporter, sessions, tls);
+    }
+
+    /** Expires overdue sessions every 1/20 of the lease (20 to 500 ms), on a daemon thread of its own. */
+    private static ScheduledExecutorService leaseReaper(RegistryConfig config, SessionTable sessions) {
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jmanager-lease-reaper");
             t.setDaemon(true);
@@ -300,8 +307,7 @@ public final class RegistryServer implements AutoCloseable {
         });
         long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
         reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
-        return new RegistryServer(rmiRegistry, service, reaper, port, advertise, epoch, key, tls != null, refusals,
-                durability, recovery, memory, exporter, sessions, tls);
+        return reaper;
     }
 
     /** The rest of {@link #startGroup}: the group's root, the Raft member, the lease reaper. */
@@ -337,13 +343,7 @@ public final class RegistryServer implements AutoCloseable {
                     + group.dataDir().resolve("raft") + ": " + e.getMessage(), e);
         }
         root.attach(member);
-        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jmanager-lease-reaper");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(20, Math.min(500, config.leaseMillis() / 20));
-        reaper.scheduleWithFixedDelay(sessions::expireOverdue, period, period, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService reaper = leaseReaper(config, sessions);
         RegistryServer server = new RegistryServer(rmiRegistry, null, reaper, port, advertise, 0, key, tls, refusals,
                 Durability.IN_MEMORY, null, memory, exporter, sessions, config.tls());
         server.group = member;

@@ -82,27 +82,7 @@ final class ReplicatedDurability implements Durability {
 
     @Override
     public Records records(long objectId) {
-        return new Records() {
-            @Override
-            public boolean durable() {
-                return true;
-            }
-
-            @Override
-            public void put(long key, byte[] value) {
-                pending.get().put(objectId, key, value);
-            }
-
-            @Override
-            public void remove(long key) {
-                pending.get().remove(objectId, key);
-            }
-
-            @Override
-            public void clear() {
-                pending.get().clear(objectId);
-            }
-        };
+        return new BatchedRecords(objectId, pending);
     }
 
     @Override
