@@ -104,6 +104,17 @@ class RegistryGroupInProcessTest {
                 }
                 assertEquals(5L, v.addAndGet(5L));
                 d.remove("k7");
+                // asynchronous operations go through the group's batch call: committed by the majority alike
+                java.util.List<java.util.concurrent.CompletableFuture<Integer>> async = new java.util.ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    async.add(d.putAsync("async" + i, i));
+                }
+                async.forEach(java.util.concurrent.CompletableFuture::join);
+                assertEquals(10L, v.addAndGetAsync(5L).join());
+                for (int i = 0; i < 50; i++) {
+                    d.remove("async" + i);
+                }
+                assertEquals(5L, v.addAndGet(-5L));
                 assertTrue(members[leader].storage().contains("replicated by the registry group"));
 
                 members[leader].close(); // the leader stops: the other two elect one of them
