@@ -55,6 +55,9 @@ final class Batcher implements AutoCloseable {
         });
     }
 
+    /** How often an emptied lane gives up the CPU and looks again before it goes idle. */
+    private static final int IDLE_YIELDS = 4;
+
     /** One operation waiting for its answer. */
     private record Pending(Call call, CompletableFuture<Object> future, Function<Outcome, ?> result) {
     }
@@ -144,7 +147,16 @@ final class Batcher implements AutoCloseable {
                 while (!closed) {
                     take(batch);
                     if (batch.isEmpty()) {
-                        break;
+                        // the answers just handed out may be followed at once by new operations from the threads
+                        // they woke: give them the CPU a few times before this lane goes idle (idle, the next
+                        // operation costs a hand-off to a new sender task, and goes alone)
+                        for (int spin = 0; spin < IDLE_YIELDS && batch.isEmpty(); spin++) {
+                            Thread.yield();
+                            take(batch);
+                        }
+                        if (batch.isEmpty()) {
+                            break;
+                        }
                     }
                     send(batch);
                     batch.clear();
