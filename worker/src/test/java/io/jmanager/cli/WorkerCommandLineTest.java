@@ -12,9 +12,6 @@ import io.jmanager.SharedQueue;
 import io.jmanager.TestRegistry;
 import io.jmanager.registry.RegistryConfig;
 import io.jmanager.registry.RegistryServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,12 +36,6 @@ class WorkerCommandLineTest {
     private static Manager m;
 
     /** Exit code, standard output and standard error of one command line. */
-    record Run(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
 
     @BeforeAll
     static void start() {
@@ -57,26 +48,12 @@ class WorkerCommandLineTest {
         registry.close();
     }
 
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            System.setOut(po);
-            System.setErr(pe);
-            code = WorkerMain.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    private static CommandLineRun run(String... args) {
+        return CommandLineRun.of(args);
     }
 
     /** {@code args} after {@code --url URL}: the connection option before the command, as the README writes it. */
-    private static Run cli(String... args) {
+    private static CommandLineRun cli(String... args) {
         List<String> all = new ArrayList<>(List.of("--url", registry.url()));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
@@ -90,19 +67,19 @@ class WorkerCommandLineTest {
     void connectionOptionsWorkBeforeAndAfterTheCommand() {
         String d = unique("d");
         m.dict(d).put("k", "v");
-        assertEquals(new Run(0, "\"v\"\n", ""), run("--url", registry.url(), "get", d, "k"));
-        assertEquals(new Run(0, "\"v\"\n", ""), run("-u", registry.url(), "get", d, "k"));
-        assertEquals(new Run(0, "\"v\"\n", ""), run("get", d, "k", "--url", registry.url()));
-        Run ls = run("-u", registry.url(), "ls");
+        assertEquals(new CommandLineRun(0, "\"v\"\n", ""), run("--url", registry.url(), "get", d, "k"));
+        assertEquals(new CommandLineRun(0, "\"v\"\n", ""), run("-u", registry.url(), "get", d, "k"));
+        assertEquals(new CommandLineRun(0, "\"v\"\n", ""), run("get", d, "k", "--url", registry.url()));
+        CommandLineRun ls = run("-u", registry.url(), "ls");
         assertEquals(0, ls.code(), ls.toString());
         assertTrue(ls.out().contains(d), ls.toString());
-        Run same = run("--url", registry.url(), "ls", "--url", registry.url());
+        CommandLineRun same = run("--url", registry.url(), "ls", "--url", registry.url());
         assertEquals(0, same.code(), same.toString());
     }
 
     @Test
     void theSameOptionGivenBeforeAndAfterWithDifferentValuesIsRefused() {
-        Run r = run("--url", registry.url(), "ls", "--url", "rmi://elsewhere:1099");
+        CommandLineRun r = run("--url", registry.url(), "ls", "--url", "rmi://elsewhere:1099");
         assertEquals(1, r.code(), r.toString());
         assertEquals("worker.jar: --url is given before the command (" + registry.url() + ") and after it"
                 + " (rmi://elsewhere:1099): give it once\n", r.err());
@@ -110,7 +87,7 @@ class WorkerCommandLineTest {
 
     @Test
     void topLevelHelpShowsTheConnectionOptions() {
-        Run r = run("--help");
+        CommandLineRun r = run("--help");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("-u, --url=URL"), r.out());
         assertTrue(r.out().contains("--authkey-file=FILE"), r.out());
@@ -122,15 +99,15 @@ class WorkerCommandLineTest {
     void aMissingKeyNamesTheKeyOfAnotherTypeThatReadsTheSame() {
         String d = unique("dic");
         assertEquals(0, cli("put", d, "0", "a", "--key-as", "int").code());
-        Run get = cli("get", d, "0");
-        assertEquals(new Run(1, "", "worker.jar: dict '" + d + "' has no key \"0\" (a String); there is a key 0"
+        CommandLineRun get = cli("get", d, "0");
+        assertEquals(new CommandLineRun(1, "", "worker.jar: dict '" + d + "' has no key \"0\" (a String); there is a key 0"
                 + " (an Integer): use --key-as int\n"), get);
-        assertEquals(new Run(0, "\"a\"\n", ""), cli("get", d, "0", "--key-as", "int"));
-        assertEquals(new Run(1, "", "worker.jar: dict '" + d + "' has no key 0L (a Long); there is a key 0"
+        assertEquals(new CommandLineRun(0, "\"a\"\n", ""), cli("get", d, "0", "--key-as", "int"));
+        assertEquals(new CommandLineRun(1, "", "worker.jar: dict '" + d + "' has no key 0L (a Long); there is a key 0"
                 + " (an Integer): use --key-as int\n"), cli("del", d, "0", "--key-as", "long"));
-        assertEquals(new Run(1, "", "worker.jar: dict '" + d + "' has no key \"7\" (a String)\n"),
+        assertEquals(new CommandLineRun(1, "", "worker.jar: dict '" + d + "' has no key \"7\" (a String)\n"),
                 cli("get", d, "7"));
-        assertEquals(new Run(0, "", ""), cli("del", d, "0", "--key-as", "int"));
+        assertEquals(new CommandLineRun(0, "", ""), cli("del", d, "0", "--key-as", "int"));
         assertFalse(m.dict(d).containsKey(0));
     }
 
@@ -140,8 +117,8 @@ class WorkerCommandLineTest {
         assertEquals(0, cli("put", d, "7", "42", "--key-as", "long", "--as", "int").code());
         SharedDict<Object, Object> dict = m.dict(d);
         assertEquals(42, dict.get(7L));
-        assertEquals(new Run(0, "42\n", ""), cli("get", d, "7", "--key-as", "long"));
-        assertEquals(new Run(0, "", ""), cli("del", d, "7", "--key-as", "long"));
+        assertEquals(new CommandLineRun(0, "42\n", ""), cli("get", d, "7", "--key-as", "long"));
+        assertEquals(new CommandLineRun(0, "", ""), cli("del", d, "7", "--key-as", "long"));
         assertTrue(dict.isEmpty());
     }
 
@@ -149,7 +126,7 @@ class WorkerCommandLineTest {
     void getWithAsSaysThatTheKeyTypeIsKeyAs() {
         String d = unique("dic");
         m.dict(d).put(0, "a");
-        Run r = cli("get", d, "0", "--as", "int");
+        CommandLineRun r = cli("get", d, "0", "--as", "int");
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().startsWith("worker.jar: get has no --as: --as is the type of a value given on the command"
                 + " line (put, push); the key's type is --key-as, e.g. `get DICT 0 --key-as int`\n"), r.err());
@@ -165,7 +142,7 @@ class WorkerCommandLineTest {
         dict.put("2", 2);
         dict.put(2L, 'c');
         dict.put("list", new ArrayList<>(List.of(1, "1", 1.5)));
-        Run r = cli("show", d);
+        CommandLineRun r = cli("show", d);
         assertEquals(0, r.code(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.contains("  2 = \"int key\""), r.out());
@@ -176,46 +153,46 @@ class WorkerCommandLineTest {
         SharedList<Object> list = m.list(l);
         list.add(2);
         list.add("2");
-        Run shown = cli("show", l);
-        assertEquals(new Run(0, l + " (list)\n  2 items\n  [0] 2\n  [1] \"2\"\n", ""), shown);
+        CommandLineRun shown = cli("show", l);
+        assertEquals(new CommandLineRun(0, l + " (list)\n  2 items\n  [0] 2\n  [1] \"2\"\n", ""), shown);
         m.list(l).remove(1);
-        assertEquals(new Run(0, l + " (list)\n  1 item\n  [0] 2\n", ""), cli("show", l));
+        assertEquals(new CommandLineRun(0, l + " (list)\n  1 item\n  [0] 2\n", ""), cli("show", l));
     }
 
     @Test
     void pushCreatesAListOrWithQueueAQueue() {
         String l = unique("jobs");
-        Run push = cli("push", l, "a", "b");
-        assertEquals(new Run(0, "", "push: created list '" + l + "' (--queue creates a queue)\n"), push);
+        CommandLineRun push = cli("push", l, "a", "b");
+        assertEquals(new CommandLineRun(0, "", "push: created list '" + l + "' (--queue creates a queue)\n"), push);
         assertTrue(m.attach(l) instanceof SharedList<?>);
-        assertEquals(new Run(0, "", ""), cli("push", l, "c"));
-        assertEquals(new Run(0, "3\n", ""), cli("len", l));
-        assertEquals(new Run(0, "\"c\"\n", ""), cli("pop", l));
-        Run notAQueue = cli("push", "--queue", l, "x");
-        assertEquals(new Run(1, "", "worker.jar: '" + l + "' is a list, not a queue (--queue)\n"), notAQueue);
+        assertEquals(new CommandLineRun(0, "", ""), cli("push", l, "c"));
+        assertEquals(new CommandLineRun(0, "3\n", ""), cli("len", l));
+        assertEquals(new CommandLineRun(0, "\"c\"\n", ""), cli("pop", l));
+        CommandLineRun notAQueue = cli("push", "--queue", l, "x");
+        assertEquals(new CommandLineRun(1, "", "worker.jar: '" + l + "' is a list, not a queue (--queue)\n"), notAQueue);
 
         String q = unique("work");
-        assertEquals(new Run(0, "", "push: created queue '" + q + "' of maxsize 2\n"),
+        assertEquals(new CommandLineRun(0, "", "push: created queue '" + q + "' of maxsize 2\n"),
                 cli("push", "--queue", "--maxsize", "2", q, "1", "2", "--as", "int"));
         SharedQueue<?> queue = (SharedQueue<?>) m.attach(q);
         assertEquals(0, queue.remainingCapacity());
-        assertEquals(new Run(0, "1\n", ""), cli("pop", q));
-        assertEquals(new Run(1, "", "worker.jar: queue '" + q + "' is full; 4 and later values were not pushed\n"),
+        assertEquals(new CommandLineRun(0, "1\n", ""), cli("pop", q));
+        assertEquals(new CommandLineRun(1, "", "worker.jar: queue '" + q + "' is full; 4 and later values were not pushed\n"),
                 cli("push", q, "3", "4", "--as", "int"));
-        assertEquals(new Run(1, "", "worker.jar: --maxsize is the capacity of a queue: add --queue\n"),
+        assertEquals(new CommandLineRun(1, "", "worker.jar: --maxsize is the capacity of a queue: add --queue\n"),
                 cli("push", "--maxsize", "3", unique("x"), "1"));
     }
 
     @Test
     void popLenAndShowOfAMissingNameSayThatItDoesNotExist() {
         String nope = unique("nope");
-        assertEquals(new Run(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
+        assertEquals(new CommandLineRun(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
                 + " objects); `push " + nope + " VALUE` creates a list, `push --queue " + nope + " VALUE` a queue\n"),
                 cli("pop", nope));
-        assertEquals(new Run(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
+        assertEquals(new CommandLineRun(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
                 + " objects); check the name\n"), cli("len", nope));
         assertEquals(1, cli("show", nope).code());
-        assertEquals(new Run(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
+        assertEquals(new CommandLineRun(1, "", "worker.jar: there is no object named '" + nope + "' (`worker.jar ls` lists the"
                 + " objects); `put " + nope + " KEY VALUE` creates a dict\n"), cli("get", nope, "k"));
         assertFalse(m.names().contains(nope), "nothing was created");
     }
@@ -224,13 +201,13 @@ class WorkerCommandLineTest {
     void benchRemovesItsObjectsUnlessKept() {
         String[] bench = {"bench", "--op", "put,lock,locked-incr", "--duration", "0.2", "--warmup", "0",
             "--op-warmup", "0", "--keys", "10", "--json"};
-        Run r = cli(bench);
+        CommandLineRun r = cli(bench);
         assertEquals(0, r.code(), r.toString());
         assertEquals(3, r.out().lines().count(), r.out());
         assertTrue(m.names().stream().noneMatch(n -> n.startsWith("bench:")), "left: " + m.names());
         List<String> kept = new ArrayList<>(List.of(bench));
         kept.add("--keep");
-        Run k = cli(kept.toArray(String[]::new));
+        CommandLineRun k = cli(kept.toArray(String[]::new));
         assertEquals(0, k.code(), k.toString());
         assertTrue(m.names().containsAll(List.of("bench:put", "bench:lock", "bench:locked-incr",
                 "bench:locked-incr:lock")), "kept: " + m.names());
@@ -244,7 +221,7 @@ class WorkerCommandLineTest {
     void forkedBenchClientsGetTheConnectionOptionsGivenBeforeTheCommand() {
         // the child JVMs find no key by themselves (no JMANAGER_AUTHKEY*, and ~/.jmanager/authkey is not the test
         // key): they work only if the key file given before the command reaches them
-        Run r = cli("--authkey-file", io.jmanager.TestKeys.file().toString(), "bench", "--fork", "--clients", "1",
+        CommandLineRun r = cli("--authkey-file", io.jmanager.TestKeys.file().toString(), "bench", "--fork", "--clients", "1",
                 "--op", "incr", "--duration", "0.2", "--warmup", "0", "--json");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().startsWith("{"), r.out());
@@ -261,7 +238,7 @@ class WorkerCommandLineTest {
                 io.jmanager.TestKeys.key()).withPort(0).withBindAddress("127.0.0.1").withAdvertiseHost(advertised))) {
             int port = Integer.parseInt(server.url().substring(server.url().lastIndexOf(':') + 1));
             String url = "rmi://127.0.0.1:" + port;
-            Run r = run("--url", url, "ls");
+            CommandLineRun r = run("--url", url, "ls");
             assertEquals(1, r.code(), r.toString());
             assertEquals("worker.jar: jmanager registry at " + url + " is unavailable: the registry"
                     + " answered, but it advertises its address as '" + advertised + "', a name that does not"
@@ -278,8 +255,8 @@ class WorkerCommandLineTest {
     @Test
     void aUrlWhoseHostDoesNotResolveSaysSo() {
         String url = "rmi://jmanager-no-such-host-" + UUID.randomUUID().toString().substring(0, 8) + ".invalid:1099";
-        Run r = run("ls", "--url", url);
-        assertEquals(new Run(1, "", "worker.jar: jmanager registry at " + url + " is unavailable: its host name '"
+        CommandLineRun r = run("ls", "--url", url);
+        assertEquals(new CommandLineRun(1, "", "worker.jar: jmanager registry at " + url + " is unavailable: its host name '"
                 + url.substring("rmi://".length(), url.lastIndexOf(':')) + "' does not resolve on this host (check the"
                 + " URL's host name)\n"), r);
     }
@@ -294,14 +271,14 @@ class WorkerCommandLineTest {
                 .withAdvertiseHost("127.0.0.1"))) {
             assertEquals(1, run("--url", server.url(), "ls").code(), "this JVM's own key is not the registry's");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            Run r = run("--url", server.url(), "--authkey-file", file.toString(), "ls");
+            CommandLineRun r = run("--url", server.url(), "--authkey-file", file.toString(), "ls");
             assertEquals(0, r.code(), r.toString());
-            Run after = run("ls", "--url", server.url(), "--authkey-file", file.toString());
+            CommandLineRun after = run("ls", "--url", server.url(), "--authkey-file", file.toString());
             assertEquals(0, after.code(), after.toString());
         } finally {
             System.setProperty("java.rmi.server.hostname", hostname);
         }
-        Run missing = run("--url", registry.url(), "--authkey-file", dir.resolve("missing").toString(), "ls");
+        CommandLineRun missing = run("--url", registry.url(), "--authkey-file", dir.resolve("missing").toString(), "ls");
         assertEquals(1, missing.code(), missing.toString());
         assertTrue(missing.err().startsWith("worker.jar: cannot read the key file " + dir.resolve("missing")
                 + " (--authkey-file): "), missing.err());

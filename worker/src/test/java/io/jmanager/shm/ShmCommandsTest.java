@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jmanager.cli.WorkerMain;
-import java.io.ByteArrayOutputStream;
+import io.jmanager.cli.CommandLineRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,29 +20,8 @@ class ShmCommandsTest {
     @RegisterExtension
     final ShmTestAreas areas = new ShmTestAreas();
 
-    /** Exit code, standard output and standard error of one command line. */
-    record Run(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            System.setOut(po);
-            System.setErr(pe);
-            code = WorkerMain.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    private static CommandLineRun run(String... args) {
+        return CommandLineRun.of(args);
     }
 
     /** A table row's columns (separated by two spaces or more). */
@@ -77,8 +54,8 @@ class ShmCommandsTest {
 
     @Test
     void lsOfAnEmptyDirectorySaysSo() {
-        Run r = run("shm", "ls", "--dir", dir());
-        assertEquals(new Run(0, "no shared-memory areas in " + dir() + "\n", ""), r);
+        CommandLineRun r = run("shm", "ls", "--dir", dir());
+        assertEquals(new CommandLineRun(0, "no shared-memory areas in " + dir() + "\n", ""), r);
     }
 
     @Test
@@ -86,7 +63,7 @@ class ShmCommandsTest {
         createAreas();
         Path junk = junk();
         byte[] before = Files.readAllBytes(junk);
-        Run r = run("shm", "ls", "--dir", dir());
+        CommandLineRun r = run("shm", "ls", "--dir", dir());
         assertEquals(0, r.code(), r.toString());
         assertEquals("", r.err());
         List<String> lines = r.lines();
@@ -108,7 +85,7 @@ class ShmCommandsTest {
     @Test
     void showPrintsObjectsValuesAndLocks() {
         createAreas();
-        Run r = run("shm", "show", "alpha", "--dir", dir());
+        CommandLineRun r = run("shm", "show", "alpha", "--dir", dir());
         assertEquals(0, r.code(), r.toString());
         List<String> lines = r.lines();
         assertEquals(SharedMemory.fileOf("alpha", areas.options()) + ": 261 B used of 4.0 MiB, processes -",
@@ -125,13 +102,13 @@ class ShmCommandsTest {
     @Test
     void showOfARefusedOrMissingAreaFailsWithTheReason() throws IOException {
         Path junk = junk();
-        Run refused = run("shm", "show", "junk", "--dir", dir());
+        CommandLineRun refused = run("shm", "show", "junk", "--dir", dir());
         assertEquals(1, refused.code());
         assertEquals("", refused.out());
         assertEquals("worker.jar: shared memory 'junk': " + junk.toAbsolutePath() + " is refused: it is not a"
                 + " jmanager shared-memory area (no JMGR-SHM magic at its start); remove it, or choose another name."
                 + " The file was not changed\n", refused.err());
-        Run missing = run("shm", "show", "nothing", "--dir", dir());
+        CommandLineRun missing = run("shm", "show", "nothing", "--dir", dir());
         assertEquals(1, missing.code());
         assertEquals("worker.jar: no shared-memory area 'nothing' in " + areas.directory().toAbsolutePath()
                 + " (no file jmanager.nothing); `worker.jar shm ls` lists the areas there\n", missing.err());
@@ -142,20 +119,20 @@ class ShmCommandsTest {
     void rmRemovesAreasAndRefusedFilesAndFailsForAMissingOne() throws IOException {
         createAreas();
         Path junk = junk();
-        Run r = run("shm", "rm", "alpha", "junk", "--dir", dir());
-        assertEquals(new Run(0, "", ""), r);
+        CommandLineRun r = run("shm", "rm", "alpha", "junk", "--dir", dir());
+        assertEquals(new CommandLineRun(0, "", ""), r);
         assertFalse(Files.exists(SharedMemory.fileOf("alpha", areas.options())));
         assertFalse(Files.exists(junk), "a refused file is removed as its message says");
         assertTrue(Files.exists(SharedMemory.fileOf("beta", areas.options())), "only the named areas");
-        Run again = run("shm", "rm", "alpha", "beta", "--dir", dir());
+        CommandLineRun again = run("shm", "rm", "alpha", "beta", "--dir", dir());
         assertEquals(1, again.code());
         assertEquals("worker.jar: no shared-memory area 'alpha' in " + dir() + "\n", again.err());
         assertFalse(Files.exists(SharedMemory.fileOf("beta", areas.options())), "the existing one was removed");
-        Run invalid = run("shm", "rm", "../etc", "--dir", dir());
+        CommandLineRun invalid = run("shm", "rm", "../etc", "--dir", dir());
         assertEquals(1, invalid.code());
         assertEquals("worker.jar: invalid shared-memory name '../etc': use 1 to 200 letters, digits and . _ - (not"
                 + " starting with a dot)\n", invalid.err());
-        assertEquals(new Run(0, "no shared-memory areas in " + dir() + "\n", ""), run("shm", "ls", "--dir", dir()));
+        assertEquals(new CommandLineRun(0, "no shared-memory areas in " + dir() + "\n", ""), run("shm", "ls", "--dir", dir()));
     }
 
     @Test
