@@ -167,13 +167,7 @@ class AuthenticatedAttackTest {
             try (RawJrmp raw = RawJrmp.connect(port, TestKeys.key())) {
                 raw.header();
                 // a name that says it has 512 MiB, of which this sends up to 4 MiB: the registry stops at 1 MiB
-                ByteArrayOutputStream call = new ByteArrayOutputStream();
-                call.write(0x50);
-                call.write(head);
-                DataOutputStream d = new DataOutputStream(call);
-                d.writeByte(0x7C); // TC_LONGSTRING
-                d.writeLong(512L << 20);
-                CompletableFuture<Long> sent = sendInBackground(raw.socket.getOutputStream(), call.toByteArray(),
+                CompletableFuture<Long> sent = sendInBackground(raw.socket.getOutputStream(), longStringCall(head),
                         4L << 20);
                 Object answer = raw.answer();
                 assertInstanceOf(RawJrmp.Thrown.class, answer, String.valueOf(answer));
@@ -189,6 +183,20 @@ class AuthenticatedAttackTest {
                     + now);
             assertAnsweredWithinASecond(registry.url());
         }
+    }
+
+    /**
+     * A JRMP call (0x50) of {@code head} whose next argument is a string declaring 512 MiB (TC_LONGSTRING and its
+     * length), of which nothing follows yet: {@link #sendInBackground} sends its content.
+     */
+    static byte[] longStringCall(byte[] head) throws IOException {
+        ByteArrayOutputStream call = new ByteArrayOutputStream();
+        call.write(0x50);
+        call.write(head);
+        DataOutputStream d = new DataOutputStream(call);
+        d.writeByte(0x7C); // TC_LONGSTRING
+        d.writeLong(512L << 20);
+        return call.toByteArray();
     }
 
     /** Writes {@code head}, then {@code 'a'} bytes up to {@code total}, until done or the connection breaks. */

@@ -16,8 +16,6 @@ import io.jmanager.process.RegistryProcess;
 import io.jmanager.wire.ClientSocketFactory;
 import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.RemoteManager;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,13 +146,8 @@ class RegistryMemoryAttackTest {
                 RawJrmp raw = RawJrmp.connect(port, TestKeys.key());
                 open.add(raw);
                 raw.header();
-                ByteArrayOutputStream call = new ByteArrayOutputStream();
-                call.write(0x50);
-                call.write(head);
-                DataOutputStream d = new DataOutputStream(call);
-                d.writeByte(0x7C); // TC_LONGSTRING
-                d.writeLong(512L << 20);
-                AuthenticatedAttackTest.sendInBackground(raw.socket.getOutputStream(), call.toByteArray(),
+                AuthenticatedAttackTest.sendInBackground(raw.socket.getOutputStream(),
+                        AuthenticatedAttackTest.longStringCall(head),
                         2 * MAX_CALL);
             }
             for (RawJrmp raw : open) {
