@@ -109,10 +109,15 @@ final class RecordSummaries {
 
     /** Stores {@code summary} for {@code objectId} (none for an empty object), unless its stored one is damaged. */
     void put(long objectId, Summary summary) {
+        replace(objectId, get(objectId), summary);
+    }
+
+    /** Like {@link #put}, for a caller that has just read the stored summary {@code old} (null if damaged). */
+    private void replace(long objectId, Summary old, Summary summary) {
         if (damaged.contains(objectId)) {
             return;
         }
-        adjustTotals(get(objectId), summary);
+        adjustTotals(old, summary);
         if (summary.count() == 0 && summary.sum() == 0) {
             map.remove(objectId);
         } else {
@@ -144,11 +149,14 @@ final class RecordSummaries {
      * records themselves.
      */
     final class Slice {
+        /** Per touched object: the summary as stored before this slice (null if damaged), and {count, sum} now. */
+        private final Map<Long, Summary> before = new HashMap<>();
         private final Map<Long, long[]> touched = new HashMap<>();
 
         private long[] of(long objectId) {
             return touched.computeIfAbsent(objectId, id -> {
                 Summary s = get(id);
+                before.put(id, s);
                 return s == null ? new long[2] : new long[] {s.count(), s.sum()};
             });
         }
@@ -181,9 +189,10 @@ final class RecordSummaries {
 
         void write() {
             for (Map.Entry<Long, long[]> e : touched.entrySet()) {
-                RecordSummaries.this.put(e.getKey(), new Summary(e.getValue()[0], e.getValue()[1]));
+                replace(e.getKey(), before.get(e.getKey()), new Summary(e.getValue()[0], e.getValue()[1]));
             }
             touched.clear();
+            before.clear();
         }
     }
 }
