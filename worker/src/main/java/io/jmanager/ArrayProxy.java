@@ -1,6 +1,7 @@
 package io.jmanager;
 
 import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchCodec.Outcome;
 import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteArray;
 import java.util.ArrayList;
@@ -39,13 +40,17 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
 
     @Override
     public T get(int index) {
-        return value(ctx.call(() -> remote().get(index)));
+        return value(ctx.shared(BatchOp.ARRAY_GET, null, null, index, 0, 0, Outcome::number,
+                () -> remote().get(index)));
     }
 
     @Override
     public void set(int index, T value) {
         long bits = code.toBits(value);
-        ctx.run(() -> remote().set(index, bits));
+        ctx.shared(BatchOp.ARRAY_SET, null, null, index, bits, 0, o -> null, () -> {
+            remote().set(index, bits);
+            return null;
+        });
     }
 
     @Override
@@ -75,20 +80,23 @@ final class ArrayProxy<T> extends PlainProxy implements SharedArray<T> {
     @Override
     public T addAndGet(int index, Number delta) {
         long d = code.deltaBits(delta);
-        return value(ctx.call(() -> remote().addAndGet(index, d)));
+        return value(ctx.shared(BatchOp.ARRAY_ADD_AND_GET, null, null, index, d, 0, Outcome::number,
+                () -> remote().addAndGet(index, d)));
     }
 
     @Override
     public boolean compareAndSet(int index, T expect, T update) {
         long e = code.toBits(expect);
         long u = code.toBits(update);
-        return ctx.call(() -> remote().compareAndSet(index, e, u));
+        return ctx.shared(BatchOp.ARRAY_COMPARE_AND_SET, null, null, index, e, u, ProxyContext.asBoolean(),
+                () -> remote().compareAndSet(index, e, u));
     }
 
     @Override
     public T getAndSet(int index, T value) {
         long bits = code.toBits(value);
-        return value(ctx.call(() -> remote().getAndSet(index, bits)));
+        return value(ctx.shared(BatchOp.ARRAY_GET_AND_SET, null, null, index, bits, 0, Outcome::number,
+                () -> remote().getAndSet(index, bits)));
     }
 
     @Override

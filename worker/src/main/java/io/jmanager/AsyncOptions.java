@@ -12,8 +12,14 @@ package io.jmanager;
  * @param maxPending   the most operations issued and not yet answered, over all lanes (default 65,536)
  * @param whenFull     what issuing one more operation does when {@code maxPending} are pending (default
  *                     {@link Backpressure#BLOCK})
+ * @param shareSynchronousCalls whether synchronous operations that have an asynchronous form ({@code put},
+ *                     {@code get}, {@code addAndGet}, ...) share batch calls when several threads of the manager
+ *                     issue them at once: a call whose lane is idle is sent at once as its own remote call, exactly
+ *                     as without sharing; one issued while its lane has a call in flight goes in the lane's next
+ *                     batch, and its thread waits for that answer (default true; see {@link Batcher})
  */
-public record AsyncOptions(int lanes, int maxBatchSize, int maxPending, Backpressure whenFull) {
+public record AsyncOptions(int lanes, int maxBatchSize, int maxPending, Backpressure whenFull,
+                           boolean shareSynchronousCalls) {
     /** What an operation issued over {@link #maxPending()} does. */
     public enum Backpressure {
         /** The issuing thread waits until an answer frees a place (interruptibly). */
@@ -38,19 +44,27 @@ public record AsyncOptions(int lanes, int maxBatchSize, int maxPending, Backpres
     }
 
     public static AsyncOptions defaults() {
-        return new AsyncOptions(4, 256, 65_536, Backpressure.BLOCK);
+        return new AsyncOptions(4, 256, 65_536, Backpressure.BLOCK, true);
     }
 
     public AsyncOptions withLanes(int n) {
-        return new AsyncOptions(n, maxBatchSize, maxPending, whenFull);
+        return new AsyncOptions(n, maxBatchSize, maxPending, whenFull, shareSynchronousCalls);
     }
 
     public AsyncOptions withMaxBatchSize(int n) {
-        return new AsyncOptions(lanes, n, maxPending, whenFull);
+        return new AsyncOptions(lanes, n, maxPending, whenFull, shareSynchronousCalls);
     }
 
     /** At most {@code n} operations pending; one more blocks or fails as {@code whenFull} says. */
     public AsyncOptions withMaxPending(int n, Backpressure whenFull) {
-        return new AsyncOptions(lanes, maxBatchSize, n, whenFull);
+        return new AsyncOptions(lanes, maxBatchSize, n, whenFull, shareSynchronousCalls);
+    }
+
+    /**
+     * Whether synchronous operations of several threads share batch calls ({@code false}: each is its own remote
+     * call, as before batching existed).
+     */
+    public AsyncOptions withSharedSynchronousCalls(boolean share) {
+        return new AsyncOptions(lanes, maxBatchSize, maxPending, whenFull, share);
     }
 }

@@ -1,6 +1,7 @@
 package io.jmanager;
 
 import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchCodec.Outcome;
 import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteDict;
 import java.util.AbstractMap;
@@ -51,27 +52,28 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     @Override
     public V get(Object key) {
         byte[] k = key(key);
-        return ctx.decode(ctx.call(() -> remote().get(k)));
+        return ctx.decode(ctx.shared(BatchOp.DICT_GET, k, null, 0, 0, 0, Outcome::bytes, () -> remote().get(k)));
     }
 
     @Override
     public V put(K key, V value) {
         byte[] k = key(key);
         byte[] v = value(value);
-        return ctx.decode(ctx.call(() -> remote().put(k, v)));
+        return ctx.decode(ctx.shared(BatchOp.DICT_PUT, k, v, 0, 0, 0, Outcome::bytes, () -> remote().put(k, v)));
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         byte[] k = key(key);
         byte[] v = value(value);
-        return ctx.decode(ctx.call(() -> remote().putIfAbsent(k, v)));
+        return ctx.decode(ctx.shared(BatchOp.DICT_PUT_IF_ABSENT, k, v, 0, 0, 0, Outcome::bytes,
+                () -> remote().putIfAbsent(k, v)));
     }
 
     @Override
     public V remove(Object key) {
         byte[] k = key(key);
-        return ctx.decode(ctx.call(() -> remote().remove(k)));
+        return ctx.decode(ctx.shared(BatchOp.DICT_REMOVE, k, null, 0, 0, 0, Outcome::bytes, () -> remote().remove(k)));
     }
 
     @Override
@@ -102,7 +104,8 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     @Override
     public boolean containsKey(Object key) {
         byte[] k = key(key);
-        return ctx.call(() -> remote().containsKey(k));
+        return ctx.shared(BatchOp.DICT_CONTAINS_KEY, k, null, 0, 0, 0, ProxyContext.asBoolean(),
+                () -> remote().containsKey(k));
     }
 
     @Override
@@ -163,7 +166,8 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements SharedDict<K, V
     public V increment(K key, Number delta) {
         byte[] k = key(key);
         byte[] d = ctx.encode(Objects.requireNonNull(delta, "delta"));
-        return ctx.decode(ctx.call(() -> remote().increment(k, d)));
+        return ctx.decode(ctx.shared(BatchOp.DICT_INCREMENT, k, d, 0, 0, 0, Outcome::bytes,
+                () -> remote().increment(k, d)));
     }
 
     @Override

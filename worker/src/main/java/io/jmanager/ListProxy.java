@@ -1,6 +1,7 @@
 package io.jmanager;
 
 import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchCodec.Outcome;
 import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteList;
 import java.util.AbstractList;
@@ -37,7 +38,8 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public E get(int index) {
-        return ctx.decode(ctx.call(() -> remote().get(index)));
+        return ctx.decode(ctx.shared(BatchOp.LIST_GET, null, null, index, 0, 0, Outcome::bytes,
+                () -> remote().get(index)));
     }
 
     @Override
@@ -49,7 +51,10 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
     @Override
     public boolean add(E element) {
         byte[] v = ctx.encode(element);
-        ctx.run(() -> remote().append(v));
+        ctx.shared(BatchOp.LIST_APPEND, v, null, 0, 0, 0, o -> null, () -> {
+            remote().append(v);
+            return null;
+        });
         return true;
     }
 
@@ -75,7 +80,7 @@ final class ListProxy<E> extends AbstractList<E> implements SharedList<E>, Proxi
 
     @Override
     public int size() {
-        return ctx.call(() -> remote().size());
+        return ctx.shared(BatchOp.LIST_SIZE, null, null, 0, 0, 0, o -> (int) o.number(), () -> remote().size());
     }
 
     @Override

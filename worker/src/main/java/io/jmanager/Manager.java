@@ -437,14 +437,25 @@ public final class Manager implements AutoCloseable {
         waits.close();
     }
 
-    /** Sends this manager's asynchronous operations; created with the first one. */
-    private Batcher batcher;
+    /** Sends this manager's asynchronous operations (and shared synchronous calls); created with the first one. */
+    private volatile Batcher batcher;
 
-    synchronized Batcher batcher() {
-        if (batcher == null) {
-            batcher = new Batcher(this, connection.options().async());
+    Batcher batcher() {
+        Batcher b = batcher;
+        if (b != null) {
+            return b;
         }
-        return batcher;
+        synchronized (this) {
+            if (batcher == null) {
+                batcher = new Batcher(this, connection.options().async());
+            }
+            return batcher;
+        }
+    }
+
+    /** Whether synchronous calls with a batch form share batch calls ({@link AsyncOptions#shareSynchronousCalls()}). */
+    boolean sharesSynchronousCalls() {
+        return connection.options().async().shareSynchronousCalls();
     }
 
     // ----------------------------------------------------------------------------------------------------------

@@ -114,6 +114,20 @@ final class ProxyContext {
         return manager.batcher().submit(new BatchCodec.Call(name(), op, a, b, x, y, z), result);
     }
 
+    /**
+     * Runs a synchronous operation that has a batch form {@code op}: as {@code direct}, its own remote call, when no
+     * other call of its object's lane is in flight; else in the lane's next batch call with the operations other
+     * threads issue meanwhile, its answer turned into the return value by {@code result} (see {@link Batcher#call}).
+     * Without {@link AsyncOptions#shareSynchronousCalls()}, always {@code direct}.
+     */
+    <T> T shared(BatchOp op, byte[] a, byte[] b, long x, long y, long z, Function<Outcome, T> result,
+                 RemoteCall<T> direct) {
+        if (!manager.sharesSynchronousCalls()) {
+            return call(direct);
+        }
+        return manager.batcher().call(new BatchCodec.Call(name(), op, a, b, x, y, z), result, () -> call(direct));
+    }
+
     /** The answer of an asynchronous operation as a value of this manager's codec. */
     <T> Function<Outcome, T> decoded() {
         return o -> decode(o.bytes());

@@ -1,6 +1,7 @@
 package io.jmanager;
 
 import java.util.concurrent.CompletableFuture;
+import io.jmanager.wire.BatchCodec.Outcome;
 import io.jmanager.wire.BatchOp;
 import io.jmanager.wire.RemoteArray;
 
@@ -30,32 +31,38 @@ final class ValueProxy<T> extends PlainProxy implements SharedValue<T> {
 
     @Override
     public T get() {
-        return value(ctx.call(() -> remote().get(0)));
+        return value(ctx.shared(BatchOp.ARRAY_GET, null, null, 0, 0, 0, Outcome::number, () -> remote().get(0)));
     }
 
     @Override
     public void set(T value) {
         long bits = code.toBits(value);
-        ctx.run(() -> remote().set(0, bits));
+        ctx.shared(BatchOp.ARRAY_SET, null, null, 0, bits, 0, o -> null, () -> {
+            remote().set(0, bits);
+            return null;
+        });
     }
 
     @Override
     public T addAndGet(Number delta) {
         long d = code.deltaBits(delta);
-        return value(ctx.call(() -> remote().addAndGet(0, d)));
+        return value(ctx.shared(BatchOp.ARRAY_ADD_AND_GET, null, null, 0, d, 0, Outcome::number,
+                () -> remote().addAndGet(0, d)));
     }
 
     @Override
     public boolean compareAndSet(T expect, T update) {
         long e = code.toBits(expect);
         long u = code.toBits(update);
-        return ctx.call(() -> remote().compareAndSet(0, e, u));
+        return ctx.shared(BatchOp.ARRAY_COMPARE_AND_SET, null, null, 0, e, u, ProxyContext.asBoolean(),
+                () -> remote().compareAndSet(0, e, u));
     }
 
     @Override
     public T getAndSet(T value) {
         long bits = code.toBits(value);
-        return value(ctx.call(() -> remote().getAndSet(0, bits)));
+        return value(ctx.shared(BatchOp.ARRAY_GET_AND_SET, null, null, 0, bits, 0, Outcome::number,
+                () -> remote().getAndSet(0, bits)));
     }
 
     @Override

@@ -234,7 +234,7 @@ public class AsyncOperationsTest {
      * Blocks the (only) lane's thread in a callback until {@code release}: issues puts until one completes on the
      * lane's thread (a future that completed before its callback was attached runs it here instead).
      */
-    private static void holdTheLane(SharedDict<String, Integer> d, CountDownLatch release) throws Exception {
+    static void holdTheLane(SharedDict<String, Integer> d, CountDownLatch release) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         for (int attempt = 0; attempt < 100; attempt++) {
             AtomicBoolean ranHere = new AtomicBoolean();

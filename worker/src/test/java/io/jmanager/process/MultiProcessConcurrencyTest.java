@@ -143,6 +143,28 @@ class MultiProcessConcurrencyTest {
         }
     }
 
+    /**
+     * Synchronous calls of many threads share batch calls (AsyncOptions.shareSynchronousCalls): four processes of
+     * eight threads each; every thread's appends appear once and in its order, and the counter's answers are each
+     * of 1..N exactly once.
+     */
+    @Test
+    void sharedSynchronousCallsFromFourProcessesOfEightThreadsAreAppliedOnceAndInOrder() {
+        int threads = 8;
+        int n = 400;
+        try (RegistryProcess registry = RegistryProcess.start()) {
+            Manager m = registry.connect();
+            List<WorkerProcess> workers = startAll(WORKERS, i -> WorkerProcess.start(SharedCallsWorker.class,
+                    registry.url(), i, threads, n, WORKERS));
+            List<List<String>> outputs = WorkerProcess.awaitAll(workers, WORKER_TIMEOUT);
+            io.jmanager.AsyncOperationsTest.assertHistoriesInOrder(m.<String>list("shared-history").copy(),
+                    WORKERS * threads, n);
+            assertEquals((long) WORKERS * threads * n, m.value("shared-counter", 'q', 0L).get());
+            assertPartitionOf1ToN("shared addAndGet results", bitSets(outputs).get("counter"), WORKERS,
+                    WORKERS * threads * n);
+        }
+    }
+
     @Test
     void twoProducersAndTwoConsumersMoveFortyThousandItemsExactlyOnce() {
         int total = 40_000;
