@@ -21,15 +21,34 @@ final class BatchRunner {
     private BatchRunner() {
     }
 
-    static List<Outcome> run(List<Call> calls, long session, Targets targets, Durability durability) {
+    /**
+     * Runs {@code calls}; with {@code timers} (null when nothing is timed), each operation on an object it found
+     * is timed as its own remote call would be.
+     */
+    static List<Outcome> run(List<Call> calls, long session, Targets targets, Durability durability,
+                             BatchTimers timers) {
         List<Outcome> out = new ArrayList<>(calls.size());
         long newest = GuardedObject.deferDurability();
         try {
             for (Call call : calls) {
+                GuardedObject target;
                 try {
-                    out.add(apply(call, session, targets.target(call.object(), call.op())));
+                    target = targets.target(call.object(), call.op());
                 } catch (RuntimeException e) {
                     out.add(Outcome.ofError(e));
+                    continue;
+                }
+                long start = timers == null ? 0 : System.nanoTime();
+                try {
+                    out.add(apply(call, session, target));
+                    if (timers != null) {
+                        timers.timer(target, call.op()).ended(System.nanoTime() - start, null);
+                    }
+                } catch (RuntimeException e) {
+                    out.add(Outcome.ofError(e));
+                    if (timers != null) {
+                        timers.timer(target, call.op()).ended(System.nanoTime() - start, e);
+                    }
                 }
             }
         } finally {

@@ -33,6 +33,8 @@ final class ManagerService implements RemoteManager {
     private final Map<String, Entry> objects = new ConcurrentHashMap<>();
     private final Object tableLock = new Object();
     private final RegistryContext context;
+    /** Times batched operations like single calls when the observer times operations ({@code --http}); else null. */
+    private final BatchTimers batchTimers;
     private final Exporter exporter;
     private final Registry rmiRegistry;
     private final long epoch;
@@ -74,6 +76,7 @@ final class ManagerService implements RemoteManager {
         this.rmiRegistry = rmiRegistry;
         this.epoch = epoch;
         this.defaultLeaseMillis = defaultLeaseMillis;
+        this.batchTimers = context.observer().timesOperations() ? new BatchTimers(context.observer()) : null;
     }
 
     /** Caps the leases that {@link #openSession} grants ({@code --max-lease}). Call before the service is shared. */
@@ -297,7 +300,8 @@ final class ManagerService implements RemoteManager {
     @Override
     public byte[] batch(long sessionId, byte[] request) {
         List<BatchCodec.Call> calls = BatchCodec.decodeCalls(request, context.maxBatchItems());
-        return BatchCodec.encodeOutcomes(BatchRunner.run(calls, sessionId, this::batchTarget, durability));
+        return BatchCodec.encodeOutcomes(BatchRunner.run(calls, sessionId, this::batchTarget, durability,
+                batchTimers));
     }
 
     private GuardedObject batchTarget(String name, BatchOp op) {
