@@ -13,7 +13,8 @@ client processes; 16 and 64 threads in one JVM; asynchronous with N in flight fr
 system's clients are started once, pinned to the client CPU, in control mode (`worker.jar bench --control`,
 `RmiFloor client --control`, `pymanager.py run --control`, `HzBench client`; Redis is `redis-benchmark`, one
 invocation per window). Each system is warmed up per operation until its rate stops rising: windows of one
-slice (1 s) until one is not more than 2 % above the best before it (at least two; capped). Then R rounds: in each
+slice (1 s) until two in a row (--patience) are each not more than 2 % above the best slice before them
+(capped). Then R rounds: in each
 round, for each operation, every system measures one window in turn (the order rotates from round to round);
 the systems not measuring are idle. Just before its window a system runs a short unmeasured one (--prime), so
 that its threads and connections are awake. Each window records ops/s, latency percentiles, the client CPU time
@@ -210,6 +211,8 @@ def main():
     ap.add_argument('--slice', type=float, help='seconds per warm-up slice (default 1; --quick: 0.5)')
     ap.add_argument('--tolerance', type=float, default=0.02,
                     help='warm-up ends at a slice not more than this much above the best before it (0.02)')
+    ap.add_argument('--patience', type=int,
+                    help='flat slices in a row that end a warm-up (default 2; --quick: 1)')
     ap.add_argument('--prime', type=float, default=0.3, help='unmeasured seconds just before each window (0.3)')
     ap.add_argument('--groups', default='p1,p4,p8,t16,t64,a1,a16', help='which groups of rows, in order')
     ap.add_argument('--peers', default='', help='hazelcast,redis: the peers to run too (when installed)')
@@ -221,6 +224,7 @@ def main():
     rounds = a.rounds or (2 if a.quick else 5)
     window = a.window or (1.0 if a.quick else 3.0)
     slice_s = a.slice or (0.5 if a.quick else 1.0)
+    a.patience = a.patience or (1 if a.quick else 2)
     out = os.path.abspath(a.out)
     logs = os.path.join(out, 'logs')
     os.makedirs(logs, exist_ok=True)
@@ -281,15 +285,15 @@ def main():
         for s in servers.values():
             s.wait_ready()
         head = dict(kind='run', placement=a.placement, serverCpu=server_cpu, clientCpu=client_cpu, rounds=rounds,
-                    window=window, slice=slice_s, tolerance=a.tolerance, prime=a.prime, inFlight=a.in_flight,
+                    window=window, slice=slice_s, tolerance=a.tolerance, patience=a.patience, prime=a.prime, inFlight=a.in_flight,
                     quick=a.quick, groups=groups, systems=systems, started=time.strftime('%Y-%m-%dT%H:%M:%SZ',
                                                                                           time.gmtime()),
                     loadAverage=os.getloadavg()[0], commit=git_commit(), java=java_version(java))
         record(head)
         log('# placement %s (servers taskset -c %d, clients taskset -c %d); %d rounds of %g s windows, warm-up in'
-            ' %g s slices until a slice is at most %d %% above the best before it; systems %s; output %s'
-            % (a.placement, server_cpu, client_cpu, rounds, window, slice_s, a.tolerance * 100, ', '.join(systems),
-               out))
+            ' %g s slices until %d in a row are at most %d %% above the best before them; systems %s; output %s'
+            % (a.placement, server_cpu, client_cpu, rounds, window, slice_s, a.patience, a.tolerance * 100,
+               ', '.join(systems), out))
         if a.quick:
             log('# --quick is a smoke test of the script: its short windows and warm-ups are no result')
         t0 = time.time()
@@ -379,6 +383,7 @@ def measured(client, op, seconds, servers, system):
 def run_group(g, a, systems, ports, servers, classes, jars, hz_cp, java, python, env, cpu, logfile, record,
               rounds, window, slice_s):
     label, procs, threads, in_flight, ops, group_systems = GROUPS[g]
+    patience = a.patience
     mine = [s for s in group_systems if s in systems]
     log('\n## %s (%s): %s' % (label, g, ', '.join(mine)))
     clients = {}
@@ -397,7 +402,7 @@ def run_group(g, a, systems, ports, servers, classes, jars, hz_cp, java, python,
                     continue  # redis-benchmark is a C client started per window: nothing to warm up
                 cap = (10 + 4 * procs if first[s] else 3 + procs) if not a.quick else (3 + procs if first[s] else 2)
                 first[s] = False
-                slices, settled = [], False
+                slices, settled, flat = [], False, 0
                 t = time.time()
                 while True:
                     r = clients[s].window(op, slice_s)
@@ -405,11 +410,13 @@ def run_group(g, a, systems, ports, servers, classes, jars, hz_cp, java, python,
                         log('  %-9s %-7s warm-up FAILED: %s' % (s, op, r['error']))
                         break
                     rate = r['opsPerSec']
-                    if len(slices) >= 1 and rate <= max(slices) * (1 + a.tolerance):
-                        slices.append(rate)
+                    # a slice not more than the tolerance above the best before it is flat; `patience` flat
+                    # slices in a row end the warm-up (a dip alone would otherwise end it while still compiling)
+                    flat = flat + 1 if slices and rate <= max(slices) * (1 + a.tolerance) else 0
+                    slices.append(rate)
+                    if flat >= patience:
                         settled = True
                         break
-                    slices.append(rate)
                     if len(slices) * slice_s >= cap:
                         break
                 record(dict(kind='warmup', group=g, system=s, op=op, slices=slices, settled=settled,

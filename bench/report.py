@@ -221,11 +221,13 @@ def markdown(header, lines, left=2):
 
 def summary_lines(head, warmups):
     lines = ['run: %s, commit %s, placement %s (servers on CPU %s, clients on CPU %s), %s rounds of %s s windows'
-             ' alternating the systems, warm-up in %s s slices until one is at most %d %% above the best before it;'
+             ' alternating the systems, warm-up in %s s slices until %s in a row are at most %d %% above the best'
+             ' before them;'
              ' load average %.2f at the start%s' % (
                  head.get('started', '?'), head.get('commit', '?'), head.get('placement', '?'),
                  head.get('serverCpu', '?'), head.get('clientCpu', '?'), head.get('rounds', '?'),
-                 head.get('window', '?'), head.get('slice', '?'), round(head.get('tolerance', 0) * 100),
+                 head.get('window', '?'), head.get('slice', '?'), head.get('patience', 1),
+                 round(head.get('tolerance', 0) * 100),
                  head.get('loadAverage', 0), '; --quick (a smoke test, not a result)' if head.get('quick') else '')]
     capped = ['%s %s %s' % (w['group'], w['system'], w['op']) for w in warmups if not w.get('settled')]
     if warmups:
