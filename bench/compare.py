@@ -31,6 +31,7 @@ import os
 import queue
 import resource
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -132,6 +133,8 @@ class ControlClient:
         threading.Thread(target=self._read, daemon=True).start()
         self.ready = self._answer(start_timeout)
         if not self.ready.get('ready'):
+            self.p.kill()
+            self.p.wait()
             raise SystemExit('compare: %s clients did not start: %s (see logs/clients.log)' % (system, self.ready))
 
     def _read(self):
@@ -239,18 +242,21 @@ def main():
     for p in peers:
         if p not in ('hazelcast', 'redis'):
             raise SystemExit('compare: unknown peer %s: use hazelcast, redis' % p)
-    if 'redis' in peers and not (shutil_which('redis-server') and shutil_which('redis-benchmark')):
+    if 'redis' in peers and not (shutil.which('redis-server') and shutil.which('redis-benchmark')):
         log('# redis-server or redis-benchmark is not installed (apt-get install redis-server): no Redis rows')
         peers.discard('redis')
     hz_dir = os.path.join(HERE, 'hazelcast')
-    if 'hazelcast' in peers:
+    if 'hazelcast' in peers and any('hazelcast' in GROUPS[g][5] for g in groups):
         log('# building the Hazelcast peer (mvn -f bench/hazelcast/pom.xml package)')
         b = subprocess.run(['mvn', '-B', '-q', '-f', os.path.join(hz_dir, 'pom.xml'), 'package'],
                            capture_output=True, text=True)
         if b.returncode != 0:
             log('# the Hazelcast peer did not build (no Hazelcast rows):\n' + b.stdout[-2000:] + b.stderr[-2000:])
             peers.discard('hazelcast')
-    systems = ['rmi', 'jmanager', 'python'] + sorted(peers)
+    # the systems of the chosen groups, peers only when asked for and available
+    wanted = {s for g in groups for s in GROUPS[g][5]}
+    systems = [s for s in ['rmi', 'jmanager', 'python', 'hazelcast', 'redis']
+               if s in wanted and (s in peers or s not in ('hazelcast', 'redis'))]
 
     java = os.environ.get('JAVA', 'java')
     python = os.environ.get('PYTHON', sys.executable)
@@ -273,12 +279,13 @@ def main():
                                                   '127.0.0.1'], server_cpu, logs, 'ready at', env)
         servers['rmi'] = Server('rmi', [java, '-cp', classes, 'RmiFloor', 'server', '--port', str(ports['rmi'])],
                                 server_cpu, logs, 'ready at')
-        servers['python'] = Server('python', [python, os.path.join(HERE, 'pymanager.py'), 'serve', '--port',
-                                              str(ports['python'])], server_cpu, logs, 'ready at')
-        if 'hazelcast' in peers:
+        if 'python' in systems:
+            servers['python'] = Server('python', [python, os.path.join(HERE, 'pymanager.py'), 'serve', '--port',
+                                                  str(ports['python'])], server_cpu, logs, 'ready at')
+        if 'hazelcast' in systems:
             servers['hazelcast'] = Server('hazelcast', [java, '-cp', hz_cp, 'HzBench', 'member', '--port',
                                                         str(ports['hazelcast'])], server_cpu, logs, 'ready at')
-        if 'redis' in peers:
+        if 'redis' in systems:
             servers['redis'] = Server('redis', ['redis-server', '--port', str(ports['redis']), '--bind', '127.0.0.1',
                                                 '--save', '', '--appendonly', 'no'], server_cpu, logs,
                                       'Ready to accept connections')
@@ -314,11 +321,6 @@ def main():
         log('# plot: ' + plot)
     else:
         log('# no plot: %s has no matplotlib (apt-get install -y python3-matplotlib)' % plot_python)
-
-
-def shutil_which(name):
-    import shutil
-    return shutil.which(name)
 
 
 def git_commit():
