@@ -9,18 +9,17 @@ manager and, when asked, Hazelcast and Redis, in one invocation and one CPU plac
 DIR must hold jars/registry.jar, jars/worker.jar and classes/RmiFloor.class (compare.sh puts them there).
 
 Method. Every server is started once, pinned to the server CPU, and stays up. For each group of rows (1, 4 and 8
-client processes; 16 and 64 threads in one JVM; asynchronous with N in flight from 1 and 16 threads), each
-system's clients are started once, pinned to the client CPU, in control mode (`worker.jar bench --control`,
-`RmiFloor client --control`, `pymanager.py run --control`, `HzBench client`; Redis is `redis-benchmark`, one
-invocation per window). Each system is warmed up per operation until its rate stops rising: windows of one
-slice (1 s) until two in a row (--patience) are each not more than 2 % above the best slice before them
-(capped). Then R rounds: in each
-round, for each operation, every system measures one window in turn (the order rotates from round to round);
-the systems not measuring are idle. Just before its window a system runs a short unmeasured one (--prime), so
-that its threads and connections are awake. Each window records ops/s, latency percentiles, the client CPU time
-per operation (the tool's own measurement: getProcessCpuTime of the calling JVMs, process_time of the Python
-clients, the rusage of redis-benchmark) and the server CPU time per operation (utime+stime of the server's
-/proc/PID/stat over the window), and the CPU used meanwhile by processes outside the benchmark ("other cores").
+client processes; 16 and 64 threads in one JVM; asynchronous with N in flight from 1 and 16 threads), each system's
+clients are started once, pinned to the client CPU, in control mode (`worker.jar bench --control`, `RmiFloor client
+--control`, `pymanager.py run --control`, `HzBench client`; Redis is `redis-benchmark`, one invocation per window).
+Each system is warmed up per operation until its rate stops rising: windows of one slice (1 s) until two in a row
+(--patience) are each not more than 2 % above the best slice before them (capped). Then R rounds: in each round,
+for each operation, every system measures one window in turn (the order rotates from round to round); the systems
+not measuring are idle. Just before its window a system runs a short unmeasured one (--prime), so that its threads
+and connections are awake. Each window records ops/s, latency percentiles, the client CPU time per operation (the
+tool's own measurement: getProcessCpuTime of the calling JVMs, process_time of the Python clients, the rusage of
+redis-benchmark) and the server CPU time per operation (utime+stime of the server's /proc/PID/stat over the
+window), and the CPU used meanwhile by processes outside the benchmark ("other cores").
 
 Writes DIR/results.jsonl (one line per window and per warm-up), and prints the table (bench/report.py), which also
 goes to DIR/summary.md; draws DIR/throughput.png (bench/plot.py) when matplotlib is there.
@@ -292,10 +291,10 @@ def main():
         for s in servers.values():
             s.wait_ready()
         head = dict(kind='run', placement=a.placement, serverCpu=server_cpu, clientCpu=client_cpu, rounds=rounds,
-                    window=window, slice=slice_s, tolerance=a.tolerance, patience=a.patience, prime=a.prime, inFlight=a.in_flight,
-                    quick=a.quick, groups=groups, systems=systems, started=time.strftime('%Y-%m-%dT%H:%M:%SZ',
-                                                                                          time.gmtime()),
-                    loadAverage=os.getloadavg()[0], commit=git_commit(), java=java_version(java))
+                    window=window, slice=slice_s, tolerance=a.tolerance, patience=a.patience, prime=a.prime,
+                    inFlight=a.in_flight, quick=a.quick, groups=groups, systems=systems,
+                    started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), loadAverage=os.getloadavg()[0],
+                    commit=git_commit(), java=java_version(java))
         record(head)
         log('# placement %s (servers taskset -c %d, clients taskset -c %d); %d rounds of %g s windows, warm-up in'
             ' %g s slices until %d in a row are at most %d %% above the best before them; systems %s; output %s'

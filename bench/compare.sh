@@ -17,7 +17,7 @@
 #   --jars DIR     take registry.jar and worker.jar from DIR instead of this checkout's build
 #   --out DIR      where results go (default bench/target/compare-<time>)
 # compare.py options (python3 bench/compare.py --help):
-#   --quick        smoke test of the script: 2 rounds of 1 s windows, short warm-ups (about 6 minutes; no result)
+#   --quick        smoke test of the script: 2 rounds of 1 s windows, short warm-ups (6-9 minutes; no result)
 #   --rounds R     rounds of alternating windows (default 5)       --window S  seconds per window (default 3)
 #   --groups LIST  p1,p4,p8,t16,t64,a1,a16 (default: all)          --in-flight N  async rows (default 16)
 #   --peers LIST   hazelcast,redis                                  --placement split|shared
