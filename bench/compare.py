@@ -50,6 +50,9 @@ GROUPS = {
     'p8': ('8 client processes', 8, 1, 0, ['put'], ['rmi', 'jmanager', 'python']),
     't16': ('16 threads in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager']),
     't64': ('64 threads in one JVM', 1, 64, 0, ['put'], ['rmi', 'jmanager']),
+    # not in the default list: 16 managers (sessions, connections) in one JVM, one thread each; plain RMI's
+    # counterpart is 16 threads on one stub (RMI pools connections per endpoint, whoever holds the stub)
+    'm16': ('16 managers in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager']),
     'a1': ('async, 1 thread', 1, 1, 'N', ['put'], ['rmi', 'jmanager', 'redis']),
     'a16': ('async, 16 threads in one JVM', 1, 16, 'N', ['put'], ['rmi', 'jmanager']),
 }
@@ -216,7 +219,8 @@ def main():
     ap.add_argument('--patience', type=int,
                     help='flat slices in a row that end a warm-up (default 2; --quick: 1)')
     ap.add_argument('--prime', type=float, default=0.3, help='unmeasured seconds just before each window (0.3)')
-    ap.add_argument('--groups', default='p1,p4,p8,t16,t64,a1,a16', help='which groups of rows, in order')
+    ap.add_argument('--groups', default='p1,p4,p8,t16,t64,a1,a16',
+                    help='which groups of rows, in order (also m16: 16 managers in one JVM)')
     ap.add_argument('--peers', default='', help='hazelcast,redis: the peers to run too (when installed)')
     ap.add_argument('--in-flight', type=int, default=16, help='operations in flight per thread in the async rows')
     ap.add_argument('--wait-quiet', type=float, default=0,
@@ -341,9 +345,10 @@ def start_client(system, group, a, ports, classes, jars, hz_cp, java, python, en
         argv = [java, '-cp', classes, 'RmiFloor', 'client', '--port', str(ports['rmi']), '--control', '--clients',
                 str(procs), '--threads', str(threads)]
     elif system == 'jmanager':
+        managers, per_manager = (threads, 1) if group == 'm16' else (procs, threads)
         argv = [java, '-jar', os.path.join(jars, 'worker.jar'), 'bench', '--url',
-                'rmi://127.0.0.1:%d' % ports['jmanager'], '--control', '--clients', str(procs), '--threads',
-                str(threads), '--batch', '1000']
+                'rmi://127.0.0.1:%d' % ports['jmanager'], '--control', '--clients', str(managers), '--threads',
+                str(per_manager), '--batch', '1000']
         if procs > 1:
             argv.append('--fork')
         if asynchronous:

@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 GROUP_LABELS = OrderedDict([
     ('p1', '1 process'), ('p4', '4 processes'), ('p8', '8 processes'), ('t16', '16 threads, 1 JVM'),
-    ('t64', '64 threads, 1 JVM'), ('a1', 'async, 1 thread'), ('a16', 'async, 16 threads, 1 JVM'),
+    ('t64', '64 threads, 1 JVM'), ('m16', '16 managers, 1 JVM'), ('a1', 'async, 1 thread'), ('a16', 'async, 16 threads, 1 JVM'),
 ])
 OP_LABELS = OrderedDict([
     ('put', 'dict put'), ('get', 'dict get'), ('lock', 'lock+unlock pairs'), ('incr', 'atomic increment'),
@@ -219,7 +219,7 @@ def markdown(header, lines, left=2):
     return '\n'.join(out)
 
 
-def summary_lines(head, warmups):
+def summary_lines(head, warmups, cells_raw):
     lines = ['run: %s, commit %s, placement %s (servers on CPU %s, clients on CPU %s), %s rounds of %s s windows'
              ' alternating the systems, warm-up in %s s slices until %s in a row are at most %d %% above the best'
              ' before them;'
@@ -233,6 +233,11 @@ def summary_lines(head, warmups):
     if warmups:
         lines.append('warm-ups: %d settled, %d reached their cap%s' % (
             len(warmups) - len(capped), len(capped), (' (' + ', '.join(capped) + ')') if capped else ''))
+    windows = [w for ws in cells_raw.values() for w in ws]
+    busy = [w for w in windows if w.get('otherCores', 0) > 0.25]
+    if windows:
+        lines.append('windows during which other processes used more than 0.25 cores: %d of %d%s' % (
+            len(busy), len(windows), ' (their rows are not a result)' if busy else ''))
     if head.get('failed'):
         lines.append('failed windows: %d (left out; see the run\'s logs)' % head['failed'])
     return lines
@@ -256,7 +261,7 @@ def main():
     t = targets(cells)
     met = sum(1 for r in t if r[2] == 'yes')
     total = sum(1 for r in t if r[2])
-    notes = summary_lines(head, warmups)
+    notes = summary_lines(head, warmups, raw)
     print('\n'.join(notes))
     print('\nops/s, median over the windows (min–max); jm/X = ratio of medians; the async rows\' plain-RMI'
           ' baseline is synchronous\n')
