@@ -1,79 +1,110 @@
 #!/usr/bin/python3
-"""Draws the throughput of a bench/compare.sh run against the number of client processes (dict put, aggregate
-ops/s) for plain RMI, jmanager and Python's manager, with the other measured operations beside it.
+"""Draws a bench/compare.sh run (the same rows as bench/report.py): dict put throughput against client processes
+(left), put with many threads in one JVM and asynchronous puts (middle), and client and server CPU microseconds
+per put (right); medians over the alternating windows, with the min-max spread as error bars.
 
     /usr/bin/python3 bench/plot.py RESULTS.jsonl [OUT.png]
 
 Needs matplotlib: Debian's python3-matplotlib (apt-get install -y python3-matplotlib), for /usr/bin/python3.
+Runs of the earlier format (no "kind" field) are drawn by bench/plot_legacy.py as before.
 """
+import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import report  # noqa: E402  (bench/report.py: the same loading as the table)
+import report  # noqa: E402  (bench/report.py: the same loading and medians as the table)
 import matplotlib  # noqa: E402
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-SYSTEMS = [('rmi', 'plain Java RMI (floor)', '#7f7f7f', 's'),
-           ('jmanager', 'jmanager', '#1f77b4', 'o'),
-           ('python', "Python SyncManager", '#ff7f0e', '^')]
-
+STYLE = {'rmi': ('plain Java RMI (floor)', '#7f7f7f', 's'), 'jmanager': ('jmanager', '#1f77b4', 'o'),
+         'python': ('Python SyncManager', '#ff7f0e', '^'), 'hazelcast': ('Hazelcast 5.7 (threads)', '#2ca02c', 'D'),
+         'redis': ('Redis (redis-benchmark)', '#d62728', 'v')}
+PROCESS_GROUPS = [('p1', 1), ('p4', 4), ('p8', 8)]
+WIDE_GROUPS = ['t16', 't64', 'm16', 'a1', 'a16']
+WIDE_LABELS = {'t16': '16 threads\n1 JVM', 't64': '64 threads\n1 JVM', 'm16': '16 managers\n1 JVM',
+               'a1': 'async\n1 thread',
+               'a16': 'async\n16 threads'}
 
 
 def main():
     path = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) > 2 else 'bench/throughput.png'
-    loaded, placement = report.load(path)  # the same rows as the table: latest sessions, repeated windows' mean
-    rows = [r for r in loaded.values() if not r.get('error')]
-    placement = placement or '?'
+    with open(path) as f:
+        first = next((json.loads(line) for line in f if line.strip()), {})
+    if 'kind' not in first:
+        import plot_legacy
+        return plot_legacy.main(path, out)
+    head, raw, _warmups = report.load(path)
+    cells = report.cells_of(raw)
     where = {'split': 'servers pinned to CPU 0, clients to CPU 1',
-             'shared': 'servers and clients pinned to CPU 0'}.get(placement, placement)
+             'shared': 'servers and clients pinned to CPU 0'}.get(head.get('placement'), head.get('placement'))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 5), gridspec_kw={'width_ratios': [1, 1.1, 1.1]})
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={'width_ratios': [1.1, 1]})
-    # value labels: above the highest point of each client count, below the others, so that they stay apart
-    top = {}
-    for r in rows:
-        if r['op'] == 'put' and r['opsPerSec'] > top.get(r['clients'], (0, None))[0]:
-            top[r['clients']] = (r['opsPerSec'], r['system'])
-    for key, label, color, marker in SYSTEMS:
-        pts = sorted((r['clients'], r['opsPerSec']) for r in rows if r['system'] == key and r['op'] == 'put')
-        if pts:
-            xs, ys = zip(*pts)
-            left.plot(xs, ys, marker=marker, color=color, label=label, linewidth=2)
-            for x, y in pts:
-                left.annotate('%.1fk' % (y / 1000), (x, y), textcoords='offset points', xytext=(0, 7) if top[x][1] == key else (0, -13),
-                              ha='left' if x == min(xs) else 'center', fontsize=8, color=color)
+    for s, (label, color, marker) in STYLE.items():
+        pts = [(n, cells[(g, 'put', s)]) for g, n in PROCESS_GROUPS if (g, 'put', s) in cells]
+        if not pts:
+            continue
+        xs = [n for n, _c in pts]
+        ys = [c.median for _n, c in pts]
+        err = [[c.median - c.lo for _n, c in pts], [c.hi - c.median for _n, c in pts]]
+        left.errorbar(xs, ys, yerr=err, marker=marker, color=color, label=label, linewidth=2, capsize=3)
+        for x, y in zip(xs, ys):
+            left.annotate('%.1fk' % (y / 1000), (x, y), textcoords='offset points', xytext=(4, 4), fontsize=7,
+                          color=color)
     left.set_xscale('log', base=2)
-    counts = sorted({r['clients'] for r in rows if r['op'] == 'put'})
-    left.set_xticks(counts)
-    left.set_xticklabels([str(c) for c in counts])
-    left.set_xlabel('client processes')
-    left.set_ylabel('dict put, aggregate ops/s')
-    left.set_ylim(0, max([r['opsPerSec'] for r in rows if r['op'] == 'put'] + [1]) * 1.12)
+    left.set_xticks([1, 4, 8])
+    left.set_xticklabels(['1', '4', '8'])
+    left.set_xlabel('client processes (Hazelcast: threads of one client)')
+    left.set_ylabel('dict put, aggregate ops/s (median, min–max)')
+    left.set_ylim(bottom=0)
     left.grid(True, alpha=0.3)
-    left.legend(loc='lower right', fontsize=9)
-    left.set_title('dict put throughput vs clients', fontsize=11)
+    left.legend(fontsize=8, loc='upper left')
+    left.set_title('put against client processes', fontsize=10)
 
-    ops = [('put', 1), ('get', 1), ('put', 4), ('get', 4), ('lock', 1), ('lock', 4), ('incr', 1), ('incr', 4)]
-    names = {'put': 'put', 'get': 'get', 'lock': 'lock', 'incr': 'incr'}
-    groups = [(op, n) for op, n in ops if any(r['op'] == op and r['clients'] == n for r in rows)]
-    width = 0.27
-    for i, (key, label, color, _m) in enumerate(SYSTEMS):
-        xs, ys = [], []
-        for g, (op, n) in enumerate(groups):
-            v = [r['opsPerSec'] for r in rows if r['system'] == key and r['op'] == op and r['clients'] == n]
-            if v:
-                xs.append(g + (i - 1) * width)
-                ys.append(v[0])
-        right.bar(xs, ys, width, color=color, label=label)
-    right.set_xticks(range(len(groups)))
-    right.set_xticklabels(['%s\n%d cl' % (names[op], n) for op, n in groups], fontsize=8)
-    right.set_ylabel('aggregate ops/s')
-    right.grid(True, axis='y', alpha=0.3)
-    right.set_title('every operation, 1 and 4 client processes', fontsize=11)
-    fig.suptitle('jmanager vs plain RMI vs Python multiprocessing manager — %s, one run' % where, fontsize=12)
+    groups = [g for g in WIDE_GROUPS if any((g, 'put', s) in cells for s in STYLE)]
+    systems = [s for s in STYLE if any((g, 'put', s) in cells for g in groups)]
+    width = 0.8 / max(1, len(systems))
+    for i, s in enumerate(systems):
+        xs, ys, lo, hi = [], [], [], []
+        for j, g in enumerate(groups):
+            c = cells.get((g, 'put', s))
+            if c:
+                xs.append(j + (i - (len(systems) - 1) / 2) * width)
+                ys.append(c.median)
+                lo.append(c.median - c.lo)
+                hi.append(c.hi - c.median)
+        middle.bar(xs, ys, width, yerr=[lo, hi], color=STYLE[s][1], label=STYLE[s][0], capsize=2)
+    middle.set_xticks(range(len(groups)))
+    middle.set_xticklabels([WIDE_LABELS[g] for g in groups], fontsize=8)
+    middle.set_ylabel('dict put ops/s (median, min–max)')
+    middle.grid(True, axis='y', alpha=0.3)
+    middle.set_title('threads in one JVM; async with %s in flight (RMI: synchronous)' % head.get('inFlight', 'N'),
+                     fontsize=10)
+
+    rows = [(g, s) for g in [g for g, _n in PROCESS_GROUPS] + WIDE_GROUPS for s in STYLE if (g, 'put', s) in cells]
+    labels, client, server = [], [], []
+    for g, s in rows:
+        c = cells[(g, 'put', s)]
+        labels.append('%s %s' % (g, {'rmi': 'RMI', 'jmanager': 'jm', 'python': 'py', 'hazelcast': 'hz',
+                                     'redis': 'redis'}[s]))
+        client.append(c.metric('clientCpuUsPerOp') or 0)
+        server.append(c.metric('serverCpuUsPerOp') or 0)
+    ys = range(len(rows))
+    right.barh(ys, client, color=[STYLE[s][1] for _g, s in rows], label='client')
+    right.barh(ys, server, left=client, color=[STYLE[s][1] for _g, s in rows], alpha=0.45, label='server')
+    right.set_yticks(list(ys))
+    right.set_yticklabels(labels, fontsize=7)
+    right.invert_yaxis()
+    right.set_xlabel('CPU µs per put: client (solid) + server (light)')
+    right.grid(True, axis='x', alpha=0.3)
+    right.set_title('CPU per operation', fontsize=10)
+
+    fig.suptitle('jmanager and its floor and peers — %s, one run (%s), %s rounds of alternating %s s windows'
+                 % (where, head.get('started', '?')[:10], head.get('rounds', '?'), head.get('window', '?')),
+                 fontsize=11)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     print(out)

@@ -4,6 +4,7 @@
     python3 bench/pymanager.py serve --port 23502
     python3 bench/pymanager.py run --port 23502 --op set,get,lock,incr,connect --clients N \
         --duration S --warmup S [--json]
+    python3 bench/pymanager.py run --port 23502 --control --clients N
 
 `serve` runs one manager server in this process (BaseManager.get_server().serve_forever(), one thread per
 connection), with named shared objects: a dict, a Lock and a Value('i'). `run` spawns N fresh client
@@ -12,6 +13,12 @@ connect by address and authkey, like a remote worker. Every client sleeps until 
 runs the listed operations one after another, each with a warm-up and a measured window on one schedule for all
 clients (CLOCK_MONOTONIC is system-wide), counting the operations that complete inside the window; the aggregate
 is the sum of operations over the window, as for the two Java systems. One JSON line per operation.
+
+With --control, the N client processes are started once and then measure one window per command read from
+standard input, as `worker.jar bench --control` and `RmiFloor client --control` do: `window OP SECONDS` (all
+clients from one common instant; answers one JSON line with ops/s, latency percentiles and the clients' CPU time
+per operation, from time.process_time() in each client, summed) or `quit`. It prints {"ready": true, ...} first;
+a wrong command answers {"error": "..."}.
 
 Operations (one op = what the jmanager bench counts as one):
   set      d[k] = v      (str key of a 10,000-key space, 16-byte bytes value)
@@ -158,6 +165,116 @@ def connect_loop(port, t_from, t_end):
     return dict(ops=len(latencies), done=len(latencies), latencies=latencies)
 
 
+def control_client(port, value_size, conn):
+    """One --control client process: connects, then runs one window per (op, seconds, start_at) it receives."""
+    try:
+        m = connect(port)
+        runs = {}
+        conn.send('ready')
+        while True:
+            msg = conn.recv()
+            if msg is None:
+                return
+            op, seconds, start_at = msg
+            try:
+                if op != 'connect' and op not in runs:
+                    runs[op] = make_op(m, op, value_size)
+                time.sleep(max(0.0, start_at - time.monotonic()))
+                end = start_at + seconds
+                cpu0 = time.process_time()
+                if op == 'connect':
+                    r = connect_loop(port, start_at, end)
+                    lat = r['latencies']
+                else:
+                    run = runs[op]
+                    lat = []
+                    add = lat.append
+                    while True:
+                        before = time.monotonic()
+                        if before >= end:
+                            break
+                        run()
+                        after = time.monotonic()
+                        if after <= end:
+                            add(after - before)
+                conn.send(dict(ops=len(lat), cpu=time.process_time() - cpu0, latencies=lat))
+            except Exception as e:  # the op failed: report it, stay up for the next command
+                conn.send(dict(error='%s: %s' % (type(e).__name__, e)))
+    except BaseException as e:  # report, never hang the parent
+        try:
+            conn.send(dict(error='%s: %s' % (type(e).__name__, e)))
+        except Exception:
+            pass
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return 0.0
+    k = max(0, min(len(sorted_values) - 1, int(-(-p / 100 * len(sorted_values) // 1)) - 1))
+    return sorted_values[k]
+
+
+def control(a):
+    """run --control: see the module comment."""
+    m = connect(a.port)
+    d = m.named_dict('bench:dict')
+    value = b'x' * a.value_size
+    d.update({key(k): value for k in range(KEYS)})
+    ctx = mp.get_context('spawn')
+    pipes, procs = [], []
+    for _ in range(a.clients):
+        mine, theirs = ctx.Pipe()
+        p = ctx.Process(target=control_client, args=(a.port, a.value_size, theirs), daemon=True)
+        p.start()
+        pipes.append(mine)
+        procs.append(p)
+    for c in pipes:
+        r = c.recv()
+        if r != 'ready':
+            raise SystemExit('a client did not start: %s' % r)
+    print(json.dumps(dict(ready=True, processes=a.clients, threads=1, inFlight=0)), flush=True)
+    for line in sys.stdin:
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == 'quit':
+            break
+        try:
+            if f[0] != 'window' or len(f) != 3:
+                raise ValueError("unknown command '%s': use window OP SECONDS (e.g. window set 3) or quit"
+                                 % line.strip())
+            op = {'put': 'set'}.get(f[1], f[1])
+            if op not in OPS:
+                raise ValueError('unknown op %s: use %s' % (f[1], ','.join(OPS)))
+            seconds = float(f[2])
+            if not 0 < seconds <= 3600:
+                raise ValueError('SECONDS must be above 0 and at most 3600: %s' % f[2])
+            start_at = time.monotonic() + 0.05 + 0.005 * a.clients
+            for c in pipes:
+                c.send((op, seconds, start_at))
+            results = [c.recv() for c in pipes]
+            errors = [r['error'] for r in results if 'error' in r]
+            if errors:
+                raise ValueError('a client failed: ' + errors[0])
+            n = sum(r['ops'] for r in results)
+            cpu = sum(r['cpu'] for r in results)
+            lat = sorted(x for r in results for x in r['latencies'])
+            out = dict(op=op, processes=a.clients, threads=1, inFlight=0, operations=n, seconds=seconds,
+                       opsPerSec=round(n / seconds, 1), clientCpuUs=round(cpu * 1e6, 1),
+                       clientCpuUsPerOp=round(cpu * 1e6 / n, 3) if n else -1)
+            for name, p in (('p50Us', 50), ('p90Us', 90), ('p99Us', 99), ('p999Us', 99.9)):
+                out[name] = round(percentile(lat, p) * 1e6, 2)
+            out['maxUs'] = round(lat[-1] * 1e6, 2) if lat else 0.0
+            print(json.dumps(out), flush=True)
+        except ValueError as e:
+            print(json.dumps(dict(error=str(e))), flush=True)
+    for c in pipes:
+        c.send(None)
+    for p in procs:
+        p.join(10)
+    print(json.dumps(dict(quit=True)), flush=True)
+
+
 def serve(port):
     m = BenchManager(address=('127.0.0.1', port), authkey=AUTHKEY)
     server = m.get_server()
@@ -225,9 +342,12 @@ def main():
     ap.add_argument('--warmup', type=float, default=1.0)
     ap.add_argument('--value-size', type=int, default=16)
     ap.add_argument('--json', action='store_true')
+    ap.add_argument('--control', action='store_true', help='one window per command on stdin (see above)')
     a = ap.parse_args()
     if a.mode == 'serve':
         serve(a.port)
+    elif a.control:
+        control(a)
     else:
         bench(a)
 

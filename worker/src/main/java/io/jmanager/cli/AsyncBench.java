@@ -30,8 +30,11 @@ final class AsyncBench {
         return op == BenchOp.PUT || op == BenchOp.GET || op == BenchOp.INCR;
     }
 
-    /** One asynchronous operation of {@code op} on {@code m}'s objects. */
-    private static Supplier<CompletableFuture<?>> operation(BenchOp op, Manager m, BenchSettings s) {
+    /**
+     * One asynchronous operation of {@code op} on {@code m}'s objects. Call it from the thread that will issue the
+     * operations (it takes that thread's {@link ThreadLocalRandom}).
+     */
+    static Supplier<CompletableFuture<?>> operation(BenchOp op, Manager m, BenchSettings s) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         switch (op) {
             case PUT: {
@@ -72,25 +75,9 @@ final class AsyncBench {
             List<Thread> workers = new ArrayList<>();
             for (Manager m : managers) {
                 for (int t = 0; t < threads; t++) {
-                    Supplier<CompletableFuture<?>> operation = operation(op, m, s);
                     Thread thread = new Thread(() -> {
-                        Semaphore window = new Semaphore(inFlight);
                         try {
-                            while (System.nanoTime() < end && failure.get() == null) {
-                                window.acquire();
-                                long issued = System.nanoTime();
-                                operation.get().whenComplete((v, e) -> {
-                                    long now = System.nanoTime();
-                                    window.release();
-                                    if (e != null) {
-                                        failure.compareAndSet(null, e);
-                                    } else if (issued >= measureFrom && now <= end) {
-                                        latency.recordValue(now - issued);
-                                        answered.incrementAndGet();
-                                    }
-                                });
-                            }
-                            window.acquire(inFlight); // every answer is in
+                            issue(operation(op, m, s), inFlight, measureFrom, end, latency, answered, failure);
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
                         }
@@ -112,5 +99,32 @@ final class AsyncBench {
         } finally {
             managers.forEach(Manager::close);
         }
+    }
+
+    /**
+     * One thread's loop: keeps {@code inFlight} operations of {@code operation} in flight until {@code end}, then
+     * waits for every answer. An operation issued at or after {@code measureFrom} and answered by {@code end} is
+     * counted in {@code answered} and its latency (issue to answer, nanoseconds) recorded in {@code latency}, which
+     * the answering threads write concurrently. The first failure is kept in {@code failure} and stops the loop.
+     */
+    static void issue(Supplier<CompletableFuture<?>> operation, int inFlight, long measureFrom, long end,
+                      Histogram latency, AtomicLong answered, AtomicReference<Throwable> failure)
+            throws InterruptedException {
+        Semaphore window = new Semaphore(inFlight);
+        while (System.nanoTime() < end && failure.get() == null) {
+            window.acquire();
+            long issued = System.nanoTime();
+            operation.get().whenComplete((v, e) -> {
+                long now = System.nanoTime();
+                window.release();
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                } else if (issued >= measureFrom && now <= end) {
+                    latency.recordValue(now - issued);
+                    answered.incrementAndGet();
+                }
+            });
+        }
+        window.acquire(inFlight); // every answer is in
     }
 }

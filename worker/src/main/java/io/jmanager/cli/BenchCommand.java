@@ -27,6 +27,11 @@ import picocli.CommandLine.Option;
  * another, each in its own warm-up ({@code --op-warmup} after the first) and measured window, all clients keeping
  * the same wall-clock schedule. One set of JVMs is warmed up once: on a machine where the client JVMs share a CPU,
  * their JIT compilation takes seconds per JVM, which would otherwise be paid again for every operation.
+ *
+ * <p>{@code --control} starts the clients (threads, {@code --fork} processes, {@code --async}) and then runs one
+ * measured window per command read from standard input ({@code window OP SECONDS}, {@code quit}), answering one
+ * JSON line each, with the client CPU time per operation: see {@link BenchControl}. {@code --op},
+ * {@code --duration}, {@code --warmup} and {@code --op-warmup} do not apply there.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load generator: throughput and latency percentiles of one or more operations.")
@@ -89,6 +94,11 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int inFlight = 16;
 
+    @Option(names = "--control", description = "start the clients, then run one measured window per command read"
+            + " from standard input: 'window OP SECONDS' (answers one JSON line: ops/s, latency, client CPU µs per"
+            + " operation) or 'quit'; for scripts that alternate systems with warm clients (bench/compare.sh)")
+    boolean control;
+
     @Option(names = "--child", hidden = true)
     boolean child;
 
@@ -128,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
         if (ops.size() > 1 && ops.contains(BenchOp.BARRIER)) {
             throw new CliException("--op barrier runs alone: its parties wait for each other across the windows");
         }
+        if (control) {
+            return runControl();
+        }
         long[][] phases = schedule();
         BenchSettings settings = new BenchSettings(clients, threads,
                 totalThreads > 0 ? totalThreads : clients * threads, keys, valueSize, batch,
@@ -164,6 +177,22 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --control}: see {@link BenchControl}. */
+    private int runControl() throws Exception {
+        if (async && inFlight < 1) {
+            throw new CliException("--async needs --in-flight of at least 1");
+        }
+        if (maxOps > 0 || opList != null) {
+            throw new CliException("--control takes the operation and the duration of each window from standard"
+                    + " input ('window OP SECONDS'): leave out --op and --ops");
+        }
+        BenchSettings settings = new BenchSettings(clients, threads,
+                totalThreads > 0 ? totalThreads : clients * threads, keys, valueSize, batch, 60_000);
+        BenchControl c = new BenchControl(connection, settings, clients, threads, fork, child, async ? inFlight : 0,
+                keep);
+        return c.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out);
     }
 
     /** {@code --async}: each operation in turn, its clients in this JVM (see {@link AsyncBench}). */
