@@ -48,8 +48,10 @@ GROUPS = {
            ['rmi', 'jmanager', 'python', 'hazelcast', 'redis']),
     'p4': ('4 client processes', 4, 1, 0, ['put', 'get', 'lock', 'incr'], ['rmi', 'jmanager', 'python', 'hazelcast']),
     'p8': ('8 client processes', 8, 1, 0, ['put'], ['rmi', 'jmanager', 'python']),
-    't16': ('16 threads in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager']),
-    't64': ('64 threads in one JVM', 1, 64, 0, ['put'], ['rmi', 'jmanager']),
+    # jm-unshared: jmanager's client with --unshared-calls (every synchronous call its own remote call), to show
+    # what sharing batch calls between threads does (AsyncOptions.shareSynchronousCalls, on by default)
+    't16': ('16 threads in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager', 'jm-unshared']),
+    't64': ('64 threads in one JVM', 1, 64, 0, ['put'], ['rmi', 'jmanager', 'jm-unshared']),
     # not in the default list: 16 managers (sessions, connections) in one JVM, one thread each; plain RMI's
     # counterpart is 16 threads on one stub (RMI pools connections per endpoint, whoever holds the stub)
     'm16': ('16 managers in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager']),
@@ -59,6 +61,7 @@ GROUPS = {
 SUPPORTED = {
     'rmi': {'put', 'get'},
     'jmanager': {'put', 'get', 'lock', 'incr', 'batch', 'connect'},
+    'jm-unshared': {'put', 'get'},
     'python': {'put', 'get', 'lock', 'incr', 'connect'},
     'hazelcast': {'put', 'get'},
     'redis': {'put', 'get'},
@@ -258,7 +261,7 @@ def main():
             peers.discard('hazelcast')
     # the systems of the chosen groups, peers only when asked for and available
     wanted = {s for g in groups for s in GROUPS[g][5]}
-    systems = [s for s in ['rmi', 'jmanager', 'python', 'hazelcast', 'redis']
+    systems = [s for s in ['rmi', 'jmanager', 'jm-unshared', 'python', 'hazelcast', 'redis']
                if s in wanted and (s in peers or s not in ('hazelcast', 'redis'))]
 
     java = os.environ.get('JAVA', 'java')
@@ -344,11 +347,13 @@ def start_client(system, group, a, ports, classes, jars, hz_cp, java, python, en
     if system == 'rmi':
         argv = [java, '-cp', classes, 'RmiFloor', 'client', '--port', str(ports['rmi']), '--control', '--clients',
                 str(procs), '--threads', str(threads)]
-    elif system == 'jmanager':
+    elif system in ('jmanager', 'jm-unshared'):
         managers, per_manager = (threads, 1) if group == 'm16' else (procs, threads)
         argv = [java, '-jar', os.path.join(jars, 'worker.jar'), 'bench', '--url',
                 'rmi://127.0.0.1:%d' % ports['jmanager'], '--control', '--clients', str(managers), '--threads',
                 str(per_manager), '--batch', '1000']
+        if system == 'jm-unshared':
+            argv.append('--unshared-calls')
         if procs > 1:
             argv.append('--fork')
         if asynchronous:
@@ -376,7 +381,8 @@ def measured(client, op, seconds, servers, system):
     if 'error' in r:
         return r
     ops = r.get('operations', 0)
-    server = s1[system] - s0[system] if system in s1 else None
+    served_by = 'jmanager' if system == 'jm-unshared' else system
+    server = s1[served_by] - s0[served_by] if served_by in s1 else None
     if server is not None:
         r['serverCpuUs'] = server / HZ * 1e6
         r['serverCpuUsPerOp'] = server / HZ * 1e6 / ops if ops else -1

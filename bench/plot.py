@@ -20,6 +20,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
 STYLE = {'rmi': ('plain Java RMI (floor)', '#7f7f7f', 's'), 'jmanager': ('jmanager', '#1f77b4', 'o'),
+         'jm-unshared': ('jmanager, unshared calls', '#9467bd', 'x'),
          'python': ('Python SyncManager', '#ff7f0e', '^'), 'hazelcast': ('Hazelcast 5.7 (threads)', '#2ca02c', 'D'),
          'redis': ('Redis (redis-benchmark)', '#d62728', 'v')}
 PROCESS_GROUPS = [('p1', 1), ('p4', 4), ('p8', 8)]
@@ -88,7 +89,8 @@ def main():
     labels, client, server = [], [], []
     for g, s in rows:
         c = cells[(g, 'put', s)]
-        labels.append('%s %s' % (g, {'rmi': 'RMI', 'jmanager': 'jm', 'python': 'py', 'hazelcast': 'hz',
+        labels.append('%s %s' % (g, {'rmi': 'RMI', 'jmanager': 'jm', 'jm-unshared': 'jm-u', 'python': 'py',
+                                     'hazelcast': 'hz',
                                      'redis': 'redis'}[s]))
         client.append(c.metric('clientCpuUsPerOp') or 0)
         server.append(c.metric('serverCpuUsPerOp') or 0)

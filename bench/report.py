@@ -24,7 +24,8 @@ OP_LABELS = OrderedDict([
     ('put', 'dict put'), ('get', 'dict get'), ('lock', 'lock+unlock pairs'), ('incr', 'atomic increment'),
     ('batch', 'putAll+getAll, 1,000 entries (entries/s)'), ('connect', 'connect + first op (p50 ms)'),
 ])
-SYSTEMS = OrderedDict([('rmi', 'plain RMI'), ('jmanager', 'jmanager'), ('python', 'Python'),
+SYSTEMS = OrderedDict([('rmi', 'plain RMI'), ('jmanager', 'jmanager'), ('jm-unshared', 'jmanager, unshared calls'),
+                       ('python', 'Python'),
                        ('hazelcast', 'Hazelcast'), ('redis', 'Redis')])
 
 # (group, op, what, threshold, text)

@@ -94,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int inFlight = 16;
 
+    @Option(names = "--unshared-calls", description = "give every synchronous call its own remote call: threads of"
+            + " one client do not share batch calls (AsyncOptions.withSharedSynchronousCalls(false); for comparison)")
+    boolean unsharedCalls;
+
     @Option(names = "--control", description = "start the clients, then run one measured window per command read"
             + " from standard input: 'window OP SECONDS' (answers one JSON line: ops/s, latency, client CPU µs per"
             + " operation) or 'quit'; for scripts that alternate systems with warm clients (bench/compare.sh)")
@@ -133,6 +137,9 @@ final class BenchCommand implements Callable<Integer> {
                 || keys < 1) {
             throw new CliException("--clients, --threads, --batch and --keys must be at least 1, --duration positive,"
                     + " --warmup, --op-warmup and --value-size not negative");
+        }
+        if (unsharedCalls) {
+            connection.unshareSynchronousCalls();
         }
         List<BenchOp> ops = ops();
         if (ops.size() > 1 && ops.contains(BenchOp.BARRIER)) {
@@ -388,6 +395,9 @@ final class BenchCommand implements Callable<Integer> {
                             .toString(), "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
                     "bench", "--child"));
             command.addAll(connection.childArguments());
+            if (unsharedCalls) {
+                command.add("--unshared-calls");
+            }
             command.addAll(List.of("--op", ops().stream().map(BenchOp::name)
                             .collect(java.util.stream.Collectors.joining(",")), "--op-warmup",
                     String.valueOf(opWarmup), "--threads",

@@ -230,6 +230,9 @@ final class BenchControl {
                             "java").toString(), "-cp", System.getProperty("java.class.path"),
                             WorkerMain.class.getName(), "bench", "--control", "--child"));
                     command.addAll(connection.childArguments());
+                    if (!connection.sharesSynchronousCalls()) {
+                        command.add("--unshared-calls");
+                    }
                     command.addAll(List.of("--threads", String.valueOf(threads), "--total-threads",
                             String.valueOf(settings.totalThreads()), "--value-size",
                             String.valueOf(settings.valueSize()), "--batch", String.valueOf(settings.batch()),

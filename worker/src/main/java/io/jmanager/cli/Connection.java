@@ -72,6 +72,18 @@ final class Connection {
     }
 
     /** The options a child {@code worker.jar} process needs to reach the same registry with the same key. */
+    /** Whether the managers it connects share synchronous calls between threads (bench's --unshared-calls). */
+    private boolean sharedCalls = true;
+
+    /** The managers connected from now on give every synchronous call its own remote call. */
+    void unshareSynchronousCalls() {
+        sharedCalls = false;
+    }
+
+    boolean sharesSynchronousCalls() {
+        return sharedCalls;
+    }
+
     List<String> childArguments() {
         List<String> args = new ArrayList<>(List.of("--url", url()));
         Path keyFile = authKeyFile();
@@ -87,7 +99,8 @@ final class Connection {
      * keep showing the other values.
      */
     Manager connect() {
-        ManagerOptions options = ManagerOptions.defaults().withRefusedAsPlaceholders(true);
+        ManagerOptions options = ManagerOptions.defaults().withRefusedAsPlaceholders(true)
+                .withAsync(io.jmanager.AsyncOptions.defaults().withSharedSynchronousCalls(sharedCalls));
         Path keyFile = authKeyFile();
         if (keyFile == null) {
             return Manager.connect(url(), options);
