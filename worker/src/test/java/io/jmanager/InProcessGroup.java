@@ -93,6 +93,21 @@ final class InProcessGroup implements AutoCloseable {
         throw new AssertionError("no member serves within 30 s");
     }
 
+    /** A worker connection to the group, retried (bounded) while no member serves (an election). */
+    Manager connect() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
+        while (true) {
+            try {
+                return Manager.connect(urls);
+            } catch (RegistryUnavailableException | NotLeaderException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20); // an election has no event a worker could wait for
+            }
+        }
+    }
+
     /** Waits (bounded, {@code seconds} scaled by the timing multiplier) until {@code condition} holds. */
     static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(seconds * 1000));

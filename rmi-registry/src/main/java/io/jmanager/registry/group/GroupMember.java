@@ -30,6 +30,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.ExitUtils;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -48,6 +49,8 @@ public final class GroupMember implements Replication, AutoCloseable {
     static final int ELECTION_MIN_MILLIS = 500;
     static final int ELECTION_MAX_MILLIS = 1000;
     private static final int READ_TIMEOUT_SECONDS = 10;
+    /** The Raft log's segment size (Ratis's default is 32 MB): the log is purged by whole closed segments. */
+    static final long SEGMENT_BYTES = 4 << 20;
     /** How soon a leader that could not start serving tries again. */
     private static final long RETRY_MILLIS = 100;
     /** An empty {@link io.jmanager.registry.RecordLog} entry: no changes (a barrier). */
@@ -109,6 +112,15 @@ public final class GroupMember implements Replication, AutoCloseable {
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         RaftServerConfigKeys.Read.setTimeout(properties,
                 TimeDuration.valueOf(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // snapshots: every snapshotEvery applied entries; the log is purged up to the newest snapshot even while a
+        // member is down (it gets the snapshot installed when it returns), so the log stays bounded
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotEvery()));
+        // the log is purged by whole segments: small enough that a purge frees space soon after a snapshot
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(SEGMENT_BYTES));
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
             public void leaderChanged(RaftPeerId newLeader) {
@@ -187,6 +199,31 @@ public final class GroupMember implements Replication, AutoCloseable {
         } catch (IOException e) {
             return -1; // the server is closed
         }
+    }
+
+    /** The index of the first entry this member's Raft log still holds (the entries before are purged). */
+    public long logStartIndex() {
+        try {
+            return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The last log index this member's newest snapshot includes, or -1 if it has none. */
+    public long snapshotIndex() {
+        try {
+            org.apache.ratis.statemachine.SnapshotInfo s = server.getDivision(GROUP_ID).getStateMachine()
+                    .getLatestSnapshot();
+            return s == null ? -1 : s.getIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** This member's committed records (read-only use: status and tests). */
+    public ReplicaStore store() {
+        return store;
     }
 
     /** How many records this member's store holds (applied from the log or loaded from a snapshot). */
