@@ -133,9 +133,7 @@ public final class GroupMember implements Replication, AutoCloseable {
                         stop("the group's leader changed to " + (newLeader == null ? "none yet" : newLeader));
                     }
                 });
-                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": the leader is now "
-                        + (newLeader == null ? "unknown (election)" : newLeader + (newLeader.equals(self)
-                        ? " (this member)" : "")));
+                logLeader(newLeader);
             }
 
             @Override
@@ -187,6 +185,25 @@ public final class GroupMember implements Replication, AutoCloseable {
         return m == null ? null : m.rmiUrl();
     }
 
+    /** The operator's one line about a leader change: "became leader in term T" or "leader is now rX (term T)". */
+    private void logLeader(RaftPeerId newLeader) {
+        long term;
+        try {
+            term = currentTerm();
+        } catch (IOException e) {
+            return; // closing
+        }
+        if (newLeader == null) {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": no leader in term " + term
+                    + " (election)");
+        } else if (newLeader.equals(self)) {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " became leader in term " + term);
+        } else {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": leader is now " + newLeader
+                    + " (term " + term + ")");
+        }
+    }
+
     /** The term this member serves in, or -1 if it does not serve. */
     public long servingTerm() {
         return servingTerm;
@@ -219,6 +236,41 @@ public final class GroupMember implements Replication, AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * This member's view of the group: its Raft role, term and log positions, and, if it leads, what it knows of
+     * each follower (the commit index the follower last reported, and how long ago it answered).
+     */
+    public io.jmanager.wire.GroupStatus status() throws IOException {
+        RaftServer.Division division = server.getDivision(GROUP_ID);
+        org.apache.ratis.server.DivisionInfo info = division.getInfo();
+        RaftPeerId leaderId = info.getLeaderId();
+        java.util.Map<String, Long> commits = new java.util.HashMap<>();
+        java.util.Map<String, Long> contact = new java.util.HashMap<>();
+        if (info.isLeader()) {
+            for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+                commits.put(RaftPeerId.valueOf(c.getServer().getId()).toString(), c.getCommitIndex());
+            }
+            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f
+                    : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+                contact.put(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs());
+            }
+            contact.put(config.self(), 0L);
+        }
+        long commitIndex = division.getRaftLog().getLastCommittedIndex();
+        commits.putIfAbsent(config.self(), commitIndex);
+        List<io.jmanager.wire.GroupStatus.Member> members = new ArrayList<>();
+        for (GroupConfig.Member m : config.members()) {
+            members.add(new io.jmanager.wire.GroupStatus.Member(m.id(), m.rmiUrl(), m.raftAddress(),
+                    commits.getOrDefault(m.id(), -1L), contact.getOrDefault(m.id(), -1L)));
+        }
+        org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        return new io.jmanager.wire.GroupStatus(config.self(), info.getCurrentRole().name().toLowerCase(
+                java.util.Locale.ROOT), servingTerm >= 0, info.getCurrentTerm(),
+                leaderId == null ? null : leaderId.toString(), commitIndex, info.getLastAppliedIndex(),
+                snapshotIndex(), division.getRaftLog().getStartIndex(), last == null ? -1 : last.getIndex(),
+                members.toArray(new io.jmanager.wire.GroupStatus.Member[0]));
     }
 
     /** This member's committed records (read-only use: status and tests). */
