@@ -137,6 +137,11 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             + " log entries and let the log behind the snapshot be purged (default: ${DEFAULT-VALUE})")
     long snapshotEvery = io.jmanager.registry.group.GroupConfig.DEFAULT_SNAPSHOT_EVERY;
 
+    @Option(names = "--rejoin", description = "with --group: this member lost its Raft log (wiped or replaced disk)"
+            + " and rejoins as a new member: the leader removes it from the group and adds it back once it caught"
+            + " up. A member without its log that the group knows refuses to start and names this option")
+    boolean rejoin;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "keep every object in DIR (created if missing)"
             + " so that each acknowledged change survives a crash and a restart on the same DIR restores them;"
             + " without it state is in memory only, like Python's manager")
@@ -267,10 +272,16 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             }
         }
         io.jmanager.registry.group.GroupConfig groupConfig = null;
+        if (group == null && groupId == null && (rejoin || unauthenticatedGroupTraffic
+                || snapshotEvery != io.jmanager.registry.group.GroupConfig.DEFAULT_SNAPSHOT_EVERY)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rejoin, --snapshot-every and"
+                    + " --unauthenticated-group-traffic are options of a group member: they need --group and --id");
+        }
         if (group != null || groupId != null) {
             try {
                 groupConfig = io.jmanager.registry.group.GroupConfig.parse(group, groupId, dataDir)
-                        .withSnapshotEvery(snapshotEvery).withPlaintextRaft(unauthenticatedGroupTraffic);
+                        .withSnapshotEvery(snapshotEvery).withPlaintextRaft(unauthenticatedGroupTraffic)
+                        .withRejoin(rejoin);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
             }

@@ -86,6 +86,7 @@ class RegistryMainTest {
         "--group r1=127.0.0.1:x,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d     | a port is a number",
         "--group r1=127.0.0.1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d       | is not id=host:port",
         "--id r1                                                                        | --group is empty",
+        "--rejoin                                                                       | they need --group and --id",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --unauthenticated-group-traffic --port 5000 | leave out --port",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --fsync interval=50 | not a group member's"})
     void badGroupOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {

@@ -19,9 +19,11 @@ import java.util.Set;
  *                         Ratis may purge the log behind the snapshot ({@code --snapshot-every})
  * @param plaintextRaft    the Raft traffic between members is plain gRPC, not mutual TLS with credentials derived
  *                         from the key ({@code --unauthenticated-group-traffic}; see {@link RaftTls})
+ * @param rejoin           this member lost its Raft log (a wiped or replaced disk) and rejoins as a new member:
+ *                         the leader removes it from the group and adds it back empty ({@code --rejoin})
  */
 public record GroupConfig(List<Member> members, String self, Path dataDir, long snapshotEvery,
-                          boolean plaintextRaft) {
+                          boolean plaintextRaft, boolean rejoin) {
     /** The default of {@code --snapshot-every}: a restart replays at most this many entries after the snapshot. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 100_000;
     /** The least {@code --snapshot-every} accepted (smaller ones would snapshot nearly every write). */
@@ -50,17 +52,22 @@ public record GroupConfig(List<Member> members, String self, Path dataDir, long 
 
     /** A group with the default snapshot interval and authenticated (mutual TLS) Raft traffic. */
     public GroupConfig(List<Member> members, String self, Path dataDir) {
-        this(members, self, dataDir, DEFAULT_SNAPSHOT_EVERY, false);
+        this(members, self, dataDir, DEFAULT_SNAPSHOT_EVERY, false, false);
     }
 
     /** This group, snapshotting every {@code entries} log entries. */
     public GroupConfig withSnapshotEvery(long entries) {
-        return new GroupConfig(members, self, dataDir, entries, plaintextRaft);
+        return new GroupConfig(members, self, dataDir, entries, plaintextRaft, rejoin);
     }
 
     /** This group, with plain (unauthenticated, unencrypted) Raft traffic when {@code plaintext}. */
     public GroupConfig withPlaintextRaft(boolean plaintext) {
-        return new GroupConfig(members, self, dataDir, snapshotEvery, plaintext);
+        return new GroupConfig(members, self, dataDir, snapshotEvery, plaintext, rejoin);
+    }
+
+    /** This group, for a member that rejoins as a new member when {@code again} ({@code --rejoin}). */
+    public GroupConfig withRejoin(boolean again) {
+        return new GroupConfig(members, self, dataDir, snapshotEvery, plaintextRaft, again);
     }
 
     /**

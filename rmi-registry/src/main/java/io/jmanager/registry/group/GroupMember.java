@@ -86,7 +86,7 @@ public final class GroupMember implements Replication, AutoCloseable {
     // keeps Ratis's loggers configured: java.util.logging holds them weakly
     private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
-    private GroupMember(GroupConfig config, String bindHost, io.jmanager.AuthKey key, Leadership leadership)
+    private GroupMember(GroupConfig config, String bindHost, Parameters parameters, Leadership leadership)
             throws IOException {
         this.config = config;
         this.leadership = leadership;
@@ -94,7 +94,8 @@ public final class GroupMember implements Replication, AutoCloseable {
         for (GroupConfig.Member m : config.members()) {
             peers.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftAddress()).build());
         }
-        this.group = RaftGroup.valueOf(GROUP_ID, peers);
+        // a member that rejoins starts with no configuration: the leader adds it (Membership.rejoin)
+        this.group = RaftGroup.valueOf(GROUP_ID, config.rejoin() ? List.of() : peers);
         this.self = RaftPeerId.valueOf(config.self());
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
@@ -141,8 +142,7 @@ public final class GroupMember implements Replication, AutoCloseable {
                 roles.execute(GroupMember.this::serveIfLeader);
             }
         });
-        this.parameters = config.plaintextRaft() ? new Parameters()
-                : RaftTls.forMember(key, config.self(), config.me().host()).ratisParameters();
+        this.parameters = parameters;
         this.properties = properties;
         this.server = RaftServer.newBuilder().setGroup(group).setProperties(properties).setServerId(self)
                 .setParameters(parameters).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER)
@@ -163,14 +163,63 @@ public final class GroupMember implements Replication, AutoCloseable {
         }
         // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
         ExitUtils.disableSystemExit();
-        GroupMember member = new GroupMember(config, bindHost, key, leadership);
+        Parameters parameters = config.plaintextRaft() ? new Parameters()
+                : RaftTls.forMember(key, config.self(), config.me().host()).ratisParameters();
+        boolean hasLog = Membership.hasLog(config);
+        if (config.rejoin() && hasLog) {
+            throw new IOException("--rejoin is for a member that lost its Raft log, but " + Membership.groupDir(config)
+                    + " holds this member's log: start it without --rejoin");
+        }
+        if (!hasLog && !config.rejoin()) {
+            java.util.Set<String> joined = Membership.askJoined(config, parameters);
+            if (joined != null && joined.contains(config.self())) {
+                throw new IOException(Membership.wipedMessage(config));
+            }
+        }
+        GroupMember member = new GroupMember(config, bindHost, parameters, leadership);
         try {
             member.server.start();
+            if (config.rejoin()) {
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoins as a new member: the"
+                        + " leader removes it and adds it back once it caught up");
+                Membership.rejoin(config, parameters);
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoined the group");
+            }
         } catch (IOException | RuntimeException e) {
             member.close();
             throw e;
         }
+        member.roles.scheduleWithFixedDelay(member::recordJoined, 1, 1, TimeUnit.SECONDS);
         return member;
+    }
+
+    /**
+     * Runs on the roles thread while this member serves: adds to the replicated joined set every member that has
+     * acknowledged entries (so that one which later lost its log is recognised, {@link Membership}).
+     */
+    private void recordJoined() {
+        long term = servingTerm;
+        if (term < 0) {
+            return;
+        }
+        try {
+            java.util.Set<String> joined = Membership.joined(store);
+            java.util.Set<String> now = new java.util.TreeSet<>(joined);
+            now.add(config.self());
+            for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c
+                    : server.getDivision(GROUP_ID).getCommitInfos()) {
+                String id = RaftPeerId.valueOf(c.getServer().getId()).toString();
+                if (c.getCommitIndex() > 0 && config.member(id) != null) {
+                    now.add(id);
+                }
+            }
+            if (!now.equals(joined)) {
+                submit(term, Membership.entry(now)); // a failure is retried at the next turn
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + " could not record the members"
+                    + " that joined: " + e);
+        }
     }
 
     /** The group as given. */
@@ -271,6 +320,11 @@ public final class GroupMember implements Replication, AutoCloseable {
                 leaderId == null ? null : leaderId.toString(), commitIndex, info.getLastAppliedIndex(),
                 snapshotIndex(), division.getRaftLog().getStartIndex(), last == null ? -1 : last.getIndex(),
                 members.toArray(new io.jmanager.wire.GroupStatus.Member[0]));
+    }
+
+    /** The members the replicated state records as having taken part in the group ({@link Membership}). */
+    public java.util.Set<String> joinedMembers() {
+        return Membership.joined(store);
     }
 
     /** This member's committed records (read-only use: status and tests). */

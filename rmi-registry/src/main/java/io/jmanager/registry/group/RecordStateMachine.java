@@ -156,6 +156,10 @@ final class RecordStateMachine extends BaseStateMachine {
     /** The read index barrier's query: it reads nothing (the live objects were read), it only confirms. */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (Membership.QUERY.equals(request.getContent())) { // a member without its log asks who took part
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(Membership.encode(
+                    Membership.joined(store)))));
+        }
         return CompletableFuture.completedFuture(Message.EMPTY);
     }
 

@@ -64,6 +64,12 @@ public final class ReplicaStore {
         return out;
     }
 
+    /** Record {@code key} of object {@code objectId}, or null. */
+    public synchronized byte[] record(long objectId, long key) {
+        TreeMap<Long, byte[]> records = objects.get(objectId);
+        return records == null ? null : records.get(key);
+    }
+
     /** Takes every record out of this store (which is left empty). */
     synchronized Map<Long, TreeMap<Long, byte[]>> detach() {
         Map<Long, TreeMap<Long, byte[]>> out = objects;
