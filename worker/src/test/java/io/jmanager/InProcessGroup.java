@@ -108,6 +108,24 @@ final class InProcessGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an idempotent call until it is answered, retrying (bounded) while the group changes leader: a loaded
+     * machine can delay heartbeats past the election timeout, and a leader change makes a call fail once.
+     */
+    static <T> T retried(java.util.concurrent.Callable<T> call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
+        while (true) {
+            try {
+                return call.call();
+            } catch (RegistryUnavailableException | NotLeaderException | SessionExpiredException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20); // an election has no event a worker could wait for
+            }
+        }
+    }
+
     /** Waits (bounded, {@code seconds} scaled by the timing multiplier) until {@code condition} holds. */
     static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(seconds * 1000));

@@ -39,20 +39,15 @@ class RegistryGroupRejoinTest {
             try (Manager m = group.connect()) {
                 SharedDict<String, Integer> d = m.dict("d");
                 SharedValue<Long> counter = m.value("counter", 'q', 0L);
-                for (int i = 0; i < 100; i++) {
-                    d.put("k" + i, i);
-                    counter.addAndGet(1L);
-                }
+                put(d, counter, 0, 100);
                 GroupMember l = group.members[leader].groupMember();
                 InProcessGroup.await("the leader records that every member took part", 30,
                         () -> l.joinedMembers().equals(Set.of("r1", "r2", "r3")));
 
+                int rmiPort = group.members[wiped].port();
                 group.stop(wiped);
                 deleteTree(group.dataDir(wiped));
-                for (int i = 100; i < 150; i++) { // the group goes on while the member is away
-                    d.put("k" + i, i);
-                    counter.addAndGet(1L);
-                }
+                put(d, counter, 100, 150); // the group goes on while the member is away
 
                 IOException refused = assertThrows(IOException.class,
                         () -> group.start(wiped, TestKeys.key(), OPTIONS));
@@ -61,7 +56,9 @@ class RegistryGroupRejoinTest {
                         && why.contains("took part") && why.contains("--rejoin"), why);
                 assertTrue(why.contains("--id " + InProcessGroup.id(wiped) + " --data-dir " + group.dataDir(wiped)
                         + " --rejoin"), "the command to run: " + why);
-                assertEquals(151L, counter.addAndGet(1L), "the group still serves after the refusal");
+                put(d, counter, 150, 151);
+                assertEquals(151L, InProcessGroup.retried(counter::get), "the group still serves after the refusal");
+                InProcessGroup.await("the refused member's RMI port is released", 10, () -> free(rmiPort));
 
                 group.start(wiped, TestKeys.key(), c -> OPTIONS.apply(c).withRejoin(true));
                 GroupMember back = group.members[wiped].groupMember();
@@ -70,9 +67,9 @@ class RegistryGroupRejoinTest {
 
                 // the rejoined member now carries the majority with the leader
                 group.stop(other);
-                assertEquals(152L, counter.addAndGet(1L));
-                d.put("after", 1);
-                assertEquals(151, d.size());
+                put(d, counter, 151, 152);
+                assertEquals(152L, InProcessGroup.retried(counter::get));
+                assertEquals(152, d.size());
                 assertEquals(149, d.get("k149"));
                 long last = l.appliedIndex();
                 InProcessGroup.await("the rejoined member applies the new writes", 30,
@@ -80,15 +77,17 @@ class RegistryGroupRejoinTest {
                 assertEquals(l.store().size(), back.store().size());
 
                 // a member that has its log must not be given --rejoin
-                int rmiPort = group.members[wiped].port();
                 group.stop(wiped);
                 InProcessGroup.await("the stopped member's RMI port is released", 10, () -> free(rmiPort));
                 IOException notWiped = assertThrows(IOException.class,
                         () -> group.start(wiped, TestKeys.key(), c -> OPTIONS.apply(c).withRejoin(true)));
                 assertTrue(notWiped.getMessage().contains("start it without --rejoin"), notWiped.getMessage());
+                InProcessGroup.await("the refused member's RMI port is released", 10, () -> free(rmiPort));
                 group.start(wiped, TestKeys.key(), OPTIONS); // as itself, with its new log
                 group.start(other, TestKeys.key(), OPTIONS);
-                assertEquals(153L, awaitIncrement(counter));
+                put(d, counter, 152, 153);
+                assertEquals(153L, InProcessGroup.retried(counter::get));
+                assertEquals(153, d.size());
             }
         }
     }
@@ -101,18 +100,17 @@ class RegistryGroupRejoinTest {
         }
     }
 
-    private static long awaitIncrement(SharedValue<Long> counter) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
-        while (true) {
-            try {
-                return counter.addAndGet(1L);
-            } catch (RegistryUnavailableException | NotLeaderException | SessionExpiredException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(20); // an election has no event a worker could wait for
-            }
+    /** Puts keys {@code from} to {@code to - 1} and sets the counter to {@code to}, retried across a leader change. */
+    private static void put(SharedDict<String, Integer> d, SharedValue<Long> counter, int from, int to)
+            throws Exception {
+        for (int i = from; i < to; i++) {
+            int k = i;
+            InProcessGroup.retried(() -> d.put("k" + k, k));
         }
+        InProcessGroup.retried(() -> {
+            counter.set((long) to);
+            return null;
+        });
     }
 
     private static void deleteTree(Path dir) throws IOException {

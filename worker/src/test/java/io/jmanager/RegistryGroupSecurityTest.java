@@ -42,7 +42,8 @@ class RegistryGroupSecurityTest {
             try (Manager m = Manager.connect(group.urls)) {
                 SharedDict<String, Integer> d = m.dict("d");
                 for (int i = 0; i < 50; i++) {
-                    d.put("k" + i, i);
+                    int k = i;
+                    InProcessGroup.retried(() -> d.put("k" + k, k));
                 }
                 long committed = group.members[leader].groupMember().appliedIndex();
                 InProcessGroup.await("the follower with the key applies every entry", 30,

@@ -39,7 +39,7 @@ class RegistryGroupSnapshotTest {
             try (Manager m = group.connect()) {
                 SharedDict<String, String> d = m.dict("d");
                 SharedValue<Long> counter = m.value("counter", 'q', 0L);
-                d.put("before", "written before the member stopped");
+                InProcessGroup.retried(() -> d.put("before", "written before the member stopped"));
                 long behind = group.members[down].groupMember().appliedIndex();
                 group.stop(down);
                 write(d, counter, 300);
@@ -59,8 +59,8 @@ class RegistryGroupSnapshotTest {
                 group.stop(leader);
                 int next = group.leader();
                 assertTrue(next != leader);
-                assertEquals(300L, awaitValue(counter));
-                assertEquals(301, d.size());
+                assertEquals(300L, InProcessGroup.retried(counter::get));
+                assertEquals(301, InProcessGroup.retried(d::size));
                 assertEquals("written before the member stopped", d.get("before"));
                 assertEquals(value(299), d.get("k299"));
             }
@@ -79,8 +79,13 @@ class RegistryGroupSnapshotTest {
                 SharedDict<String, String> d = m.dict("d");
                 SharedValue<Long> counter = m.value("counter", 'q', 0L);
                 write(d, counter, 200);
-                d.remove("k7");
-                m.list("l").addAll(List.of("a", "b", "c"));
+                InProcessGroup.retried(() -> d.remove("k7"));
+                SharedList<String> l0 = m.list("l");
+                InProcessGroup.retried(() -> {
+                    l0.clear();
+                    l0.addAll(List.of("a", "b", "c"));
+                    return null;
+                });
                 GroupMember l = group.members[leader].groupMember();
                 long last = l.appliedIndex();
                 for (int i = 0; i < InProcessGroup.SIZE; i++) {
@@ -114,10 +119,15 @@ class RegistryGroupSnapshotTest {
         }
     }
 
-    private static void write(SharedDict<String, String> d, SharedValue<Long> counter, int n) {
+    /** Puts {@code n} values and sets the counter after each (idempotent, so retried across a leader change). */
+    private static void write(SharedDict<String, String> d, SharedValue<Long> counter, int n) throws Exception {
         for (int i = 0; i < n; i++) {
-            d.put("k" + i, value(i));
-            counter.addAndGet(1L);
+            int k = i;
+            InProcessGroup.retried(() -> d.put("k" + k, value(k)));
+            InProcessGroup.retried(() -> {
+                counter.set((long) k + 1);
+                return null;
+            });
         }
     }
 
@@ -136,20 +146,5 @@ class RegistryGroupSnapshotTest {
             out.put(o.getKey(), records);
         }
         return out;
-    }
-
-    /** The counter's value on the group's new leader (the first call after a failover may end the session). */
-    private static long awaitValue(SharedValue<Long> counter) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
-        while (true) {
-            try {
-                return counter.get();
-            } catch (RegistryUnavailableException | NotLeaderException | SessionExpiredException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(20); // an election has no event a worker could wait for
-            }
-        }
     }
 }

@@ -50,7 +50,8 @@ class RegistryGroupStatusTest {
             try (Manager m = group.connect()) {
                 SharedDict<String, Integer> d = m.dict("d");
                 for (int i = 0; i < 20; i++) {
-                    d.put("k" + i, i);
+                    int k = i;
+                    InProcessGroup.retried(() -> d.put("k" + k, k));
                 }
                 long committed = group.members[leader].groupMember().appliedIndex();
                 for (int i = 0; i < 3; i++) {
@@ -84,7 +85,8 @@ class RegistryGroupStatusTest {
                 // a stopped follower: the others answer, the leader's figures show it falling behind
                 group.stop(follower);
                 for (int i = 0; i < 20; i++) {
-                    d.put("later" + i, i);
+                    int k = i;
+                    InProcessGroup.retried(() -> d.put("later" + k, k));
                 }
                 run = CommandLineRun.of("group", "--url", group.urls, "--json");
                 assertEquals(0, run.code(), run.toString());

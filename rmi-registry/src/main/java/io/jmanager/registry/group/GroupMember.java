@@ -182,7 +182,7 @@ public final class GroupMember implements Replication, AutoCloseable {
             if (config.rejoin()) {
                 LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoins as a new member: the"
                         + " leader removes it and adds it back once it caught up");
-                Membership.rejoin(config, parameters);
+                Membership.rejoin(config, parameters, member::countedInConfiguration);
                 LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoined the group");
             }
         } catch (IOException | RuntimeException e) {
@@ -320,6 +320,19 @@ public final class GroupMember implements Replication, AutoCloseable {
                 leaderId == null ? null : leaderId.toString(), commitIndex, info.getLastAppliedIndex(),
                 snapshotIndex(), division.getRaftLog().getStartIndex(), last == null ? -1 : last.getIndex(),
                 members.toArray(new io.jmanager.wire.GroupStatus.Member[0]));
+    }
+
+    /** Whether this member's committed, stable configuration counts it as a voting member. */
+    private boolean countedInConfiguration() {
+        try {
+            RaftServer.Division division = server.getDivision(GROUP_ID);
+            org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
+            return conf.getPreviousPeers().isEmpty() && conf.getCurrentPeers().stream()
+                    .anyMatch(p -> p.getId().equals(self))
+                    && division.getRaftLog().getLastCommittedIndex() >= conf.getLogEntryIndex();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The members the replicated state records as having taken part in the group ({@link Membership}). */

@@ -57,8 +57,9 @@ final class Membership {
     private static final int PROBE_MILLIS = 1000;
     private static final int QUERY_SECONDS = 3;
     /** Adding a member back waits until it caught up: generous, the snapshot may be large. */
-    private static final int REJOIN_REQUEST_SECONDS = 60;
-    private static final int REJOIN_ATTEMPTS = 120;
+    private static final int REJOIN_REQUEST_SECONDS = 30;
+    private static final int REJOIN_ATTEMPTS = 20;
+    private static final int REJOIN_MINUTES = 5;
 
     private Membership() {
     }
@@ -179,24 +180,46 @@ final class Membership {
 
     /**
      * Has the leader remove this member from the group and add it back (it is running, with no log and no
-     * configuration); returns once the group committed the configuration that counts it again.
+     * configuration); returns once {@code counted} says that this member's configuration counts it again (the
+     * group committed it). Leader changes and timeouts during the catch-up are retried until
+     * {@value #REJOIN_MINUTES} minutes have passed.
      *
      * @throws IOException saying why if the group did not take it back
      */
-    static void rejoin(GroupConfig config, Parameters parameters) throws IOException {
-        RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(REJOIN_ATTEMPTS,
+    static void rejoin(GroupConfig config, Parameters parameters, java.util.function.BooleanSupplier counted)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(REJOIN_MINUTES);
+        RetryPolicy findLeader = RetryPolicies.retryUpToMaximumCountWithFixedSleep(REJOIN_ATTEMPTS,
                 TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
-        try (RaftClient client = client(config, parameters, REJOIN_REQUEST_SECONDS, retry)) {
+        try (RaftClient client = client(config, parameters, REJOIN_REQUEST_SECONDS, findLeader)) {
             RaftClientReply removed = client.admin().setConfiguration(peers(config, false));
             if (!removed.isSuccess()) {
                 throw new IOException("the leader did not remove member " + config.self() + " from the group: "
                         + removed.getException());
             }
-            RaftClientReply added = client.admin().setConfiguration(peers(config, true));
-            if (!added.isSuccess()) {
-                throw new IOException("member " + config.self() + " was removed from the group, but the leader did"
-                        + " not add it back: " + added.getException() + ". Delete " + groupDir(config)
-                        + " and start it with --rejoin again");
+            Exception last = null;
+            while (!counted.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("member " + config.self() + " was removed from the group, but the group"
+                            + " did not add it back within " + REJOIN_MINUTES + " minutes (" + last + "). Delete "
+                            + groupDir(config) + " and start it with --rejoin again", last);
+                }
+                try {
+                    // the leader adds it once it caught up; a leader change or a slow catch-up fails an attempt
+                    RaftClientReply added = client.admin().setConfiguration(peers(config, true));
+                    if (added.isSuccess()) {
+                        break;
+                    }
+                    last = added.getException();
+                } catch (IOException e) {
+                    last = e;
+                }
+                try {
+                    Thread.sleep(500); // back off before the next attempt: the catch-up goes on meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while rejoining the group", e);
+                }
             }
         }
     }
