@@ -153,7 +153,10 @@ final class RecordStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(reply));
     }
 
-    /** The read index barrier's query: it reads nothing (the live objects were read), it only confirms. */
+    /**
+     * The read index barrier's query, which reads nothing (the live objects were read), it only confirms; and a
+     * member without its log asking for the joined set ({@link Membership#QUERY}).
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
         if (Membership.QUERY.equals(request.getContent())) { // a member without its log asks who took part
