@@ -73,6 +73,14 @@ else
         | xargs -0 -r -n1 ldd 2>/dev/null \
         | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $2 ~ /^\(0x/ {print $1}' \
         | grep -v "^$ROOTFS" | sort -u >"$WORK/libs.txt" || true
+    # And those of the native libraries inside registry.jar: the registry group's mutual TLS runs on the BoringSSL
+    # build of netty-tcnative shaded into Ratis (it needs librt, libpthread and libdl, which the runtime does not).
+    mkdir -p "$WORK/native"
+    (cd "$WORK/native" && jar xf "$REGISTRY_JAR" META-INF/native/)
+    find "$WORK/native" -name "*linux_$(uname -m | sed 's/aarch64/aarch_64/')*.so" -print0 \
+        | xargs -0 -r -n1 ldd 2>/dev/null \
+        | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $2 ~ /^\(0x/ {print $1}' >>"$WORK/libs.txt" || true
+    sort -u -o "$WORK/libs.txt" "$WORK/libs.txt"
     grep -q 'libc\.so' "$WORK/libs.txt" || fail "ldd found no libc for the runtime: $(cat "$WORK/libs.txt")"
     while read -r lib; do
         cp --parents -L "$lib" "$ROOTFS"

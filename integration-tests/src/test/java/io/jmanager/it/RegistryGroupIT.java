@@ -82,7 +82,7 @@ class RegistryGroupIT {
             }
             members[i] = new RegistryJar.Started(RegistryJar.registryJar(), RegistryJar.millis(60_000), "--group",
                     spec, "--id", ids[i], "--data-dir", dir.resolve(ids[i]).toString(),
-                    "--unauthenticated-group-traffic", "--bind", "127.0.0.1",
+                    "--bind", "127.0.0.1",
                     "--advertise", "127.0.0.1", "--lease", "2000");
         }
 

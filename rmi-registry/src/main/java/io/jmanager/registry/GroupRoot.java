@@ -20,7 +20,7 @@ import java.util.Set;
  * epoch, so workers see a new registry incarnation); otherwise every call is refused with
  * {@link io.jmanager.NotLeaderException} naming the leader.
  */
-final class GroupRoot implements RemoteManager, GroupMember.Leadership {
+final class GroupRoot implements RemoteManager, io.jmanager.wire.RemoteGroup, GroupMember.Leadership {
     /** The types this session's group replicates: those whose state is only their records, with no waits. */
     static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
             ObjectType.VALUE, ObjectType.ARRAY);
@@ -177,5 +177,19 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     @Override
     public byte[] batch(long sessionId, byte[] request) {
         return service().batch(sessionId, request);
+    }
+
+    /** This member's view of the group, answered by every member (no session needed: operators ask followers). */
+    @Override
+    public io.jmanager.wire.GroupStatus groupStatus() {
+        GroupMember m = member;
+        if (m == null) {
+            throw new IllegalStateException("the group member is still starting its Raft server; ask again");
+        }
+        try {
+            return m.status();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the group member's Raft server is closed: " + e.getMessage());
+        }
     }
 }

@@ -74,6 +74,18 @@ public final class RecordLog {
     }
 
     /**
+     * The entry that puts {@code records} (keys and bytes) into object {@code objectId}: how a registry group's
+     * snapshot writes a member's store (the snapshot is the log compacted to one put per record).
+     */
+    public static byte[] puts(long objectId, java.util.List<java.util.Map.Entry<Long, byte[]>> records) {
+        Batch batch = new Batch();
+        for (java.util.Map.Entry<Long, byte[]> r : records) {
+            batch.put(objectId, r.getKey(), r.getValue());
+        }
+        return batch.encode();
+    }
+
+    /**
      * Hands each change of {@code entry} to {@code target}, in order.
      *
      * @throws IllegalArgumentException if the entry is malformed

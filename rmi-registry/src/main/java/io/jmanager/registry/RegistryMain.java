@@ -122,16 +122,25 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--group", paramLabel = "ID=HOST:PORT,...", description = "run as a member of a registry group"
             + " (docs/group.md): every member's id, host and RMI port (optionally :RAFTPORT, default the RMI port + 1);"
-            + " needs --id, --data-dir and --unauthenticated-group-traffic")
+            + " needs --id and --data-dir. Members authenticate each other with the key (mutual TLS)")
     String group;
 
     @Option(names = "--id", paramLabel = "ID", description = "with --group: which member this registry is")
     String groupId;
 
-    @Option(names = "--unauthenticated-group-traffic", description = "with --group: accept that the Raft traffic"
-            + " between members is not yet authenticated with the key (docs/group.md): run members only on a network"
-            + " you control")
+    @Option(names = "--unauthenticated-group-traffic", description = "with --group: plain, unauthenticated Raft"
+            + " traffic between members instead of mutual TLS with credentials derived from the key (docs/group.md):"
+            + " anyone who reaches a Raft port could join the log. Only for a network you control, every member alike")
     boolean unauthenticatedGroupTraffic;
+
+    @Option(names = "--snapshot-every", paramLabel = "N", description = "with --group: snapshot the records every N"
+            + " log entries and let the log behind the snapshot be purged (default: ${DEFAULT-VALUE})")
+    long snapshotEvery = io.jmanager.registry.group.GroupConfig.DEFAULT_SNAPSHOT_EVERY;
+
+    @Option(names = "--rejoin", description = "with --group: this member lost its Raft log (wiped or replaced disk)"
+            + " and rejoins as a new member: the leader removes it from the group and adds it back once it caught"
+            + " up. A member without its log that the group knows refuses to start and names this option")
+    boolean rejoin;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "keep every object in DIR (created if missing)"
             + " so that each acknowledged change survives a crash and a restart on the same DIR restores them;"
@@ -263,17 +272,18 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             }
         }
         io.jmanager.registry.group.GroupConfig groupConfig = null;
+        if (group == null && groupId == null && (rejoin || unauthenticatedGroupTraffic
+                || snapshotEvery != io.jmanager.registry.group.GroupConfig.DEFAULT_SNAPSHOT_EVERY)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rejoin, --snapshot-every and"
+                    + " --unauthenticated-group-traffic are options of a group member: they need --group and --id");
+        }
         if (group != null || groupId != null) {
             try {
-                groupConfig = io.jmanager.registry.group.GroupConfig.parse(group, groupId, dataDir);
+                groupConfig = io.jmanager.registry.group.GroupConfig.parse(group, groupId, dataDir)
+                        .withSnapshotEvery(snapshotEvery).withPlaintextRaft(unauthenticatedGroupTraffic)
+                        .withRejoin(rejoin);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-            }
-            if (!unauthenticatedGroupTraffic) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "the Raft traffic between group"
-                        + " members is not authenticated yet (docs/group.md): anyone who reaches a member's Raft port"
-                        + " could join the log. Give --unauthenticated-group-traffic to run a group anyway, on a"
-                        + " network you control");
             }
             if (port != RegistryConfig.DEFAULT_PORT) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "with --group the RMI port is the"
@@ -377,8 +387,13 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
             System.out.println("member " + groupConfig.self() + " of the registry group "
                     + groupConfig.members().stream().map(m -> m.id() + "=" + m.host() + ":" + m.rmiPort() + " (Raft "
                     + m.raftPort() + ")").toList() + "; it serves only while it leads");
-            System.out.println("WARNING: the Raft traffic between members is not authenticated yet"
-                    + " (--unauthenticated-group-traffic): keep the Raft ports on a network you control");
+            if (groupConfig.plaintextRaft()) {
+                System.out.println("WARNING: the Raft traffic between members is not authenticated"
+                        + " (--unauthenticated-group-traffic): keep the Raft ports on a network you control");
+            } else {
+                System.out.println("Raft traffic between members: mutual TLS with certificates derived from the key"
+                        + " (a member started with another key is refused)");
+            }
             System.out.println("workers connect with: Manager.connect(\"rmi://" + groupConfig.members().stream()
                     .map(m -> m.host() + ":" + m.rmiPort()).collect(java.util.stream.Collectors.joining(","))
                     + "\")");

@@ -334,7 +334,7 @@ public final class RegistryServer implements AutoCloseable {
         try {
             java.nio.file.Files.createDirectories(group.dataDir());
             String raftBind = "*".equals(config.bindAddress()) ? "0.0.0.0" : config.bindAddress();
-            member = io.jmanager.registry.group.GroupMember.start(group, raftBind, root);
+            member = io.jmanager.registry.group.GroupMember.start(group, raftBind, key.key(), root);
         } catch (IOException | RuntimeException e) {
             ManagerService.unexportQuietly(root);
             ManagerService.unexportQuietly(rmiRegistry);

@@ -80,14 +80,15 @@ class RegistryMainTest {
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3 --id r1 --data-dir d                    | at least 3",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --data-dir d             | --group needs --id",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r9 --data-dir d     | --id r9 is not one of",
-        "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d     | not authenticated yet",
+        "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --snapshot-every 3 | --snapshot-every 3 is too small",
         "--group r1=127.0.0.1:1,r1=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d     | appears twice",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:2,r3=127.0.0.1:5 --id r1 --data-dir d     | reuses a host:port",
         "--group r1=127.0.0.1:x,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d     | a port is a number",
         "--group r1=127.0.0.1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d       | is not id=host:port",
         "--id r1                                                                        | --group is empty",
+        "--rejoin                                                                       | they need --group and --id",
         "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --unauthenticated-group-traffic --port 5000 | leave out --port",
-        "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --unauthenticated-group-traffic --fsync interval=50 | not a group member's"})
+        "--group r1=127.0.0.1:1,r2=127.0.0.1:3,r3=127.0.0.1:5 --id r1 --data-dir d --fsync interval=50 | not a group member's"})
     void badGroupOptionsExitWithCode2AndSayWhy(String args, String expected) throws Exception {
         Object[] result = run(args.trim().split("\\s+"));
         assertEquals(2, result[0], "exit code; stderr: " + result[1]);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {LsCommand.class, GetCommand.class, PutCommand.class, DelCommand.class, PushCommand.class,
             PopCommand.class, LenCommand.class, ValueCommand.class, ShowCommand.class, DestroyCommand.class,
             LocksCommand.class, SessionsCommand.class, KillSessionCommand.class, ExportCommand.class,
-            ImportCommand.class, BenchCommand.class, ShmCommand.class,
+            ImportCommand.class, BenchCommand.class, ShmCommand.class, GroupCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkerMain implements Runnable {
     @CommandLine.Spec

@@ -12,11 +12,23 @@ import java.util.Set;
  * ({@code id=host:rmiPort:raftPort}; by default the RMI port plus one). Every member must be started with the same
  * list. Immutable.
  *
- * @param members every member, in the order given
- * @param self    this member's id ({@code --id})
- * @param dataDir where this member keeps its Raft log ({@code DIR/raft})
+ * @param members          every member, in the order given
+ * @param self             this member's id ({@code --id})
+ * @param dataDir          where this member keeps its Raft log and snapshots ({@code DIR/raft})
+ * @param snapshotEvery    how many log entries a member applies between two snapshots of its records, after which
+ *                         Ratis may purge the log behind the snapshot ({@code --snapshot-every})
+ * @param plaintextRaft    the Raft traffic between members is plain gRPC, not mutual TLS with credentials derived
+ *                         from the key ({@code --unauthenticated-group-traffic}; see {@link RaftTls})
+ * @param rejoin           this member lost its Raft log (a wiped or replaced disk) and rejoins as a new member:
+ *                         the leader removes it from the group and adds it back empty ({@code --rejoin})
  */
-public record GroupConfig(List<Member> members, String self, Path dataDir) {
+public record GroupConfig(List<Member> members, String self, Path dataDir, long snapshotEvery,
+                          boolean plaintextRaft, boolean rejoin) {
+    /** The default of {@code --snapshot-every}: a restart replays at most this many entries after the snapshot. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 100_000;
+    /** The least {@code --snapshot-every} accepted (smaller ones would snapshot nearly every write). */
+    public static final long MIN_SNAPSHOT_EVERY = 10;
+
     /** One member: {@code id=host:rmiPort[:raftPort]}. */
     public record Member(String id, String host, int rmiPort, int raftPort) {
         /** The URL workers reach this member on, e.g. {@code rmi://hostA:1099}. */
@@ -32,6 +44,30 @@ public record GroupConfig(List<Member> members, String self, Path dataDir) {
 
     public GroupConfig {
         members = List.copyOf(members);
+        if (snapshotEvery < MIN_SNAPSHOT_EVERY) {
+            throw new IllegalArgumentException("--snapshot-every " + snapshotEvery + " is too small: give at least "
+                    + MIN_SNAPSHOT_EVERY + " log entries between snapshots (default " + DEFAULT_SNAPSHOT_EVERY + ")");
+        }
+    }
+
+    /** A group with the default snapshot interval and authenticated (mutual TLS) Raft traffic. */
+    public GroupConfig(List<Member> members, String self, Path dataDir) {
+        this(members, self, dataDir, DEFAULT_SNAPSHOT_EVERY, false, false);
+    }
+
+    /** This group, snapshotting every {@code entries} log entries. */
+    public GroupConfig withSnapshotEvery(long entries) {
+        return new GroupConfig(members, self, dataDir, entries, plaintextRaft, rejoin);
+    }
+
+    /** This group, with plain (unauthenticated, unencrypted) Raft traffic when {@code plaintext}. */
+    public GroupConfig withPlaintextRaft(boolean plaintext) {
+        return new GroupConfig(members, self, dataDir, snapshotEvery, plaintext, rejoin);
+    }
+
+    /** This group, for a member that rejoins as a new member when {@code again} ({@code --rejoin}). */
+    public GroupConfig withRejoin(boolean again) {
+        return new GroupConfig(members, self, dataDir, snapshotEvery, plaintextRaft, again);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -29,6 +30,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.ExitUtils;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -47,6 +49,8 @@ public final class GroupMember implements Replication, AutoCloseable {
     static final int ELECTION_MIN_MILLIS = 500;
     static final int ELECTION_MAX_MILLIS = 1000;
     private static final int READ_TIMEOUT_SECONDS = 10;
+    /** The Raft log's segment size (Ratis's default is 32 MB): the log is purged by whole closed segments. */
+    static final long SEGMENT_BYTES = 4 << 20;
     /** How soon a leader that could not start serving tries again. */
     private static final long RETRY_MILLIS = 100;
     /** An empty {@link io.jmanager.registry.RecordLog} entry: no changes (a barrier). */
@@ -66,6 +70,9 @@ public final class GroupMember implements Replication, AutoCloseable {
     private final RaftPeerId self;
     private final ReplicaStore store = new ReplicaStore();
     private final RaftServer server;
+    /** Ratis's transport settings (the mutual TLS credentials), for the admin client too. */
+    private final Parameters parameters;
+    private final RaftProperties properties;
     private final Leadership leadership;
     private final ScheduledExecutorService roles = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jmanager-group-roles");
@@ -79,19 +86,22 @@ public final class GroupMember implements Replication, AutoCloseable {
     // keeps Ratis's loggers configured: java.util.logging holds them weakly
     private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
-    private GroupMember(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
+    private GroupMember(GroupConfig config, String bindHost, Parameters parameters, Leadership leadership)
+            throws IOException {
         this.config = config;
         this.leadership = leadership;
         List<RaftPeer> peers = new ArrayList<>();
         for (GroupConfig.Member m : config.members()) {
             peers.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftAddress()).build());
         }
-        this.group = RaftGroup.valueOf(GROUP_ID, peers);
+        // a member that rejoins starts with no configuration: the leader adds it (Membership.rejoin)
+        this.group = RaftGroup.valueOf(GROUP_ID, config.rejoin() ? List.of() : peers);
         this.self = RaftPeerId.valueOf(config.self());
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setPort(properties, config.me().raftPort());
-        // the Raft port is not authenticated yet (docs/group.md): never on every interface unless asked
+        // the member's host in --group unless --bind says otherwise (plaintext Raft traffic must not reach every
+        // interface by default; mutual TLS refuses strangers anyway)
         GrpcConfigKeys.Server.setHost(properties, bindHost != null ? bindHost : config.me().host());
         RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().resolve("raft").toFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties,
@@ -103,6 +113,15 @@ public final class GroupMember implements Replication, AutoCloseable {
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         RaftServerConfigKeys.Read.setTimeout(properties,
                 TimeDuration.valueOf(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // snapshots: every snapshotEvery applied entries; the log is purged up to the newest snapshot even while a
+        // member is down (it gets the snapshot installed when it returns), so the log stays bounded
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotEvery()));
+        // the log is purged by whole segments: small enough that a purge frees space soon after a snapshot
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(SEGMENT_BYTES));
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
             public void leaderChanged(RaftPeerId newLeader) {
@@ -115,9 +134,7 @@ public final class GroupMember implements Replication, AutoCloseable {
                         stop("the group's leader changed to " + (newLeader == null ? "none yet" : newLeader));
                     }
                 });
-                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": the leader is now "
-                        + (newLeader == null ? "unknown (election)" : newLeader + (newLeader.equals(self)
-                        ? " (this member)" : "")));
+                logLeader(newLeader);
             }
 
             @Override
@@ -125,30 +142,84 @@ public final class GroupMember implements Replication, AutoCloseable {
                 roles.execute(GroupMember.this::serveIfLeader);
             }
         });
+        this.parameters = parameters;
+        this.properties = properties;
         this.server = RaftServer.newBuilder().setGroup(group).setProperties(properties).setServerId(self)
-                .setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER).build();
+                .setParameters(parameters).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
     }
 
     /**
      * Starts this member's Raft server, listening on {@code bindHost} (the registry's {@code --bind}), or on the
-     * member's host in the group when null; it serves once elected.
+     * member's host in the group when null; it serves once elected. Its Raft traffic is mutual TLS with
+     * credentials derived from {@code key} ({@link RaftTls}) unless {@link GroupConfig#plaintextRaft()}.
      *
      * @throws IOException if its Raft port or storage cannot be used
      */
-    public static GroupMember start(GroupConfig config, String bindHost, Leadership leadership) throws IOException {
+    public static GroupMember start(GroupConfig config, String bindHost, io.jmanager.AuthKey key,
+                                    Leadership leadership) throws IOException {
         if (RATIS_LOG.getLevel() == null) {
             RATIS_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines are per heartbeat and election
         }
         // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
         ExitUtils.disableSystemExit();
-        GroupMember member = new GroupMember(config, bindHost, leadership);
+        Parameters parameters = config.plaintextRaft() ? new Parameters()
+                : RaftTls.forMember(key, config.self(), config.me().host()).ratisParameters();
+        boolean hasLog = Membership.hasLog(config);
+        if (config.rejoin() && hasLog) {
+            throw new IOException("--rejoin is for a member that lost its Raft log, but " + Membership.groupDir(config)
+                    + " holds this member's log: start it without --rejoin");
+        }
+        if (!hasLog && !config.rejoin()) {
+            java.util.Set<String> joined = Membership.askJoined(config, parameters);
+            if (joined != null && joined.contains(config.self())) {
+                throw new IOException(Membership.wipedMessage(config));
+            }
+        }
+        GroupMember member = new GroupMember(config, bindHost, parameters, leadership);
         try {
             member.server.start();
+            if (config.rejoin()) {
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoins as a new member: the"
+                        + " leader removes it and adds it back once it caught up");
+                Membership.rejoin(config, parameters, member::countedInConfiguration);
+                LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " rejoined the group");
+            }
         } catch (IOException | RuntimeException e) {
             member.close();
             throw e;
         }
+        member.roles.scheduleWithFixedDelay(member::recordJoined, 1, 1, TimeUnit.SECONDS);
         return member;
+    }
+
+    /**
+     * Runs on the roles thread while this member serves: adds to the replicated joined set every member that has
+     * acknowledged entries (so that one which later lost its log is recognised, {@link Membership}).
+     */
+    private void recordJoined() {
+        long term = servingTerm;
+        if (term < 0) {
+            return;
+        }
+        try {
+            java.util.Set<String> joined = Membership.joined(store);
+            java.util.Set<String> now = new java.util.TreeSet<>(joined);
+            now.add(config.self());
+            for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c
+                    : server.getDivision(GROUP_ID).getCommitInfos()) {
+                String id = RaftPeerId.valueOf(c.getServer().getId()).toString();
+                if (c.getCommitIndex() > 0 && config.member(id) != null) {
+                    now.add(id);
+                }
+            }
+            if (!now.equals(joined)) {
+                submit(term, Membership.entry(now)); // a failure is retried at the next turn
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + " could not record the members"
+                    + " that joined: " + e);
+        }
     }
 
     /** The group as given. */
@@ -163,9 +234,120 @@ public final class GroupMember implements Replication, AutoCloseable {
         return m == null ? null : m.rmiUrl();
     }
 
+    /** The operator's one line about a leader change: "became leader in term T" or "leader is now rX (term T)". */
+    private void logLeader(RaftPeerId newLeader) {
+        long term;
+        try {
+            term = currentTerm();
+        } catch (IOException e) {
+            return; // closing
+        }
+        if (newLeader == null) {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": no leader in term " + term
+                    + " (election)");
+        } else if (newLeader.equals(self)) {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + " became leader in term " + term);
+        } else {
+            LOG.log(System.Logger.Level.INFO, "group member " + config.self() + ": leader is now " + newLeader
+                    + " (term " + term + ")");
+        }
+    }
+
     /** The term this member serves in, or -1 if it does not serve. */
     public long servingTerm() {
         return servingTerm;
+    }
+
+    /** The index of the last log entry this member applied to its store (0 before the first). */
+    public long appliedIndex() {
+        try {
+            return server.getDivision(GROUP_ID).getInfo().getLastAppliedIndex();
+        } catch (IOException e) {
+            return -1; // the server is closed
+        }
+    }
+
+    /** The index of the first entry this member's Raft log still holds (the entries before are purged). */
+    public long logStartIndex() {
+        try {
+            return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The last log index this member's newest snapshot includes, or -1 if it has none. */
+    public long snapshotIndex() {
+        try {
+            org.apache.ratis.statemachine.SnapshotInfo s = server.getDivision(GROUP_ID).getStateMachine()
+                    .getLatestSnapshot();
+            return s == null ? -1 : s.getIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * This member's view of the group: its Raft role, term and log positions, and, if it leads, what it knows of
+     * each follower (the commit index the follower last reported, and how long ago it answered).
+     */
+    public io.jmanager.wire.GroupStatus status() throws IOException {
+        RaftServer.Division division = server.getDivision(GROUP_ID);
+        org.apache.ratis.server.DivisionInfo info = division.getInfo();
+        RaftPeerId leaderId = info.getLeaderId();
+        java.util.Map<String, Long> commits = new java.util.HashMap<>();
+        java.util.Map<String, Long> contact = new java.util.HashMap<>();
+        if (info.isLeader()) {
+            for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+                commits.put(RaftPeerId.valueOf(c.getServer().getId()).toString(), c.getCommitIndex());
+            }
+            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f
+                    : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+                contact.put(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs());
+            }
+            contact.put(config.self(), 0L);
+        }
+        long commitIndex = division.getRaftLog().getLastCommittedIndex();
+        commits.putIfAbsent(config.self(), commitIndex);
+        List<io.jmanager.wire.GroupStatus.Member> members = new ArrayList<>();
+        for (GroupConfig.Member m : config.members()) {
+            members.add(new io.jmanager.wire.GroupStatus.Member(m.id(), m.rmiUrl(), m.raftAddress(),
+                    commits.getOrDefault(m.id(), -1L), contact.getOrDefault(m.id(), -1L)));
+        }
+        org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        return new io.jmanager.wire.GroupStatus(config.self(), info.getCurrentRole().name().toLowerCase(
+                java.util.Locale.ROOT), servingTerm >= 0, info.getCurrentTerm(),
+                leaderId == null ? null : leaderId.toString(), commitIndex, info.getLastAppliedIndex(),
+                snapshotIndex(), division.getRaftLog().getStartIndex(), last == null ? -1 : last.getIndex(),
+                members.toArray(new io.jmanager.wire.GroupStatus.Member[0]));
+    }
+
+    /** Whether this member's committed, stable configuration counts it as a voting member. */
+    private boolean countedInConfiguration() {
+        try {
+            RaftServer.Division division = server.getDivision(GROUP_ID);
+            org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
+            return conf.getPreviousPeers().isEmpty() && conf.getCurrentPeers().stream()
+                    .anyMatch(p -> p.getId().equals(self))
+                    && division.getRaftLog().getLastCommittedIndex() >= conf.getLogEntryIndex();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The members the replicated state records as having taken part in the group ({@link Membership}). */
+    public java.util.Set<String> joinedMembers() {
+        return Membership.joined(store);
+    }
+
+    /** This member's committed records (read-only use: status and tests). */
+    public ReplicaStore store() {
+        return store;
+    }
+
+    /** How many records this member's store holds (applied from the log or loaded from a snapshot). */
+    public long storedRecords() {
+        return store.size();
     }
 
     private long currentTerm() throws IOException {

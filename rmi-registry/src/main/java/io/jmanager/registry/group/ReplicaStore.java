@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * to serve; followers only keep it current. Thread-safe.
  */
 public final class ReplicaStore {
-    private final Map<Long, TreeMap<Long, byte[]>> objects = new HashMap<>();
+    private Map<Long, TreeMap<Long, byte[]>> objects = new HashMap<>();
 
     /**
      * Applies one {@link RecordLog} entry, all its changes or none.
@@ -62,6 +62,42 @@ public final class ReplicaStore {
             out.put(o.getKey(), records);
         }
         return out;
+    }
+
+    /** Record {@code key} of object {@code objectId}, or null. */
+    public synchronized byte[] record(long objectId, long key) {
+        TreeMap<Long, byte[]> records = objects.get(objectId);
+        return records == null ? null : records.get(key);
+    }
+
+    /** Takes every record out of this store (which is left empty). */
+    synchronized Map<Long, TreeMap<Long, byte[]>> detach() {
+        Map<Long, TreeMap<Long, byte[]>> out = objects;
+        objects = new HashMap<>();
+        return out;
+    }
+
+    /**
+     * Writes this store as the state after log entry ({@code term}, {@code index}) to the snapshot file
+     * {@code file} ({@link StoreSnapshot}); the caller applies no entry meanwhile.
+     */
+    void writeSnapshot(long term, long index, java.nio.file.Path file) throws java.io.IOException {
+        StoreSnapshot.write(copy(), term, index, file);
+    }
+
+    /**
+     * Replaces every record of this store with those of the snapshot file {@code file}, or changes nothing if it
+     * cannot be read whole.
+     *
+     * @return what the file held
+     * @throws java.io.IOException naming the file and what is wrong with it
+     */
+    StoreSnapshot.Contents loadSnapshot(java.nio.file.Path file) throws java.io.IOException {
+        StoreSnapshot.Contents contents = StoreSnapshot.read(file);
+        synchronized (this) {
+            objects = new HashMap<>(contents.objects());
+        }
+        return contents;
     }
 
     /** How many records the store holds (for logs and tests). */
