@@ -120,6 +120,30 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void manyUncertainWritesNoOneSawAreCheckedQuicklyAndDoNotHideAViolation() {
+        RegisterModel reg = new RegisterModel(0);
+        List<Operation> h = new ArrayList<>();
+        // a cut-off leader refused 60 writes whose outcome the writer could not know, while the majority went on
+        for (int i = 0; i < 60; i++) {
+            h.add(unsure(write(1000 + i), 10 * i));
+        }
+        for (int i = 0; i < 200; i++) {
+            h.add(op(write(i + 1), null, 10 * i + 1, 10 * i + 2));
+            h.add(op(READ, (long) i + 1, 10 * i + 3, 10 * i + 4));
+        }
+        assertVerdict(Verdict.LINEARIZABLE, reg, h);
+        // one of them was seen: it must still fit (here it does: read right after its invocation)
+        List<Operation> seen = new ArrayList<>(h);
+        seen.add(op(READ, 1000L, 5, 6));
+        assertVerdict(Verdict.LINEARIZABLE, reg, seen);
+        // a stale read among a few of them is still caught (the search then includes them, and each uncertain
+        // operation can double the configurations a proof of violation must visit: keep them few)
+        List<Operation> stale = new ArrayList<>(h.subList(56, h.size()));
+        stale.add(op(READ, 5L, 1990, 1991));
+        assertVerdict(Verdict.NOT_LINEARIZABLE, reg, stale);
+    }
+
+    @Test
     void queueHistories() {
         QueueModel q = new QueueModel();
         QueueModel.Offer a = new QueueModel.Offer("a");

@@ -34,6 +34,18 @@ public record RegisterModel(long start) implements Model<Long> {
         return start;
     }
 
+    /** A write or compare-and-set whose value no output shows. */
+    @Override
+    public boolean unobserved(Object input, java.util.Set<Object> outputs) {
+        if (input instanceof Write w) {
+            return !outputs.contains(w.value());
+        }
+        if (input instanceof Cas c) {
+            return !outputs.contains(c.update());
+        }
+        return false;
+    }
+
     @Override
     public Step<Long> apply(Long state, Object input) {
         if (input instanceof Read) {
