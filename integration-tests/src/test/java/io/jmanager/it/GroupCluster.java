@@ -185,6 +185,28 @@ final class GroupCluster implements AutoCloseable {
         }
     }
 
+    /** One attempt to connect to the whole group; the caller closes the manager. */
+    Manager tryConnect() {
+        return Manager.connect(URLS, AuthKey.of(authKey));
+    }
+
+    /**
+     * Milliseconds from {@code sinceNanos} to the first acknowledged write of a new manager, connecting afresh until
+     * one succeeds (bounded: 60 s): what a worker that starts after a fault waits.
+     */
+    long millisToFirstWriteOfNewWorker(long sinceNanos) throws InterruptedException {
+        long deadline = sinceNanos + TimeUnit.MILLISECONDS.toNanos(RegistryJar.millis(60_000));
+        for (long i = 1; System.nanoTime() < deadline; i++) {
+            try (Manager m = tryConnect()) {
+                m.value("probe", 'q', 0L).set(i);
+                return (System.nanoTime() - sinceNanos) / 1_000_000;
+            } catch (JManagerException e) {
+                Thread.sleep(20); // an election has no event a worker could wait for
+            }
+        }
+        throw new AssertionError("no new worker could write within 60 s\n" + logs());
+    }
+
     /** The URL of member {@code i} alone. */
     static String url(int member) {
         return "rmi://" + IDS[member] + ":" + RMI_PORT;
