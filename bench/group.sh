@@ -106,7 +106,7 @@ for c in ${CLIENTS//,/ }; do
     done
 done
 
-python3 - "$OUT" <<'PY' | tee -a "$OUT/results.txt" > "$OUT/summary.md"
+python3 - "$OUT" <<'PY' | tee "$OUT/summary.md" | tee -a "$OUT/results.txt"
 import json, sys
 out = sys.argv[1]
 rows = [json.loads(l) for l in open(f"{out}/results.jsonl") if l.strip()]

@@ -330,7 +330,7 @@ class LinearizabilityCheckerTest {
             throws InterruptedException {
         ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
         List<Operation> h = withUncertain(100, record((me, random, history) -> {
-            for (int i = 0; i < OPS_PER_THREAD / 2; i++) {
+            for (int i = 0; i < OPS_PER_THREAD / 4; i++) {
                 long t0 = System.nanoTime();
                 if (random.nextBoolean()) {
                     String item = "t" + me + "-" + i;
