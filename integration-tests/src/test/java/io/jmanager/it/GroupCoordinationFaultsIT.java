@@ -63,19 +63,28 @@ class GroupCoordinationFaultsIT {
         DockerGuard.assumeContainersCanRun();
     }
 
-    /** Kills the leader, waits for the next one, restarts the killed member; {@code progress} must grow after. */
-    private static void killLeaders(GroupCluster group, AtomicLong progress, List<Throwable> failures)
+    /**
+     * Kills the leader {@value #KILLS} times, waiting for the next one and restarting the killed member each time;
+     * every counter of {@code progress} must grow before each kill, after each failover and at the end.
+     */
+    private static void killLeaders(GroupCluster group, List<AtomicLong> progress, List<Throwable> failures)
             throws InterruptedException {
         for (int kill = 1; kill <= KILLS; kill++) {
-            awaitGrowth(progress, 20, group, failures);
+            for (AtomicLong p : progress) {
+                awaitGrowth(p, 10, group, failures);
+            }
             int leader = group.leader();
             long term = group.servingTerm(leader);
             group.kill(leader);
             group.awaitLeaderAbove(term, WAIT);
-            awaitGrowth(progress, 20, group, failures);
+            for (AtomicLong p : progress) {
+                awaitGrowth(p, 10, group, failures);
+            }
             group.start(leader);
         }
-        awaitGrowth(progress, 20, group, failures);
+        for (AtomicLong p : progress) {
+            awaitGrowth(p, 10, group, failures);
+        }
     }
 
     private static void awaitGrowth(AtomicLong count, long by, GroupCluster group, List<Throwable> failures)
@@ -99,218 +108,276 @@ class GroupCoordinationFaultsIT {
         }
     }
 
-    @Test
-    void lockGrantsStayFencedAndLockProtectedUpdatesExactAcrossLeaderKills() throws Exception {
-        int workers = 4;
-        try (GroupCluster group = GroupCluster.start(tmp, LEASE_MILLIS); Manager setup = group.connect()) {
-            SharedDict<String, Long> d = setup.dict("protected");
-            d.put("counter", 0L);
-            setup.lock("l");
-            List<LockGrant> grants = new CopyOnWriteArrayList<>();
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
-            AtomicLong sections = new AtomicLong();
-            AtomicLong uncertainSections = new AtomicLong();
-            AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                String me = "w" + w;
-                Manager m = group.connect();
-                Thread t = new Thread(() -> {
-                    SharedLock lock = m.lock("l");
-                    SharedDict<String, Long> c = m.dict("protected");
-                    while (!stop.get()) {
-                        long invoked = System.nanoTime();
-                        long token;
-                        try {
-                            token = lock.lockAndGetToken();
-                        } catch (JManagerException e) {
-                            continue; // not granted to this caller's knowledge
-                        }
-                        long acquired = System.nanoTime();
-                        boolean revoked = false;
-                        try {
-                            long v = c.get("counter");
-                            c.putFenced("counter", v + 1, lock, token); // refused if the token went stale
-                            sections.incrementAndGet();
-                        } catch (JManagerException e) {
-                            uncertainSections.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            failures.add(e);
-                        }
-                        long released = System.nanoTime();
-                        try {
-                            lock.unlock();
-                        } catch (IllegalMonitorStateException e) {
-                            revoked = true; // the registry had taken it away: its token was no longer valid
-                        } catch (JManagerException e) {
-                            // outcome unknown; the hold ended when unlock was invoked either way
-                        }
-                        grants.add(new LockGrant(me, token, invoked, acquired, released, revoked));
-                    }
-                }, "lock-" + me);
-                t.start();
-                threads.add(t);
-            }
-            try {
-                killLeaders(group, sections, failures);
-            } finally {
-                joinAll(threads, stop);
-            }
-            assertTrue(failures.isEmpty(), failures.toString());
-            List<String> violations = FencingChecker.violations(grants);
-            assertEquals(List.of(), violations, grants.size() + " grants");
-            long counter = group.connect().<String, Long>dict("protected").get("counter");
-            assertTrue(counter >= sections.get() && counter <= sections.get() + uncertainSections.get(),
-                    "the lock-protected counter " + counter + " is outside [" + sections.get() + ", "
-                            + (sections.get() + uncertainSections.get()) + "]");
-            System.out.printf("[group] %d lock grants across %d leader kills: tokens increase, valid holds never"
-                    + " overlap; counter %d%n", grants.size(), KILLS, counter);
-        }
+    /** One workload on the group: its threads, what counts its progress, and its checks after the kills. */
+    private interface Workload {
+        AtomicLong progress();
+
+        /** Stops its threads (bounded) and checks what they recorded. */
+        void stopAndCheck(GroupCluster group) throws Exception;
     }
 
+    /**
+     * Locks, a plain queue and a barrier under the same leader kills, on one group (one group start and one set of
+     * kills instead of three, to keep CI short); each workload is checked on its own.
+     */
     @Test
-    void aPlainQueueDeliversEveryAcknowledgedItemOnceAcrossLeaderKills() throws Exception {
-        try (GroupCluster group = GroupCluster.start(tmp, LEASE_MILLIS); Manager setup = group.connect()) {
-            setup.queue("q");
-            History history = new History();
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            Set<String> offered = ConcurrentHashMap.newKeySet();
-            List<String> delivered = new CopyOnWriteArrayList<>();
-            AtomicLong uncertainPolls = new AtomicLong();
+    void locksQueuesAndBarriersKeepTheirGuaranteesAcrossLeaderKills() throws Exception {
+        try (GroupCluster group = GroupCluster.start(tmp, LEASE_MILLIS)) {
             List<Throwable> failures = new CopyOnWriteArrayList<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong progress = new AtomicLong();
-            List<Thread> threads = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                String me = "producer" + p;
-                Manager m = group.connect();
-                Thread t = new Thread(() -> {
-                    SharedQueue<String> q = m.queue("q");
-                    for (long n = 0; !stop.get(); n++) {
-                        String item = me + "-" + n;
-                        offered.add(item);
-                        long t0 = System.nanoTime();
-                        try {
-                            assertTrue(q.offer(item));
-                            history.ok("q", me, new QueueModel.Offer(item), null, t0);
-                            acknowledged.add(item);
-                            progress.incrementAndGet();
-                        } catch (JManagerException e) {
-                            history.uncertain("q", me, new QueueModel.Offer(item), t0);
-                        } catch (Throwable e) {
-                            failures.add(e);
-                            return;
-                        }
-                    }
-                }, me);
-                threads.add(t);
-            }
-            for (int c = 0; c < 2; c++) {
-                String me = "consumer" + c;
-                Manager m = group.connect();
-                Thread t = new Thread(() -> {
-                    SharedQueue<String> q = m.queue("q");
-                    while (!stop.get()) {
-                        long t0 = System.nanoTime();
-                        try {
-                            String item = q.poll(200, TimeUnit.MILLISECONDS);
-                            history.ok("q", me, new QueueModel.Poll(), item, t0);
-                            if (item != null) {
-                                delivered.add(item);
-                            }
-                        } catch (JManagerException e) {
-                            history.uncertain("q", me, new QueueModel.Poll(), t0);
-                            uncertainPolls.incrementAndGet();
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (Throwable e) {
-                            failures.add(e);
-                            return;
-                        }
-                    }
-                }, me);
-                threads.add(t);
-            }
-            threads.forEach(Thread::start);
+            List<Workload> workloads = List.of(locks(group, failures), queue(group, failures),
+                    barrier(group, failures));
+            List<AssertionError> problems = new ArrayList<>();
             try {
-                killLeaders(group, progress, failures);
+                killLeaders(group, workloads.stream().map(Workload::progress).toList(), failures);
             } finally {
-                joinAll(threads, stop);
-            }
-            assertTrue(failures.isEmpty(), failures.toString());
-            SharedQueue<String> q = group.connect().queue("q");
-            for (String item = q.poll(); item != null; item = q.poll()) {
-                long t0 = System.nanoTime();
-                history.ok("q", "drain", new QueueModel.Poll(), item, t0);
-                delivered.add(item);
-            }
-            Map<String, Integer> times = new HashMap<>();
-            delivered.forEach(i -> times.merge(i, 1, Integer::sum));
-            List<String> twice = times.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
-                    .toList();
-            assertEquals(List.of(), twice, "items delivered more than once");
-            Set<String> missing = new HashSet<>(acknowledged);
-            missing.removeAll(times.keySet());
-            assertTrue(missing.size() <= uncertainPolls.get(), "acknowledged items never delivered: " + missing
-                    + " (more than the " + uncertainPolls.get() + " polls whose outcome is unknown)");
-            assertTrue(offered.containsAll(times.keySet()), "an item nobody offered was delivered");
-            CheckResult r = new LinearizabilityChecker(Duration.ofMillis(RegistryJar.millis(120_000)))
-                    .check(new QueueModel(), history.operations());
-            assertTrue(r.isLinearizable(), r.toString());
-            System.out.printf("[group] queue: %d items acknowledged, %d delivered once each across %d leader kills;"
-                    + " %s%n", acknowledged.size(), times.size(), KILLS, r);
-        }
-    }
-
-    @Test
-    void noBarrierGenerationIsLostAcrossLeaderKills() throws Exception {
-        int parties = 3;
-        try (GroupCluster group = GroupCluster.start(tmp, LEASE_MILLIS); Manager setup = group.connect()) {
-            setup.barrier("b", parties);
-            java.util.concurrent.atomic.AtomicLongArray passed = new java.util.concurrent.atomic.AtomicLongArray(parties);
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
-            // every party stops at the same generation: the test sets it after the kills, above any party's count
-            // (parties are at most one generation apart: none can pass a generation without the others)
-            AtomicLong target = new AtomicLong(Long.MAX_VALUE);
-            AtomicLong progress = new AtomicLong();
-            CountDownLatch stopped = new CountDownLatch(parties);
-            for (int p = 0; p < parties; p++) {
-                int me = p;
-                Manager m = group.connect();
-                Thread t = new Thread(() -> {
-                    SharedBarrier b = m.barrier("b", parties);
+                for (Workload w : workloads) {
                     try {
-                        while (passed.get(me) < target.get()) {
-                            b.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                            passed.incrementAndGet(me);
-                            progress.incrementAndGet();
-                        }
+                        w.stopAndCheck(group);
+                    } catch (AssertionError e) {
+                        problems.add(e);
+                    }
+                }
+            }
+            assertTrue(failures.isEmpty(), "worker failures: " + failures);
+            if (!problems.isEmpty()) {
+                AssertionError all = new AssertionError(problems.size() + " workload(s) failed: " + problems);
+                problems.forEach(all::addSuppressed);
+                throw all;
+            }
+        }
+    }
+
+    /**
+     * 4 workers lock, update a counter by read-modify-write under the lock with {@code putFenced}, and unlock. Checks:
+     * the grants pass the {@link FencingChecker}; the counter counts every acknowledged critical section.
+     */
+    private static Workload locks(GroupCluster group, List<Throwable> failures) throws InterruptedException {
+        int workers = 4;
+        Manager setup = group.connect();
+        SharedDict<String, Long> d = setup.dict("protected");
+        d.put("counter", 0L);
+        setup.lock("l");
+        List<LockGrant> grants = new CopyOnWriteArrayList<>();
+        AtomicLong sections = new AtomicLong();
+        AtomicLong uncertainSections = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            String me = "w" + w;
+            Manager m = group.connect();
+            Thread t = new Thread(() -> {
+                SharedLock lock = m.lock("l");
+                SharedDict<String, Long> c = m.dict("protected");
+                while (!stop.get()) {
+                    long invoked = System.nanoTime();
+                    long token;
+                    try {
+                        token = lock.lockAndGetToken();
+                    } catch (JManagerException e) {
+                        continue; // not granted to this caller's knowledge
+                    }
+                    long acquired = System.nanoTime();
+                    boolean revoked = false;
+                    try {
+                        long v = c.get("counter");
+                        c.putFenced("counter", v + 1, lock, token); // refused if the token went stale
+                        sections.incrementAndGet();
+                    } catch (JManagerException e) {
+                        uncertainSections.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                    long released = System.nanoTime();
+                    try {
+                        lock.unlock();
+                    } catch (IllegalMonitorStateException e) {
+                        revoked = true; // the registry had taken it away: its token was no longer valid
+                    } catch (JManagerException e) {
+                        // outcome unknown; the hold ended when unlock was invoked either way
+                    }
+                    grants.add(new LockGrant(me, token, invoked, acquired, released, revoked));
+                }
+            }, "lock-" + me);
+            t.start();
+            threads.add(t);
+        }
+        return new Workload() {
+            @Override
+            public AtomicLong progress() {
+                return sections;
+            }
+
+            @Override
+            public void stopAndCheck(GroupCluster group) throws Exception {
+                joinAll(threads, stop);
+                List<String> violations = FencingChecker.violations(grants);
+                assertEquals(List.of(), violations, grants.size() + " grants");
+                long counter = group.connect().<String, Long>dict("protected").get("counter");
+                assertTrue(counter >= sections.get() && counter <= sections.get() + uncertainSections.get(),
+                        "the lock-protected counter " + counter + " is outside [" + sections.get() + ", "
+                                + (sections.get() + uncertainSections.get()) + "]");
+                System.out.printf("[group] %d lock grants across %d leader kills: tokens increase, valid holds"
+                        + " never overlap; counter %d%n", grants.size(), KILLS, counter);
+            }
+        };
+    }
+
+    /**
+     * 2 producers offer unique items to a plain queue, 2 consumers poll. Checks: every acknowledged item delivered
+     * once, none twice, none that nobody offered; the offer/poll history is linearizable for a FIFO queue.
+     */
+    private static Workload queue(GroupCluster group, List<Throwable> failures) throws InterruptedException {
+        group.connect().queue("q");
+        History history = new History();
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<String> offered = ConcurrentHashMap.newKeySet();
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        AtomicLong uncertainPolls = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong progress = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            String me = "producer" + p;
+            Manager m = group.connect();
+            threads.add(new Thread(() -> {
+                SharedQueue<String> q = m.queue("q");
+                for (long n = 0; !stop.get(); n++) {
+                    String item = me + "-" + n;
+                    offered.add(item);
+                    long t0 = System.nanoTime();
+                    try {
+                        assertTrue(q.offer(item));
+                        history.ok("q", me, new QueueModel.Offer(item), null, t0);
+                        acknowledged.add(item);
+                        progress.incrementAndGet();
+                    } catch (JManagerException e) {
+                        history.uncertain("q", me, new QueueModel.Offer(item), t0);
                     } catch (Throwable e) {
                         failures.add(e);
-                    } finally {
-                        stopped.countDown();
+                        return;
                     }
-                }, "party-" + p);
-                t.start();
+                }
+            }, me));
+        }
+        for (int c = 0; c < 2; c++) {
+            String me = "consumer" + c;
+            Manager m = group.connect();
+            threads.add(new Thread(() -> {
+                SharedQueue<String> q = m.queue("q");
+                while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    try {
+                        String item = q.poll(200, TimeUnit.MILLISECONDS);
+                        history.ok("q", me, new QueueModel.Poll(), item, t0);
+                        if (item != null) {
+                            delivered.add(item);
+                        }
+                    } catch (JManagerException e) {
+                        history.uncertain("q", me, new QueueModel.Poll(), t0);
+                        uncertainPolls.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                    }
+                }
+            }, me));
+        }
+        threads.forEach(Thread::start);
+        return new Workload() {
+            @Override
+            public AtomicLong progress() {
+                return progress;
             }
-            try {
-                killLeaders(group, progress, failures);
-            } finally {
+
+            @Override
+            public void stopAndCheck(GroupCluster group) throws Exception {
+                joinAll(threads, stop);
+                SharedQueue<String> q = group.connect().queue("q");
+                while (true) {
+                    long t0 = System.nanoTime();
+                    String item = q.poll();
+                    history.ok("q", "drain", new QueueModel.Poll(), item, t0);
+                    if (item == null) {
+                        break;
+                    }
+                    delivered.add(item);
+                }
+                Map<String, Integer> times = new HashMap<>();
+                delivered.forEach(i -> times.merge(i, 1, Integer::sum));
+                List<String> twice = times.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                        .toList();
+                assertEquals(List.of(), twice, "items delivered more than once");
+                Set<String> missing = new HashSet<>(acknowledged);
+                missing.removeAll(times.keySet());
+                assertTrue(missing.size() <= uncertainPolls.get(), "acknowledged items never delivered: " + missing
+                        + " (more than the " + uncertainPolls.get() + " polls whose outcome is unknown)");
+                assertTrue(offered.containsAll(times.keySet()), "an item nobody offered was delivered");
+                CheckResult r = new LinearizabilityChecker(Duration.ofMillis(RegistryJar.millis(120_000)))
+                        .check(new QueueModel(), history.operations());
+                assertTrue(r.isLinearizable(), r.toString());
+                System.out.printf("[group] queue: %d items acknowledged, %d delivered once each across %d leader"
+                        + " kills; %s%n", acknowledged.size(), times.size(), KILLS, r);
+            }
+        };
+    }
+
+    /**
+     * 3 parties pass barrier generations. Checks: no generation broken or lost; every party passes the same number.
+     */
+    private static Workload barrier(GroupCluster group, List<Throwable> failures) throws InterruptedException {
+        int parties = 3;
+        group.connect().barrier("b", parties);
+        java.util.concurrent.atomic.AtomicLongArray passed = new java.util.concurrent.atomic.AtomicLongArray(parties);
+        List<Throwable> broken = new CopyOnWriteArrayList<>();
+        // every party stops at the same generation: the test sets it after the kills, above any party's count
+        // (parties are at most one generation apart: none can pass a generation without the others)
+        AtomicLong target = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong progress = new AtomicLong();
+        CountDownLatch stopped = new CountDownLatch(parties);
+        for (int p = 0; p < parties; p++) {
+            int me = p;
+            Manager m = group.connect();
+            new Thread(() -> {
+                SharedBarrier b = m.barrier("b", parties);
+                try {
+                    while (passed.get(me) < target.get()) {
+                        b.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                        passed.incrementAndGet(me);
+                        progress.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    broken.add(e);
+                    failures.add(e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "party-" + p).start();
+        }
+        return new Workload() {
+            @Override
+            public AtomicLong progress() {
+                return progress;
+            }
+
+            @Override
+            public void stopAndCheck(GroupCluster group) throws Exception {
                 long most = 0;
                 for (int p = 0; p < parties; p++) {
                     most = Math.max(most, passed.get(p));
                 }
                 target.set(most + 10);
                 assertTrue(stopped.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the parties did not stop");
+                assertTrue(broken.isEmpty(), "a barrier generation broke or was lost: " + broken);
+                for (int p = 1; p < parties; p++) {
+                    assertEquals(passed.get(0), passed.get(p), "party " + p + " passed a different number of"
+                            + " generations");
+                }
+                assertFalse(group.connect().barrier("b", parties).isBroken());
+                System.out.printf("[group] barrier: %d generations passed by every party across %d leader kills%n",
+                        passed.get(0), KILLS);
             }
-            assertTrue(failures.isEmpty(), "a barrier generation broke or was lost: " + failures);
-            for (int p = 1; p < parties; p++) {
-                assertEquals(passed.get(0), passed.get(p), "party " + p + " passed a different number of"
-                        + " generations");
-            }
-            assertFalse(group.connect().barrier("b", parties).isBroken());
-            System.out.printf("[group] barrier: %d generations passed by every party across %d leader kills%n",
-                    passed.get(0), KILLS);
-        }
+        };
     }
 }

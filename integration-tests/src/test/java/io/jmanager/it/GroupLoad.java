@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * leader change) is recorded as <i>uncertain</i> if it could change state, since its request may have been committed
  * before the failure; a failed read is dropped. Also tracks the first acknowledged write invoked after a fault.
  */
-final class GroupLoad implements AutoCloseable {
+final class GroupLoad {
     static final int REGISTERS = 2;
     static final int COUNTERS = 2;
 
@@ -201,9 +201,8 @@ final class GroupLoad implements AutoCloseable {
         return (firstWriteAfterFault.get() - faultNanos) / 1_000_000;
     }
 
-    /** Stops the workers and waits for them. */
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops the workers and waits for them (bounded; one that does not stop is a failure). */
+    void stop() throws InterruptedException {
         stop.set(true);
         for (Thread t : threads) {
             t.join(RegistryJar.millis(60_000));
