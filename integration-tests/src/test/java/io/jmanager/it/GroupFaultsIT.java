@@ -182,8 +182,9 @@ class GroupFaultsIT {
                 // the cut-off member keeps refusing while the majority writes
                 awaitCount(refusals, refusedBefore + 3, group);
                 long answeredAfter = (lastOldAnswer - partitioned) / 1_000_000;
-                System.out.printf("[group] the cut-off leader's last answer came %d ms after the partition (its"
-                        + " leader lease is shorter than the %d ms election timeout); %d calls refused since%n",
+                System.out.printf("[group] the cut-off leader's last answer came %d ms after docker network"
+                        + " disconnect returned (negative: before; its leader lease is shorter than the %d ms election"
+                        + " timeout); %d calls refused since%n",
                         answeredAfter, ELECTION_MAX_MILLIS, refusals.get() - refusedBefore);
                 assertTrue(lastAnswer.get() == lastOldAnswer, "the cut-off leader answered again while partitioned");
                 assertTrue(answeredAfter <= RegistryJar.millis(ELECTION_MAX_MILLIS + 2_000), "the cut-off leader"
