@@ -1,0 +1,42 @@
+package io.jmanager.it.linearizability;
+
+/**
+ * The sequential specification of one object: its initial state and what an input does to a state. States must be
+ * immutable values with {@code equals} and {@code hashCode} (the checker memoizes on them).
+ *
+ * @param <S> the state type
+ */
+public interface Model<S> {
+    /** The state before any operation. */
+    S initial();
+
+    /**
+     * Applies {@code input} to {@code state}.
+     *
+     * @return the next state and the output the object answers in {@code state}
+     * @throws IllegalArgumentException if the input is not one of this model's
+     */
+    Step<S> apply(S state, Object input);
+
+    /** The state after an operation and its output. */
+    record Step<S>(S next, Object output) {
+    }
+
+    /**
+     * Whether an uncertain operation's effect, if it took effect at all, can have gone unseen: e.g. a register write
+     * whose value no recorded output contains. The checker first tries the history without such operations (taking
+     * them to have had no effect, which is always allowed: an uncertain operation may take effect after everything
+     * else); only if that fails does it search with them. False (never dropped) by default.
+     *
+     * @param input the uncertain operation's input
+     * @param outputs every output recorded on the same key
+     */
+    default boolean unobserved(Object input, java.util.Set<Object> outputs) {
+        return false;
+    }
+
+    /** Whether {@code actual} is the output this model gave ({@code expected}); equality by default. */
+    default boolean outputMatches(Object expected, Object actual) {
+        return java.util.Objects.equals(expected, actual);
+    }
+}
