@@ -137,10 +137,15 @@ final class InProcessGroup implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops every member (each may be started again on its data directory). */
+    void stopAll() {
         for (int i = 0; i < SIZE; i++) {
             stop(i);
         }
+    }
+
+    @Override
+    public void close() {
+        stopAll();
     }
 }

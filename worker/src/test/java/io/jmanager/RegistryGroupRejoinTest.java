@@ -94,7 +94,7 @@ class RegistryGroupRejoinTest {
 
     private static boolean free(int port) {
         try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
+            return s.isBound();
         } catch (IOException e) {
             return false;
         }

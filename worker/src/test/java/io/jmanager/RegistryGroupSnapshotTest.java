@@ -95,7 +95,7 @@ class RegistryGroupSnapshotTest {
                 InProcessGroup.await("the leader purges the log behind a snapshot", 30, () -> l.logStartIndex() > 1);
                 before = contents(l);
             }
-            group.close();
+            group.stopAll();
 
             for (int i = 0; i < InProcessGroup.SIZE; i++) {
                 group.start(i, TestKeys.key(), OPTIONS);
