@@ -21,9 +21,13 @@ import java.util.Set;
  * {@link io.jmanager.NotLeaderException} naming the leader.
  */
 final class GroupRoot implements RemoteManager, GroupMember.Leadership {
-    /** The types this session's group replicates: those whose state is only their records, with no waits. */
+    /**
+     * The types a group replicates (docs/group.md): each one's whole state is its records, what sessions hold in it
+     * is replicated with the sessions, and each blocking call is safe to re-send to a new leader with the same wait
+     * id (the worker library does so after a leader change).
+     */
     static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
-            ObjectType.VALUE, ObjectType.ARRAY);
+            ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
@@ -47,15 +51,20 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     @Override
     public synchronized void serving(long term, ReplicaStore store) {
         ReplicatedDurability durability = new ReplicatedDurability(member, term, store.copy());
+        ManagerService service = null;
         try {
-            ManagerService service = services.build(durability);
+            service = services.build(durability);
             service.restoreAll();
+            service.restoreSessions(durability);
             currentDurability = durability;
             current = service;
         } catch (RemoteException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "group member " + member.config().self() + " cannot serve term "
                     + term + ": " + e);
             durability.retire("it could not rebuild its objects");
+            if (service != null) {
+                service.retire();
+            }
         }
     }
 

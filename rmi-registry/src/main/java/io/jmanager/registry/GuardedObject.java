@@ -101,6 +101,11 @@ abstract class GuardedObject {
         this.durability = durability;
     }
 
+    /** Whether this object writes what sessions hold as records (a registry group's leader, docs/group.md). */
+    final boolean holdsReplicated() {
+        return durability.replicatesHolds();
+    }
+
     /**
      * Rebuilds the state from records this object type wrote, given in ascending key order; the object starts
      * from its spec's initial state. Types without durable state ignore them. Called before the object is shared.
