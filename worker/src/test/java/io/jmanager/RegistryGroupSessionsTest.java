@@ -1,0 +1,204 @@
+package io.jmanager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jmanager.wire.ObjectSpec;
+import io.jmanager.wire.ObjectType;
+import io.jmanager.wire.RemoteLock;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sessions, locks and waits of a registry group across leader changes (docs/group.md): a worker that reaches the
+ * new leader within its lease goes on in the same session with its locks, a blocked {@code lock()} or
+ * {@code await()} gets its grant from the new leader exactly once, fencing tokens keep increasing, and a worker
+ * that stays away longer than its lease loses its session and its locks, released by the new leader no earlier than
+ * one full lease after it began to serve.
+ */
+class RegistryGroupSessionsTest {
+    /** The registry's default lease: long enough for an election on a loaded 2-CPU machine. */
+    private static final long LEASE_MILLIS = Timing.millis(4000);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLockStaysItsHoldersAcrossThreeLeaderChangesAndTokensKeepIncreasing() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager m = Manager.connect(group.urls);
+             Manager other = Manager.connect(group.urls)) {
+            SharedLock lock = m.lock("l");
+            SharedLock seen = other.lock("l");
+            long session = m.sessionId();
+            long previous = 0;
+            for (int change = 0; change < 3; change++) {
+                long token = lock.lockAndGetToken();
+                assertTrue(token > previous, "token " + token + " after " + previous);
+                previous = token;
+                group.failOver();
+                assertTrue(eventually(lock::isHeldByCurrentThread), "still held after leader change " + change);
+                assertEquals(session, m.sessionId(), "the same session after leader change " + change);
+                assertEquals(token, eventually(seen::currentToken), "the other worker sees the holder's token");
+                assertFalse(seen.tryLock(), "held by the first worker on the new leader");
+                lock.unlock();
+                assertFalse(eventually(seen::isLocked), "unlocked on the new leader");
+            }
+            long after = seen.lockAndGetToken();
+            assertTrue(after > previous, "token " + after + " after " + previous);
+            seen.unlock();
+        }
+    }
+
+    @Test
+    void aWorkerBlockedInLockGetsItsGrantFromTheNewLeaderExactlyOnce() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager holder = Manager.connect(group.urls);
+             Manager waiter = Manager.connect(group.urls)) {
+            SharedReentrantLock lock = holder.rlock("r");
+            long held = lock.lockAndGetToken();
+            SharedReentrantLock waiting = waiter.rlock("r");
+            long waiterSession = waiter.sessionId();
+            CompletableFuture<long[]> grant = CompletableFuture.supplyAsync(() -> {
+                long token = waiting.lockAndGetToken(); // blocks on the old leader, granted by the new one
+                long holds = waiting.getHoldCount();
+                waiting.unlock(); // by the thread that holds it
+                return new long[] {token, holds};
+            });
+            awaitWaiters(holder, "r");
+            group.failOver();
+            assertFalse(grant.isDone(), "granted while the holder still held it");
+            eventually(() -> {
+                lock.unlock();
+                return null;
+            });
+            long[] got = grant.get(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+            assertTrue(got[0] > held, "token " + got[0] + " after " + held);
+            assertEquals(1, got[1], "granted exactly once: one hold");
+            assertEquals(waiterSession, waiter.sessionId());
+            assertFalse(lock.isLocked(), "free after the one hold was released");
+        }
+    }
+
+    /**
+     * The answer of a grant is lost in a leader change after its entry was committed: the worker library sends the
+     * same request (session, thread, wait id) to the new leader, which finds the grant instead of giving another.
+     */
+    @Test
+    void aReSentAcquireFindsTheGrantCommittedBeforeTheLeaderChanged() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager m = Manager.connect(group.urls)) {
+            SharedReentrantLock proxy = m.rlock("r");
+            long session = m.sessionId();
+            RemoteLock before = (RemoteLock) m.connection().root().getOrCreate(session, "r",
+                    ObjectSpec.of(ObjectType.RLOCK)).stub();
+            long token = before.acquire(session, 77, 1234, 0);
+            assertTrue(token > 0);
+            group.failOver();
+            eventually(proxy::isLocked); // the connection follows the new leader
+            RemoteLock after = (RemoteLock) m.connection().root().getOrCreate(session, "r",
+                    ObjectSpec.of(ObjectType.RLOCK)).stub();
+            assertEquals(token, after.acquire(session, 77, 1234, 0), "the committed grant, found again");
+            assertEquals(1, after.holdCount(session, 77), "not granted twice");
+            assertEquals(token, after.acquire(session, 77, 1235, 0), "a new acquire re-enters");
+            assertEquals(2, after.holdCount(session, 77));
+            after.release(session, 77);
+            after.release(session, 77);
+            assertFalse(after.isLocked());
+        }
+    }
+
+    @Test
+    void aWorkerThatStaysAwayLongerThanItsLeaseLosesItsLocksOneLeaseAfterTheNewLeaderServes() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS)) {
+            int leader = group.leader();
+            // given only the leader's address, this worker cannot follow the group to a new leader
+            try (Manager away = Manager.connect(group.member(leader).url());
+                 Manager stays = Manager.connect(group.urls)) {
+                long awayToken = away.lock("l").lockAndGetToken();
+                SharedLock lock = stays.lock("l");
+                CompletableFuture<Long> grant = CompletableFuture.supplyAsync(() -> {
+                    long granted = lock.lockAndGetToken();
+                    lock.unlock(); // by the thread that holds it
+                    return granted;
+                });
+                awaitWaiters(stays, "l");
+                long stopped = System.nanoTime();
+                group.stop(leader);
+                long token = grant.get(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                long waitedMillis = (System.nanoTime() - stopped) / 1_000_000;
+                assertTrue(waitedMillis >= LEASE_MILLIS, "the new leader released the lock after " + waitedMillis
+                        + " ms, before one full lease of " + LEASE_MILLIS + " ms");
+                assertTrue(token > awayToken, "token " + token + " after " + awayToken);
+                assertTrue(stays.sessions().stream().anyMatch(s -> s.id() == stays.sessionId()));
+                for (io.jmanager.wire.SessionInfo s : stays.sessions()) {
+                    assertTrue(s.id() != away.sessionId(), "the absent worker's session expired: " + s.id());
+                }
+                assertFalse(lock.isLocked());
+            }
+        }
+    }
+
+    @Test
+    void anEventWaitOnTheOldLeaderEndsWhenTheNewOneSetsIt() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager setter = Manager.connect(group.urls);
+             Manager waiter = Manager.connect(group.urls)) {
+            SharedEvent event = setter.event("e");
+            SharedEvent awaited = waiter.event("e");
+            CompletableFuture<Boolean> woke = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return awaited.await(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitWaiters(setter, "e");
+            group.failOver();
+            assertFalse(woke.isDone());
+            eventually(() -> {
+                event.set();
+                return null;
+            });
+            assertTrue(woke.get(Timing.millis(60_000), TimeUnit.MILLISECONDS));
+            assertTrue(awaited.isSet());
+        }
+    }
+
+    /** Waits (bounded) until a call waits on object {@code name} of the manager's registry. */
+    private static void awaitWaiters(Manager m, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
+        while (System.nanoTime() < deadline) {
+            for (io.jmanager.wire.ObjectInfo info : m.connection().root().list()) {
+                if (info.name().equals(name) && info.summary().contains("1 waiting")) {
+                    return;
+                }
+            }
+            Thread.sleep(10); // the registry has no event for a call that began to wait
+        }
+        throw new AssertionError("no call waits on '" + name + "' within 30 s");
+    }
+
+    /**
+     * Runs {@code call} until it answers, retrying (bounded) while the group elects a leader and the worker's
+     * connection follows it: a call that is not resendable reports a leader change instead of retrying.
+     */
+    private static <T> T eventually(Supplier<T> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
+        while (true) {
+            try {
+                return call.get();
+            } catch (RegistryUnavailableException | NotLeaderException | NoSuchSharedObjectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20); // an election has no event a worker could wait for
+            }
+        }
+    }
+}
