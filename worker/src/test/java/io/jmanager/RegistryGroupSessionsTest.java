@@ -113,6 +113,47 @@ class RegistryGroupSessionsTest {
         }
     }
 
+    /**
+     * Semaphores: a blocked acquire gets its permit from the new leader, a re-sent acquire whose grant was committed
+     * takes nothing more, and the permits a session holds stay its own across the leader change.
+     */
+    @Test
+    void semaphorePermitsAndWaitsSurviveALeaderChangeAndAReSentAcquireTakesNothingMore() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager holder = Manager.connect(group.urls);
+             Manager waiter = Manager.connect(group.urls)) {
+            SharedSemaphore pool = holder.boundedSemaphore("s", 2);
+            long session = holder.sessionId();
+            io.jmanager.wire.RemoteSemaphore before = (io.jmanager.wire.RemoteSemaphore) holder.connection().root()
+                    .getOrCreate(session, "s", ObjectSpec.sized(ObjectType.BOUNDED_SEMAPHORE, 2)).stub();
+            assertTrue(before.acquire(session, 4321, 1, 0));
+            pool.acquire();
+            SharedSemaphore waiting = waiter.boundedSemaphore("s", 2);
+            CompletableFuture<Boolean> grant = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return waiting.tryAcquire(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitWaiters(holder, "s");
+            group.failOver();
+            assertEquals(0, (int) eventually(pool::availablePermits), "both permits still held");
+            io.jmanager.wire.RemoteSemaphore after = (io.jmanager.wire.RemoteSemaphore) holder.connection().root()
+                    .getOrCreate(session, "s", ObjectSpec.sized(ObjectType.BOUNDED_SEMAPHORE, 2)).stub();
+            assertTrue(after.acquire(session, 4321, 1, 0), "the committed grant, found again");
+            assertEquals(0, after.availablePermits(), "a re-sent acquire takes nothing more");
+            assertFalse(grant.isDone(), "granted while no permit was free");
+            pool.release();
+            assertTrue(grant.get(Timing.millis(60_000), TimeUnit.MILLISECONDS));
+            assertEquals(0, pool.availablePermits(), "the waiter got exactly one permit");
+            pool.release();
+            waiting.release();
+            assertEquals(2, pool.availablePermits());
+            assertEquals(session, holder.sessionId());
+        }
+    }
+
     @Test
     void aWorkerThatStaysAwayLongerThanItsLeaseLosesItsLocksOneLeaseAfterTheNewLeaderServes() throws Exception {
         try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS)) {

@@ -27,7 +27,8 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
      * id (the worker library does so after a leader change).
      */
     static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
-            ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT);
+            ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT,
+            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
