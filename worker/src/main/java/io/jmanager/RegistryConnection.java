@@ -190,12 +190,32 @@ final class RegistryConnection implements AutoCloseable {
                 markLost(self[0], "the connection to the registry broke");
             } else if (!closed) {
                 try {
-                    keeper.execute(this::probe);
+                    keeper.execute(() -> chaseLeader(self[0]));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     // closing
                 }
             }
         });
+    }
+
+    /**
+     * On the keeper thread, after session {@code s}'s liveness connection to its group member broke: probes until
+     * the session follows the member that serves (or is found lost), pausing between probes, for at most one lease
+     * (then {@link #check()} finds it lost anyway). Without it the session would wait for its next renewal.
+     */
+    private void chaseLeader(Session s) {
+        long deadline = System.nanoTime() + s.grant().leaseMillis() * 1_000_000;
+        for (int attempt = 0; !closed && current == s && lostReason == null && System.nanoTime() < deadline;
+             attempt++) {
+            if (probe() != Probe.UNKNOWN) {
+                return;
+            }
+            try {
+                Thread.sleep(options.backoffMillis(Math.min(attempt, 1)));
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+        }
     }
 
     /** This host's name for the registry's session list, looked up within the connect timeout. */

@@ -8,6 +8,7 @@ import io.jmanager.wire.ObjectSpec;
 import io.jmanager.wire.ObjectType;
 import io.jmanager.wire.RemoteLock;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -154,6 +155,50 @@ class RegistryGroupSessionsTest {
         }
     }
 
+    /**
+     * Barriers: two parties arrive on the old leader and wait; after the leader change the third arrives on the new
+     * one, and the generation trips with each index given once; the next generation works too.
+     */
+    @Test
+    void aBarrierGenerationBegunOnTheOldLeaderTripsOnTheNewOne() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager a = Manager.connect(group.urls);
+             Manager b = Manager.connect(group.urls);
+             Manager c = Manager.connect(group.urls)) {
+            SharedBarrier[] parties = {a.barrier("b", 3), b.barrier("b", 3), c.barrier("b", 3)};
+            for (int generation = 0; generation < 2; generation++) {
+                List<CompletableFuture<Integer>> early = new java.util.ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    SharedBarrier party = parties[i];
+                    early.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return party.await(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+                awaitWaiters(a, "b", "2/3 waiting");
+                group.failOver();
+                assertFalse(early.get(0).isDone() || early.get(1).isDone(), "tripped with two of three parties");
+                int last = eventually(() -> {
+                    try {
+                        return parties[2].await(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    }
+                });
+                java.util.Set<Integer> indexes = new java.util.TreeSet<>();
+                indexes.add(last);
+                for (CompletableFuture<Integer> f : early) {
+                    indexes.add(f.get(Timing.millis(60_000), TimeUnit.MILLISECONDS));
+                }
+                assertEquals(java.util.Set.of(0, 1, 2), indexes, "generation " + generation);
+                assertFalse(parties[0].isBroken());
+            }
+        }
+    }
+
     @Test
     void aWorkerThatStaysAwayLongerThanItsLeaseLosesItsLocksOneLeaseAfterTheNewLeaderServes() throws Exception {
         try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS)) {
@@ -213,10 +258,15 @@ class RegistryGroupSessionsTest {
 
     /** Waits (bounded) until a call waits on object {@code name} of the manager's registry. */
     private static void awaitWaiters(Manager m, String name) throws Exception {
+        awaitWaiters(m, name, "1 waiting");
+    }
+
+    /** Waits (bounded) until object {@code name}'s summary says {@code waiting}. */
+    private static void awaitWaiters(Manager m, String name, String waiting) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
         while (System.nanoTime() < deadline) {
             for (io.jmanager.wire.ObjectInfo info : m.connection().root().list()) {
-                if (info.name().equals(name) && info.summary().contains("1 waiting")) {
+                if (info.name().equals(name) && info.summary().contains(waiting)) {
                     return;
                 }
             }

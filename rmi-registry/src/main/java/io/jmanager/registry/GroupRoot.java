@@ -28,7 +28,7 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
      */
     static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
             ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT,
-            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE);
+            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE, ObjectType.BARRIER);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * attached, which shows that the worker's process is alive even while it is paused; a session without one (not
  * yet attached, or a client that opens none) expires after at most the table's unattached lease, the registry's
  * default lease ({@code --lease}). So sessions opened by a process that then exits end within that lease, however
- * long a lease they asked for.
+ * long a lease they asked for. (A registry group's new leader gives the sessions it restores their own lease until
+ * they attach or expire: their workers were alive with the previous leader.)
  *
  * <p>In a registry group ({@link #replicate}) the table is replicated state too (docs/group.md): opening a session
  * and ending it (closed, expired, killed, liveness lost) are log entries of the session table's records, committed
@@ -35,6 +36,11 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
         final long openedMillis;
         volatile long renewedNanos;
         volatile AutoCloseable liveness;
+        /**
+         * Restored by a registry group's new leader and not yet attached there: its own lease holds, not the
+         * unattached one, since its worker was alive with the previous leader and needs time to find this one.
+         */
+        volatile boolean followingLeader;
 
         Session(long id, String host, long pid, long leaseNanos) {
             this(id, host, pid, leaseNanos, System.currentTimeMillis());
@@ -62,7 +68,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
 
         /** The lease in force: its own while the liveness connection is attached, else at most the default. */
         long effectiveLease(long unattachedLeaseNanos) {
-            return liveness != null ? leaseNanos : Math.min(leaseNanos, unattachedLeaseNanos);
+            return liveness != null || followingLeader ? leaseNanos : Math.min(leaseNanos, unattachedLeaseNanos);
         }
     }
 
@@ -172,6 +178,7 @@ final class SessionTable implements io.jmanager.wire.Liveness.Listener {
                 in.get(host);
                 Session s = new Session(r.getKey(), new String(host, java.nio.charset.StandardCharsets.UTF_8), pid,
                         leaseMillis * 1_000_000, opened);
+                s.followingLeader = true;
                 sessions.put(s.id, s);
             }
             this.ids = restoredIds;
