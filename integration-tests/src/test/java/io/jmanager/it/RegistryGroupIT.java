@@ -121,10 +121,15 @@ class RegistryGroupIT {
 
         /** Connects to the group, retrying (bounded) while it elects its first leader. */
         Manager connect() throws InterruptedException {
+            return connect(io.jmanager.ManagerOptions.defaults());
+        }
+
+        /** {@link #connect()} with {@code options}. */
+        Manager connect(io.jmanager.ManagerOptions options) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RegistryJar.millis(30_000));
             while (true) {
                 try {
-                    return Manager.connect(urls);
+                    return Manager.connect(urls, options);
                 } catch (JManagerException e) {
                     if (System.nanoTime() > deadline) {
                         throw e;
@@ -158,8 +163,10 @@ class RegistryGroupIT {
     /**
      * Workers write while the leader is killed with SIGKILL, {@value #KILLS} times; after each kill the killed
      * member is started again on its data directory and rejoins (the next kill leaves a majority only with it, so
-     * the group serves only if it caught up). Every acknowledged write is there at the end. (One group serves
-     * both checks: a group start costs seconds.)
+     * the group serves only if it caught up). Every acknowledged write is there at the end. A worker holds an rlock
+     * across both kills in the same session, while another waits in {@code lock()}: the holder unlocks on the
+     * third leader and the waiter gets the lock once, with a greater fencing token. (One group serves every check:
+     * a group start costs seconds.)
      */
     @Test
     void leaderKillsLoseNoAcknowledgedWriteAndUnreplicatedTypesAreRefused() throws Exception {
@@ -171,7 +178,24 @@ class RegistryGroupIT {
             UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
                     () -> setup.queue("q"));
             assertTrue(refused.getMessage().contains("does not replicate queue objects yet"), refused.getMessage());
-            assertThrows(UnsupportedOperationException.class, () -> setup.lock("l"));
+            assertThrows(UnsupportedOperationException.class, () -> setup.condition("c", "l"));
+            // a lease longer than a SIGKILL failover on a loaded machine: these sessions must survive both kills
+            io.jmanager.ManagerOptions longLease = io.jmanager.ManagerOptions.defaults()
+                    .withLease(java.time.Duration.ofMillis(RegistryJar.millis(20_000)));
+            Manager holder = group.connect(longLease);
+            Manager waiter = group.connect(longLease);
+            io.jmanager.SharedReentrantLock held = holder.rlock("held");
+            long heldToken = held.lockAndGetToken();
+            long holderSession = holder.sessionId();
+            long waiterSession = waiter.sessionId();
+            java.util.concurrent.CompletableFuture<long[]> waited = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        io.jmanager.SharedReentrantLock mine = waiter.rlock("held");
+                        long token = mine.lockAndGetToken(); // blocks across both kills
+                        long holds = mine.getHoldCount();
+                        mine.unlock();
+                        return new long[] {token, holds};
+                    });
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong acked = new AtomicLong();
             AtomicLong uncertain = new AtomicLong();
@@ -240,6 +264,18 @@ class RegistryGroupIT {
                 assertTrue(!w.isAlive(), w.getName() + " did not stop\n" + group.logs());
             }
             assertTrue(failures.isEmpty(), failures + "\n" + group.logs());
+            assertTrue(!waited.isDone(), "the waiter got the lock while its holder held it: " + (waited.isDone()
+                    ? java.util.Arrays.toString(waited.join()) : ""));
+            assertEquals(holderSession, holder.sessionId(), "the holder's session survived both kills\n"
+                    + group.logs());
+            assertTrue(held.isHeldByCurrentThread(), "the holder still holds its lock after both kills");
+            held.unlock();
+            long[] grant = waited.get(RegistryJar.millis(60_000), TimeUnit.MILLISECONDS);
+            assertTrue(grant[0] > heldToken, "token " + grant[0] + " after " + heldToken);
+            assertEquals(1, grant[1], "the waiter was granted the lock once");
+            assertEquals(waiterSession, waiter.sessionId(), "the waiter's session survived both kills");
+            waiter.close();
+            holder.close();
             try (Manager check = group.connect()) {
                 SharedDict<String, Long> c = check.dict("counters");
                 for (int t = 0; t < threads; t++) {
