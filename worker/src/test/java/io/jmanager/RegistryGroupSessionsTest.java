@@ -199,6 +199,92 @@ class RegistryGroupSessionsTest {
         }
     }
 
+    /**
+     * Plain queues: items put before and after the leader change are each taken once (none lost, none twice), a
+     * consumer blocked in {@code take()} on the old leader gets its item from the new one, and a take re-sent with
+     * the same wait id gets the item it took instead of another.
+     */
+    @Test
+    void queueItemsAreNeitherLostNorTakenTwiceAcrossALeaderChange() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager producer = Manager.connect(group.urls);
+             Manager consumer = Manager.connect(group.urls)) {
+            SharedQueue<Integer> out = producer.queue("q");
+            SharedQueue<Integer> in = consumer.queue("q");
+            for (int i = 0; i < 40; i++) {
+                out.put(i);
+            }
+            List<Integer> taken = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                taken.add(in.take());
+            }
+            long session = consumer.sessionId();
+            io.jmanager.wire.RemoteQueue before = (io.jmanager.wire.RemoteQueue) consumer.connection().root()
+                    .getOrCreate(session, "q", ObjectSpec.of(ObjectType.QUEUE)).stub();
+            byte[] resent = before.poll(session, 987_654, 0);
+            Manager empty = Manager.connect(group.urls);
+            SharedQueue<Integer> other = empty.queue("other");
+            CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return other.take(); // blocks on the old leader
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitQueueWaiter(group, "other");
+            group.failOver();
+            io.jmanager.wire.RemoteQueue after = (io.jmanager.wire.RemoteQueue) eventually(() -> consumer.callRoot(
+                    "queue 'q'", root -> root.getOrCreate(session, "q", ObjectSpec.of(ObjectType.QUEUE))).stub());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(resent, after.poll(session, 987_654, 0),
+                    "a re-sent take gets the item it took");
+            taken.add((Integer) consumer.decode(resent));
+            assertEquals(19, (int) eventually(in::size), "the re-sent take took nothing more");
+            for (int i = 40; i < 60; i++) {
+                out.put(i);
+            }
+            while (taken.size() < 60) {
+                taken.add(in.take());
+            }
+            assertEquals(null, in.poll());
+            java.util.Collections.sort(taken);
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, taken, "every item taken exactly once");
+            assertFalse(blocked.isDone());
+            eventually(() -> producer.queue("other").offer(7));
+            assertEquals(7, blocked.get(Timing.millis(60_000), TimeUnit.MILLISECONDS));
+            assertEquals(0, producer.<Integer>queue("other").size(), "the blocked take took its item once");
+            empty.close();
+        }
+    }
+
+    /**
+     * Reliable queues: a delivery taken before the leader change is still out to its session on the new leader,
+     * its acknowledgement works there, and it is never delivered again.
+     */
+    @Test
+    void aReliableDeliveryStaysItsSessionsAcrossALeaderChange() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager m = Manager.connect(group.urls)) {
+            SharedReliableQueue<String> q = m.reliableQueue("rq", 0, java.time.Duration.ofMinutes(5));
+            q.put("a");
+            q.put("b");
+            Delivery<String> first = q.pollDelivery(Timing.millis(10_000), TimeUnit.MILLISECONDS);
+            assertEquals("a", first.value());
+            group.failOver();
+            assertEquals(1, (int) eventually(q::inFlight), "the delivery is still out");
+            assertEquals(1, q.size());
+            first.ack();
+            assertEquals(0, q.inFlight());
+            Delivery<String> second = q.pollDelivery(Timing.millis(10_000), TimeUnit.MILLISECONDS);
+            assertEquals("b", second.value(), "the acknowledged item is never delivered again");
+            second.ack();
+            assertEquals(null, q.poll());
+        }
+    }
+
     @Test
     void aWorkerThatStaysAwayLongerThanItsLeaseLosesItsLocksOneLeaseAfterTheNewLeaderServes() throws Exception {
         try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS)) {
@@ -254,6 +340,20 @@ class RegistryGroupSessionsTest {
             assertTrue(woke.get(Timing.millis(60_000), TimeUnit.MILLISECONDS));
             assertTrue(awaited.isSet());
         }
+    }
+
+    /** Waits (bounded) until a call waits on object {@code name} of the group's leader (its status). */
+    private static void awaitQueueWaiter(InProcessGroup group, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(30_000));
+        while (System.nanoTime() < deadline) {
+            for (io.jmanager.registry.ObjectStatus o : group.member(group.leader()).objects()) {
+                if (o.name().equals(name) && o.waiters() == 1) {
+                    return;
+                }
+            }
+            Thread.sleep(10); // the registry has no event for a call that began to wait
+        }
+        throw new AssertionError("no call waits on '" + name + "' within 30 s");
     }
 
     /** Waits (bounded) until a call waits on object {@code name} of the manager's registry. */

@@ -28,7 +28,7 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
      */
     static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
             ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT,
-            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE, ObjectType.BARRIER);
+            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE, ObjectType.BARRIER, ObjectType.QUEUE);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
@@ -82,6 +82,11 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
             LOG.log(System.Logger.Level.INFO, "group member " + member.config().self() + " stopped serving: "
                     + why);
         }
+    }
+
+    /** The service of the current term, or null if this member does not serve now. */
+    ManagerService current() {
+        return current;
     }
 
     /** The service of the current term, or the refusal of a member that does not serve. */
