@@ -285,6 +285,50 @@ class RegistryGroupSessionsTest {
         }
     }
 
+    /**
+     * Conditions: a thread waiting on a condition on the old leader (its lock given up) is signalled on the new one
+     * and holds the lock again when its await returns.
+     */
+    @Test
+    void aConditionWaitBegunOnTheOldLeaderIsSignalledOnTheNewOne() throws Exception {
+        try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS);
+             Manager signaller = Manager.connect(group.urls);
+             Manager waiter = Manager.connect(group.urls)) {
+            SharedLock waiterLock = waiter.lock("cl");
+            SharedCondition waiting = waiter.condition("c", "cl");
+            CompletableFuture<Boolean> woke = CompletableFuture.supplyAsync(() -> {
+                waiterLock.lock();
+                try {
+                    boolean signalled = waiting.await(Timing.millis(60_000), TimeUnit.MILLISECONDS);
+                    if (!waiterLock.isHeldByCurrentThread()) {
+                        throw new AssertionError("await returned without the lock");
+                    }
+                    return signalled;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    waiterLock.unlock();
+                }
+            });
+            awaitWaiters(signaller, "c", "1 waiting");
+            group.failOver();
+            assertFalse(woke.isDone());
+            SharedLock lock = signaller.lock("cl");
+            SharedCondition condition = signaller.condition("c", "cl");
+            eventually(() -> {
+                lock.lock();
+                return null;
+            });
+            try {
+                condition.signal();
+            } finally {
+                lock.unlock();
+            }
+            assertTrue(woke.get(Timing.millis(60_000), TimeUnit.MILLISECONDS), "signalled, not timed out");
+            assertFalse(lock.isLocked(), "the waiter unlocked after its await");
+        }
+    }
+
     @Test
     void aWorkerThatStaysAwayLongerThanItsLeaseLosesItsLocksOneLeaseAfterTheNewLeaderServes() throws Exception {
         try (InProcessGroup group = new InProcessGroup(tmp, LEASE_MILLIS)) {

@@ -2,7 +2,6 @@ package io.jmanager.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jmanager.JManagerException;
@@ -169,16 +168,11 @@ class RegistryGroupIT {
      * a group start costs seconds.)
      */
     @Test
-    void leaderKillsLoseNoAcknowledgedWriteAndUnreplicatedTypesAreRefused() throws Exception {
+    void leaderKillsLoseNoAcknowledgedWriteAndLocksStayTheirHolders() throws Exception {
         int threads = 3;
         try (Group group = new Group(tmp); Manager setup = group.connect()) {
             SharedDict<String, Long> d = setup.dict("counters");
             d.put("total", 0L);
-            // types the group does not replicate yet are refused, naming the type, never served unreplicated
-            UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
-                    () -> setup.condition("c", "l"));
-            assertTrue(refused.getMessage().contains("does not replicate condition objects yet"),
-                    refused.getMessage());
             // a lease longer than a SIGKILL failover on a loaded machine: these sessions must survive both kills
             io.jmanager.ManagerOptions longLease = io.jmanager.ManagerOptions.defaults()
                     .withLease(java.time.Duration.ofMillis(RegistryJar.millis(20_000)));
@@ -292,7 +286,7 @@ class RegistryGroupIT {
         }
     }
 
-    /** Leader kills of {@link #leaderKillsLoseNoAcknowledgedWriteAndUnreplicatedTypesAreRefused}. */
+    /** Leader kills of {@link #leaderKillsLoseNoAcknowledgedWriteAndLocksStayTheirHolders}. */
     private static final int KILLS = 2;
 
     /** Waits (bounded) until {@code count} grew by {@code by}: the load runs (polling a counter). */

@@ -24,11 +24,9 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
     /**
      * The types a group replicates (docs/group.md): each one's whole state is its records, what sessions hold in it
      * is replicated with the sessions, and each blocking call is safe to re-send to a new leader with the same wait
-     * id (the worker library does so after a leader change).
+     * id (the worker library does so after a leader change). Every type is, now; a new type joins only once it is.
      */
-    static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
-            ObjectType.VALUE, ObjectType.ARRAY, ObjectType.LOCK, ObjectType.RLOCK, ObjectType.EVENT,
-            ObjectType.SEMAPHORE, ObjectType.BOUNDED_SEMAPHORE, ObjectType.BARRIER, ObjectType.QUEUE);
+    static final Set<ObjectType> REPLICATED = EnumSet.allOf(ObjectType.class);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
