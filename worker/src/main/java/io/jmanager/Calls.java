@@ -67,10 +67,12 @@ final class Calls {
                     ClientTransport.endCall(outermost);
                     outermost = false;
                     if (resendable) {
-                        awaitLeader(manager, connection);
-                        continue;
+                        if (resendAfterLeaderChange(manager, connection, attempt)) {
+                            continue;
+                        }
+                    } else {
+                        connection.probe(); // later calls go to the new leader; this one's outcome is unknown
                     }
-                    connection.probe(); // later calls go to the new leader; this one's outcome is unknown
                 }
                 throw manager.failureAfterClose(e);
             } catch (RuntimeException e) {
@@ -81,12 +83,12 @@ final class Calls {
                     connection.probeRestart();
                     continue;
                 }
-                if (resendable && connection.isGroup() && !connection.isClosed()
-                        && e instanceof java.rmi.RemoteException && Rpc.authenticationFailure(e) == null) {
+                if (resendable && connection.isGroup() && !connection.isClosed() && cutOff(e)) {
                     ClientTransport.endCall(outermost);
                     outermost = false;
-                    awaitLeader(manager, connection); // the member died or stopped serving mid-call
-                    continue;
+                    if (resendAfterLeaderChange(manager, connection, attempt)) {
+                        continue; // the member died or stopped serving mid-call
+                    }
                 }
                 if (e instanceof NoSuchObjectException) {
                     RegistryConnection.Probe probe = connection.probe();
@@ -114,15 +116,42 @@ final class Calls {
      * session's lease: {@link Manager#checkUsable()} finds the session lost once this worker could not renew it for
      * a whole lease, and throws.
      */
-    private static void awaitLeader(Manager manager, RegistryConnection connection) {
+    private static RegistryConnection.Probe awaitLeader(Manager manager, RegistryConnection connection) {
         for (int attempt = 0; ; attempt++) {
             RegistryConnection.Probe probe = connection.probe();
             if (probe != RegistryConnection.Probe.UNKNOWN) {
-                return;
+                return probe;
             }
             pause(connection, Math.min(attempt, 2));
             manager.checkUsable();
         }
+    }
+
+    /**
+     * After a resendable call failed in a way a leader change explains: waits for the session to move to the member
+     * that serves and returns true (send it again). If the member still serves in the same term (it is resyncing,
+     * or the failure was not a leader change), pauses and returns true only for the first attempts.
+     */
+    private static boolean resendAfterLeaderChange(Manager manager, RegistryConnection connection, int attempt) {
+        if (awaitLeader(manager, connection) != RegistryConnection.Probe.SAME) {
+            return true;
+        }
+        if (attempt < connection.options().reconnectAttempts()) {
+            pause(connection, attempt);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * True when a call failed in the transport (connection refused, reset or closed mid-call, unexported object),
+     * as when its group member dies or stops serving; false for a refusal of the call itself (its arguments, an
+     * authentication failure, a failure inside the registry), which sending it again cannot cure.
+     */
+    private static boolean cutOff(Exception e) {
+        return e instanceof java.rmi.RemoteException && Rpc.authenticationFailure(e) == null
+                && !(e instanceof java.rmi.MarshalException) && !(e instanceof java.rmi.ServerError)
+                && !(e instanceof java.rmi.ServerException);
     }
 
     /** True when the call cannot have reached the registry: the connection was refused or not established. */

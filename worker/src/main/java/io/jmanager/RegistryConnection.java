@@ -328,7 +328,9 @@ final class RegistryConnection implements AutoCloseable {
                 ClientTransport.endCall(outermost);
             }
             install(fresh);
-            boolean restarted = fresh.grant().epoch() != lost.epoch();
+            // a group's members serve terms with epochs of their own: a new one there is not a restart (the reason says
+            // why the session was lost: expired while this worker could not reach the new leader)
+            boolean restarted = !isGroup() && fresh.grant().epoch() != lost.epoch();
             throw new SessionExpiredException("session " + lost.id() + " with the registry at " + urlText
                     + " ended: " + why + (!restarted ? "" : fresh.grant().durable()
                     ? "; the registry restarted on its data directory, so objects and their contents are as they"
