@@ -58,12 +58,41 @@ final class InProcessGroup implements AutoCloseable {
         }
     }
 
-    /** Starts member {@code i} (again) on its Raft log. */
+    /**
+     * Starts member {@code i} (again) on its Raft log and its ports. A member just stopped may hold its ports for a
+     * moment (the transports close their sockets asynchronously): a taken port is retried for up to 10 s.
+     */
     void start(int i) throws IOException {
         String id = "r" + (i + 1);
-        members[i] = RegistryServer.startGroup(RegistryConfig.defaults().withAuthKey(TestKeys.key())
-                        .withBindAddress("127.0.0.1").withAdvertiseHost("127.0.0.1").withLeaseMillis(leaseMillis),
-                GroupConfig.parse(spec, id, dir.resolve(id)));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timing.millis(10_000));
+        while (true) {
+            try {
+                members[i] = RegistryServer.startGroup(RegistryConfig.defaults().withAuthKey(TestKeys.key())
+                                .withBindAddress("127.0.0.1").withAdvertiseHost("127.0.0.1")
+                                .withLeaseMillis(leaseMillis),
+                        GroupConfig.parse(spec, id, dir.resolve(id)));
+                return;
+            } catch (IOException e) {
+                if (!portTaken(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50); // a port's release has no event a test could wait for
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops member {@code i}. */

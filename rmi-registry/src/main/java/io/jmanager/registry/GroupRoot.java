@@ -62,7 +62,7 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
                     + term + ": " + e);
             durability.retire("it could not rebuild its objects");
             if (service != null) {
-                service.retire();
+                service.retire(() -> member.notLeader("it could not rebuild its objects"));
             }
         }
     }
@@ -76,7 +76,7 @@ final class GroupRoot implements RemoteManager, GroupMember.Leadership {
             currentDurability = null;
         }
         if (service != null) {
-            service.retire();
+            service.retire(() -> member.notLeader("it stopped serving (" + why + ")"));
             LOG.log(System.Logger.Level.INFO, "group member " + member.config().self() + " stopped serving: "
                     + why);
         }

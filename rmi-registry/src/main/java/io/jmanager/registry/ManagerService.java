@@ -487,9 +487,11 @@ final class ManagerService implements RemoteManager {
 
     /**
      * Unbinds, unexports and destroys every object, and forgets the sessions without ending them: a group member
-     * that stopped serving its term.
+     * that stopped serving its term. Calls still running on its objects (waits woken by it) fail with
+     * {@code refusal}: the worker library then follows the new leader (a wait slice is sent again there), where a
+     * destroyed object's error would have told it the object was gone.
      */
-    void retire() {
+    void retire(java.util.function.Supplier<RuntimeException> refusal) {
         context.sessions().retire();
         synchronized (tableLock) {
             for (String name : objects.keySet()) {
@@ -499,7 +501,11 @@ final class ManagerService implements RemoteManager {
                     // already unbound
                 }
             }
-            unexportAll();
+            for (Entry e : objects.values()) {
+                e.object().retire(refusal);
+                exporter.unexport((Remote) e.object());
+            }
+            objects.clear();
         }
     }
 
