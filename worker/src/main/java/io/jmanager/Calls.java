@@ -15,6 +15,11 @@ import java.util.concurrent.BrokenBarrierException;
  * {@link ClientTransport#beginCall}: all its network waits share one read timeout, so a registry that stops
  * answering fails it within the read timeout, whatever RMI does on the way (a ping of a pooled connection, a new
  * connection).
+ *
+ * <p>With a registry group, a call refused or cut off by a leader change moves the session to the new leader
+ * ({@link RegistryConnection#probe()}); a <em>resendable</em> call (a wait slice, whose wait id makes a re-sent
+ * request find the grant it was given, or a get-or-create) is then sent again there, within the session's lease,
+ * while any other call reports the failure (its write may or may not have been committed: docs/group.md).
  */
 final class Calls {
     private Calls() {
@@ -29,8 +34,26 @@ final class Calls {
         }
     }
 
+    /** {@link #callBarrier(Manager, String, boolean, RemoteCall)} for calls without {@link BrokenBarrierException}. */
+    static <T> T call(Manager manager, String target, boolean resendable, RemoteCall<T> call) {
+        try {
+            return callBarrier(manager, target, resendable, call);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("impossible: " + e, e);
+        }
+    }
+
     /** Runs a call that may throw {@link BrokenBarrierException}. */
     static <T> T callBarrier(Manager manager, String target, RemoteCall<T> call) throws BrokenBarrierException {
+        return callBarrier(manager, target, false, call);
+    }
+
+    /**
+     * Runs a call; if {@code resendable}, in a registry group a call that a leader change refused or cut off is
+     * sent again to the new leader (the same request: its wait id makes it find a grant already given).
+     */
+    static <T> T callBarrier(Manager manager, String target, boolean resendable, RemoteCall<T> call)
+            throws BrokenBarrierException {
         RegistryConnection connection = manager.connection();
         for (int attempt = 0; ; attempt++) {
             manager.checkUsable();
@@ -39,6 +62,19 @@ final class Calls {
                 return call.call();
             } catch (BrokenBarrierException | Error e) {
                 throw e;
+            } catch (NotLeaderException e) {
+                if (connection.isGroup() && !connection.isClosed()) {
+                    ClientTransport.endCall(outermost);
+                    outermost = false;
+                    if (resendable) {
+                        if (resendAfterLeaderChange(manager, connection, attempt)) {
+                            continue;
+                        }
+                    } else {
+                        connection.probe(); // later calls go to the new leader; this one's outcome is unknown
+                    }
+                }
+                throw manager.failureAfterClose(e);
             } catch (RuntimeException e) {
                 throw manager.failureAfterClose(e);
             } catch (Exception e) {
@@ -47,10 +83,18 @@ final class Calls {
                     connection.probeRestart();
                     continue;
                 }
+                if (resendable && connection.isGroup() && !connection.isClosed() && cutOff(e)) {
+                    ClientTransport.endCall(outermost);
+                    outermost = false;
+                    if (resendAfterLeaderChange(manager, connection, attempt)) {
+                        continue; // the member died or stopped serving mid-call
+                    }
+                }
                 if (e instanceof NoSuchObjectException) {
                     RegistryConnection.Probe probe = connection.probe();
-                    if (probe == RegistryConnection.Probe.RESTARTED) {
-                        continue; // the next check() opens a new session and reports what was lost
+                    if (probe == RegistryConnection.Probe.RESTARTED || probe == RegistryConnection.Probe.MOVED) {
+                        continue; // the next check() opens a new session and reports what was lost, or the
+                                  // session moved to a group's new leader: the object is resolved again there
                     }
                     if (probe == RegistryConnection.Probe.UNKNOWN
                             && attempt < connection.options().reconnectAttempts() && !connection.isClosed()) {
@@ -64,6 +108,50 @@ final class Calls {
                 ClientTransport.endCall(outermost);
             }
         }
+    }
+
+    /**
+     * A registry group's leader changed under a call: probes until the session moved to the member that serves, or
+     * was found lost (the next {@link Manager#checkUsable()} reports it), pausing between probes. Bounded by the
+     * session's lease: {@link Manager#checkUsable()} finds the session lost once this worker could not renew it for
+     * a whole lease, and throws.
+     */
+    private static RegistryConnection.Probe awaitLeader(Manager manager, RegistryConnection connection) {
+        for (int attempt = 0; ; attempt++) {
+            RegistryConnection.Probe probe = connection.probe();
+            if (probe != RegistryConnection.Probe.UNKNOWN) {
+                return probe;
+            }
+            pause(connection, Math.min(attempt, 2));
+            manager.checkUsable();
+        }
+    }
+
+    /**
+     * After a resendable call failed in a way a leader change explains: waits for the session to move to the member
+     * that serves and returns true (send it again). If the member still serves in the same term (it is resyncing,
+     * or the failure was not a leader change), pauses and returns true only for the first attempts.
+     */
+    private static boolean resendAfterLeaderChange(Manager manager, RegistryConnection connection, int attempt) {
+        if (awaitLeader(manager, connection) != RegistryConnection.Probe.SAME) {
+            return true;
+        }
+        if (attempt < connection.options().reconnectAttempts()) {
+            pause(connection, attempt);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * True when a call failed in the transport (connection refused, reset or closed mid-call, unexported object),
+     * as when its group member dies or stops serving; false for a refusal of the call itself (its arguments, an
+     * authentication failure, a failure inside the registry), which sending it again cannot cure.
+     */
+    private static boolean cutOff(Exception e) {
+        return e instanceof java.rmi.RemoteException && Rpc.authenticationFailure(e) == null
+                && !(e instanceof java.rmi.MarshalException) && !(e instanceof java.rmi.ServerError)
+                && !(e instanceof java.rmi.ServerException);
     }
 
     /** True when the call cannot have reached the registry: the connection was refused or not established. */

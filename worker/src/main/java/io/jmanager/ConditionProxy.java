@@ -38,7 +38,11 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
         long owner = ProxyContext.thread();
         long session = ctx.session();
         long waitId = ctx.manager.waits().newWaitId();
-        ctx.run(() -> remote().awaitBegin(session, owner, waitId));
+        // re-sent to a new leader with the same wait id, a begin that was committed is not repeated
+        ctx.callResendablePlain(() -> {
+            remote().awaitBegin(session, owner, waitId);
+            return null;
+        });
         Waits.Slice<Integer> slice = (id, n) -> {
             int state = remote().awaitSlice(session, owner, id, n);
             return state == RemoteCondition.WAITING ? null : state;
@@ -54,7 +58,7 @@ final class ConditionProxy extends PlainProxy implements SharedCondition {
             throw new IllegalStateException("impossible: " + e, e);
         }
         if (state == null) {
-            boolean signalled = ctx.call(() -> remote().awaitGiveUp(session, owner, waitId));
+            boolean signalled = ctx.callResendablePlain(() -> remote().awaitGiveUp(session, owner, waitId));
             try {
                 state = ctx.await(remote(), waitId, Waits.FOREVER, false, slice);
             } catch (BrokenBarrierException e) {

@@ -51,7 +51,8 @@ class LockProxy extends PlainProxy implements SharedLock {
     @Override
     public boolean tryLock() {
         Waits.Slice<Long> attempt = acquireSlice(ProxyContext.thread());
-        return ctx.call(() -> attempt.attempt(ctx.manager.waits().newWaitId(), 0)) != null;
+        long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
+        return ctx.callResendablePlain(() -> attempt.attempt(waitId, 0)) != null;
     }
 
     @Override

@@ -467,7 +467,9 @@ public final class Manager implements AutoCloseable {
 
     /** Gets or creates the object on the registry of the current session. */
     ObjectHandle resolve(String name, ObjectSpec spec) {
-        return callRoot(spec.type() + " '" + name + "'", root -> root.getOrCreate(connection.sessionId(), name, spec));
+        // idempotent: sent again to a registry group's new leader if a leader change cut it off
+        return Calls.call(this, spec.type() + " '" + name + "'", true,
+                () -> connection.root().getOrCreate(connection.sessionId(), name, spec));
     }
 
     private ObjectHandle lookupHandle(String name) {

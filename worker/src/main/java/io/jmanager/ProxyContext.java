@@ -19,13 +19,14 @@ final class ProxyContext {
     final Manager manager;
     final String target;
     private volatile ObjectHandle handle;
-    private volatile long handleEpoch;
+    /** The connection's {@link RegistryConnection#route()} the handle was resolved under. */
+    private volatile long handleRoute;
     private volatile ProxyContext dependency;
 
     ProxyContext(Manager manager, ObjectHandle handle) {
         this.manager = manager;
         this.handle = handle;
-        this.handleEpoch = manager.connection().epoch();
+        this.handleRoute = manager.connection().route();
         this.target = handle.type() + " '" + handle.name() + "'";
     }
 
@@ -39,20 +40,23 @@ final class ProxyContext {
         return handle.stub();
     }
 
-    /** Resolves the handle again by name if it belongs to an earlier registry incarnation. */
+    /**
+     * Resolves the handle again by name if it belongs to an earlier registry incarnation, or to a group member the
+     * session no longer goes to.
+     */
     private void refreshIfStale() {
-        long epoch = manager.connection().epoch();
-        if (handleEpoch == epoch) {
+        long route = manager.connection().route();
+        if (handleRoute == route) {
             return;
         }
         synchronized (this) {
-            if (handleEpoch != epoch) {
+            if (handleRoute != route) {
                 ProxyContext d = dependency;
                 if (d != null) {
                     d.refreshIfStale();
                 }
                 handle = manager.resolve(handle.name(), handle.spec());
-                handleEpoch = epoch;
+                handleRoute = route;
             }
         }
     }
@@ -95,6 +99,26 @@ final class ProxyContext {
             refreshIfStale();
             return call.call();
         });
+    }
+
+    /**
+     * Like {@link #callBarrier} for a request that may be sent again to a registry group's new leader: one whose
+     * wait id makes the registry find a grant it already gave (every wait slice), or that is idempotent.
+     */
+    <T> T callResendable(RemoteCall<T> call) throws BrokenBarrierException {
+        return Calls.callBarrier(manager, target, true, () -> {
+            refreshIfStale();
+            return call.call();
+        });
+    }
+
+    /** {@link #callResendable} for calls that cannot throw {@link BrokenBarrierException}. */
+    <T> T callResendablePlain(RemoteCall<T> call) {
+        try {
+            return callResendable(call);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("impossible: " + e, e);
+        }
     }
 
     RuntimeException translate(Exception e) {

@@ -49,7 +49,8 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
     @Override
     public boolean offer(E e) {
         byte[] v = element(e);
-        return ctx.call(() -> remote().offer(ctx.session(), ctx.manager.waits().newWaitId(), v, 0));
+        long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
+        return ctx.callResendablePlain(() -> remote().offer(ctx.session(), waitId, v, 0));
     }
 
     @Override
@@ -66,7 +67,8 @@ final class QueueProxy<E> extends AbstractQueue<E> implements SharedReliableQueu
 
     @Override
     public E poll() {
-        return ctx.decode(ctx.call(() -> remote().poll(ctx.session(), ctx.manager.waits().newWaitId(), 0)));
+        long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
+        return ctx.decode(ctx.callResendablePlain(() -> remote().poll(ctx.session(), waitId, 0)));
     }
 
     @Override

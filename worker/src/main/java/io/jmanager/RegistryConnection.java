@@ -20,10 +20,16 @@ import java.util.concurrent.TimeUnit;
  * registry has released its locks, whatever this worker believes), or when the registry restarted (another epoch).
  * The first call that finds the session lost opens a new one and fails with {@link SessionExpiredException}
  * saying what was lost; later calls run in the new session. Thread-safe.
+ *
+ * <p>With a registry group (several members) the session is the group's, not one member's (docs/group.md): when its
+ * member stops serving (dead, deposed, or serving a new term with a new epoch), the connection looks for the member
+ * that serves and <em>follows</em> it: it renews the session there, attaches a new liveness connection and moves
+ * every later call there ({@link #route()} changes, so proxies resolve their objects again). Only if the new leader
+ * does not know the session (it expired: this worker stayed away longer than its lease) is the session lost.
  */
 final class RegistryConnection implements AutoCloseable {
     /** One session on one registry incarnation. */
-    private record Session(RemoteManager root, SessionGrant grant, LivenessChannel liveness) {
+    private record Session(RemoteManager root, SessionGrant grant, LivenessChannel liveness, long epoch) {
         long id() {
             return grant.sessionId();
         }
@@ -42,6 +48,7 @@ final class RegistryConnection implements AutoCloseable {
     private volatile String lostReason;
     private volatile boolean closed;
     private volatile long generation;
+    private volatile long route;
 
     private RegistryConnection(java.util.List<RegistryUrl> members, ManagerOptions options) {
         this.members = members;
@@ -67,6 +74,7 @@ final class RegistryConnection implements AutoCloseable {
 
     private void install(Session s) {
         generation++;
+        route++;
         renewedNanos = System.nanoTime();
         current = s;
         lostReason = null;
@@ -151,13 +159,12 @@ final class RegistryConnection implements AutoCloseable {
             Session[] self = new Session[1];
             LivenessChannel liveness;
             try {
-                liveness = LivenessChannel.open(socketFactory(), url.host(), url.port(), grant.sessionId(),
-                        () -> markLost(self[0], "the connection to the registry broke"));
+                liveness = openLiveness(url, grant.sessionId(), self);
             } catch (IOException e) {
                 root.closeSession(grant.sessionId());
                 throw e;
             }
-            self[0] = new Session(root, grant, liveness);
+            self[0] = new Session(root, grant, liveness, grant.epoch());
             return self[0];
         } catch (RuntimeException e) {
             throw e;
@@ -169,6 +176,45 @@ final class RegistryConnection implements AutoCloseable {
                     ? translated : new RegistryUnavailableException(where, Rpc.rootMessage(e), e);
         } finally {
             ClientTransport.endCall(outermost);
+        }
+    }
+
+    /**
+     * Opens the liveness connection of session {@code id} to {@code member}; {@code self[0]} is set to the session
+     * once it exists. When it breaks, a single registry's session is lost (the registry ends it too); a group's
+     * session may live on with the next leader, so the connection looks for it at once.
+     */
+    private LivenessChannel openLiveness(RegistryUrl member, long id, Session[] self) throws IOException {
+        return LivenessChannel.open(socketFactory(), member.host(), member.port(), id, () -> {
+            if (members.size() == 1) {
+                markLost(self[0], "the connection to the registry broke");
+            } else if (!closed) {
+                try {
+                    keeper.execute(() -> chaseLeader(self[0]));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // closing
+                }
+            }
+        });
+    }
+
+    /**
+     * On the keeper thread, after session {@code s}'s liveness connection to its group member broke: probes until
+     * the session follows the member that serves (or is found lost), pausing between probes, for at most one lease
+     * (then {@link #check()} finds it lost anyway). Without it the session would wait for its next renewal.
+     */
+    private void chaseLeader(Session s) {
+        long deadline = System.nanoTime() + s.grant().leaseMillis() * 1_000_000;
+        for (int attempt = 0; !closed && current == s && lostReason == null && System.nanoTime() < deadline;
+             attempt++) {
+            if (probe() != Probe.UNKNOWN) {
+                return;
+            }
+            try {
+                Thread.sleep(options.backoffMillis(Math.min(attempt, 1)));
+            } catch (InterruptedException e) {
+                return; // closing
+            }
         }
     }
 
@@ -206,7 +252,20 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     long epoch() {
-        return current.grant().epoch();
+        return current.epoch();
+    }
+
+    /**
+     * Changes whenever calls go to another registry incarnation or member: a new session, or (in a group) the
+     * session followed a new leader. Object handles resolved under another route must be resolved again.
+     */
+    long route() {
+        return route;
+    }
+
+    /** True when this connection was given several members: a registry group. */
+    boolean isGroup() {
+        return members.size() > 1;
     }
 
     boolean isClosed() {
@@ -269,7 +328,9 @@ final class RegistryConnection implements AutoCloseable {
                 ClientTransport.endCall(outermost);
             }
             install(fresh);
-            boolean restarted = fresh.grant().epoch() != lost.grant().epoch();
+            // a group's members serve terms with epochs of their own: a new one there is not a restart (the reason says
+            // why the session was lost: expired while this worker could not reach the new leader)
+            boolean restarted = !isGroup() && fresh.grant().epoch() != lost.epoch();
             throw new SessionExpiredException("session " + lost.id() + " with the registry at " + urlText
                     + " ended: " + why + (!restarted ? "" : fresh.grant().durable()
                     ? "; the registry restarted on its data directory, so objects and their contents are as they"
@@ -299,8 +360,12 @@ final class RegistryConnection implements AutoCloseable {
         boolean outermost = ClientTransport.beginCall();
         try {
             long epoch = s.root().renewSession(s.id());
-            if (epoch != s.grant().epoch()) {
-                markLost(s, "the registry restarted");
+            if (epoch != s.epoch()) {
+                if (isGroup()) {
+                    probe(); // the member serves a new term: follow the session there
+                } else {
+                    markLost(s, "the registry restarted");
+                }
             } else if (current == s) {
                 renewedNanos = System.nanoTime();
             }
@@ -328,22 +393,32 @@ final class RegistryConnection implements AutoCloseable {
         /** Another registry answers there: the session is marked lost, the next check reports it. */
         RESTARTED,
         /** Nothing answered as a jmanager registry yet (unreachable, or starting: its root not bound yet). */
-        UNKNOWN
+        UNKNOWN,
+        /** A registry group's session now goes to the member that serves (the new leader): retry there. */
+        MOVED
     }
 
     /** Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}). */
     Probe probe() {
         Session s = current;
+        RegistryUrl at = url;
         boolean outermost = ClientTransport.beginCall();
         try {
-            long epoch = lookupRoot().epoch();
-            if (epoch != s.grant().epoch()) {
+            if (s != current || lostReason != null) {
+                return Probe.RESTARTED; // replaced or lost meanwhile: the next check tells
+            }
+            RemoteManager root = lookupRoot(at);
+            long epoch = root.epoch();
+            if (epoch != s.epoch()) {
+                if (isGroup()) {
+                    return follow(s, at, root, epoch); // the member serves a new term: the session may live on
+                }
                 markLost(s, "the registry restarted");
                 return Probe.RESTARTED;
             }
             return Probe.SAME;
         } catch (Exception e) {
-            return members.size() > 1 ? probeGroup(s) : Probe.UNKNOWN; // unreachable, or its root not bound yet
+            return isGroup() ? probeGroup(s, at) : Probe.UNKNOWN; // unreachable, or its root not bound yet
         } finally {
             ClientTransport.endCall(outermost);
         }
@@ -351,23 +426,63 @@ final class RegistryConnection implements AutoCloseable {
 
     /**
      * The session's member does not serve (gone, or no longer the leader): if another member serves now, the
-     * session is marked lost, and the next check opens one with that member.
+     * session follows it there (or is marked lost if that member does not know it).
      */
-    private Probe probeGroup(Session s) {
+    private Probe probeGroup(Session s, RegistryUrl at) {
         for (RegistryUrl member : members) {
-            if (member.equals(url)) {
+            if (member.equals(at)) {
                 continue;
             }
+            RemoteManager root;
+            long epoch;
             try {
-                lookupRoot(member).epoch();
-                markLost(s, "the registry group's leader changed (" + url + " does not serve, " + member
-                        + " does)");
-                return Probe.RESTARTED;
+                root = lookupRoot(member);
+                epoch = root.epoch();
             } catch (Exception e) {
-                // not the leader, or unreachable: try the next
+                continue; // not the leader, or unreachable: try the next
             }
+            return follow(s, member, root, epoch);
         }
         return Probe.UNKNOWN;
+    }
+
+    /**
+     * Moves session {@code s} to {@code member}, which serves with {@code epoch}: renews the session there and
+     * attaches a liveness connection. Returns {@link Probe#MOVED}; {@link Probe#RESTARTED} (the session marked
+     * lost) if the member does not know the session; {@link Probe#UNKNOWN} if the member stopped answering.
+     */
+    private Probe follow(Session s, RegistryUrl member, RemoteManager root, long epoch) {
+        synchronized (recovery) {
+            if (closed || current != s || lostReason != null) {
+                return current != s ? Probe.MOVED : Probe.RESTARTED; // another thread moved it, or it is lost
+            }
+            try {
+                long served = root.renewSession(s.id());
+                if (served != epoch) {
+                    return Probe.UNKNOWN; // yet another term began: the next probe looks again
+                }
+            } catch (SessionExpiredException e) {
+                markLost(s, "the registry group's new leader at " + member + " does not hold it (" + e.getMessage()
+                        + ")");
+                return Probe.RESTARTED;
+            } catch (Exception e) {
+                return Probe.UNKNOWN; // not serving after all, or unreachable: the next probe looks again
+            }
+            Session[] self = new Session[1];
+            LivenessChannel liveness;
+            try {
+                liveness = openLiveness(member, s.id(), self);
+            } catch (IOException e) {
+                return Probe.UNKNOWN;
+            }
+            self[0] = new Session(root, s.grant(), liveness, epoch);
+            s.liveness().close();
+            url = member;
+            renewedNanos = System.nanoTime();
+            current = self[0];
+            route++;
+            return Probe.MOVED;
+        }
     }
 
     /** Closes the session: the registry releases its locks and permits at once. Idempotent. */

@@ -32,7 +32,8 @@ final class SemaphoreProxy extends PlainProxy implements SharedSemaphore {
 
     @Override
     public boolean tryAcquire() {
-        return ctx.call(() -> take(ctx.manager.waits().newWaitId(), 1, 0)) != null;
+        long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
+        return ctx.callResendablePlain(() -> take(waitId, 1, 0)) != null;
     }
 
     @Override

@@ -70,7 +70,7 @@ final class Waits implements AutoCloseable {
         }
         long begin = System.nanoTime();
         T granted = interruptible || timeoutNanos == 0
-                ? proxy.callBarrier(() -> slice.attempt(waitId, 0))
+                ? proxy.callResendable(() -> slice.attempt(waitId, 0))
                 : firstSliceOnCaller(proxy, waitId, timeoutNanos, slice);
         if (granted != null || timeoutNanos == 0) {
             return granted;
@@ -88,7 +88,7 @@ final class Waits implements AutoCloseable {
                 proxy.manager.checkUsable();
                 Future<T> inFlight;
                 try {
-                    inFlight = executor.submit(() -> proxy.callBarrier(() -> slice.attempt(waitId, nanos)));
+                    inFlight = executor.submit(() -> proxy.callResendable(() -> slice.attempt(waitId, nanos)));
                 } catch (RejectedExecutionException e) {
                     throw proxy.manager.failureAfterClose(e); // closed since checkUsable()
                 }
@@ -136,7 +136,7 @@ final class Waits implements AutoCloseable {
         long nanos = timeoutNanos < 0 ? first : Math.min(timeoutNanos, first);
         boolean wasInterrupted = Thread.interrupted();
         try {
-            return proxy.callBarrier(() -> slice.attempt(waitId, nanos));
+            return proxy.callResendable(() -> slice.attempt(waitId, nanos));
         } finally {
             if (wasInterrupted) {
                 Thread.currentThread().interrupt();

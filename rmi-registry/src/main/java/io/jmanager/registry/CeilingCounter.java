@@ -27,6 +27,11 @@ final class CeilingCounter {
         return ByteBuffer.allocate(8).putLong(Math.max(ceiling, last)).array();
     }
 
+    /** The ceiling as restored or raised: every value given so far is at most this. */
+    long peekCeiling() {
+        return Math.max(ceiling, last);
+    }
+
     /**
      * Continues above a stored ceiling.
      *

@@ -10,9 +10,20 @@ import java.util.Map;
  * Python's {@code Condition}, bound to a lock or rlock whose mutex it shares. A waiter releases the lock fully in
  * {@link #awaitBegin}, waits in FIFO order for a signal, and in {@link #awaitSlice} reacquires the lock with the
  * hold count it had.
+ *
+ * <p>A single registry keeps no records (waits belong to sessions, which do not survive a restart). In a registry
+ * group ({@link #holdsReplicated()}) record 0 holds the wait set: a count ({@code int}), then per wait its session,
+ * wait id and thread ({@code long}s), saved holds ({@code int}) and state ({@code byte}: 0 waiting, 1 signalled,
+ * 2 gave up, 3 done after a signal, 4 done after giving up). A finished wait (the lock held again) stays until its
+ * thread begins another, so that each call re-sent to a new leader with the same wait id finds what it did.
  */
 final class ConditionObject extends GuardedObject implements RemoteCondition {
-    private enum State { WAITING, SIGNALLED, GAVE_UP }
+    private enum State { WAITING, SIGNALLED, GAVE_UP, DONE_SIGNALLED, DONE_GAVE_UP;
+
+        boolean done() {
+            return this == DONE_SIGNALLED || this == DONE_GAVE_UP;
+        }
+    }
 
     private static final class CondWaiter {
         final long session;
@@ -46,15 +57,24 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
 
     @Override
     String summary() {
-        return "bound to " + lock.spec.type() + " '" + lock.name + "', " + waitSet.size() + " waiting";
+        return "bound to " + lock.spec.type() + " '" + lock.name + "', "
+                + waitSet.values().stream().filter(w -> !w.state.done()).count() + " waiting";
     }
 
     @Override
     public void awaitBegin(long session, long thread, long waitId) {
         lockedRun(() -> {
+            if (holdsReplicated()) {
+                if (waitSet.containsKey(new Key(session, waitId))) {
+                    return; // re-sent after a leader change: it began then
+                }
+                // the thread's finished waits: it began a new one, so it has their answers
+                waitSet.values().removeIf(w -> w.session == session && w.thread == thread && w.state.done());
+            }
             checkWaiterRoom(waitSet.size());
             int holds = lock.releaseFully(session, thread, "await on condition '" + name + "'");
             waitSet.put(new Key(session, waitId), new CondWaiter(session, thread, holds));
+            waitSetChanged();
         });
     }
 
@@ -65,12 +85,21 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
             checkAlive();
             limits.sessions().check(session); // an ended session's waits are gone: say why
             CondWaiter w = waiter(session, waitId);
+            if (w.state.done()) {
+                return w.state == State.DONE_SIGNALLED ? SIGNALLED : GAVE_UP; // re-sent: it has the lock again
+            }
             Integer result = awaitGrant(session, waitId, waitNanos, () -> {
                 if (w.state == State.WAITING || lock.tryAcquire(session, thread, w.savedHolds) == null) {
                     return null;
                 }
-                waitSet.remove(new Key(session, waitId));
-                return w.state == State.SIGNALLED ? SIGNALLED : GAVE_UP;
+                int outcome = w.state == State.SIGNALLED ? SIGNALLED : GAVE_UP;
+                if (holdsReplicated()) {
+                    w.state = outcome == SIGNALLED ? State.DONE_SIGNALLED : State.DONE_GAVE_UP;
+                } else {
+                    waitSet.remove(new Key(session, waitId));
+                }
+                waitSetChanged();
+                return outcome;
             });
             return result == null ? WAITING : result;
         } finally {
@@ -85,9 +114,10 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
             CondWaiter w = waiter(session, waitId);
             if (w.state == State.WAITING) {
                 w.state = State.GAVE_UP;
+                waitSetChanged();
                 return false;
             }
-            return w.state == State.SIGNALLED;
+            return w.state == State.SIGNALLED || w.state == State.DONE_SIGNALLED;
         });
     }
 
@@ -107,6 +137,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
             for (CondWaiter w : waitSet.values()) {
                 if (w.state == State.WAITING) {
                     w.state = State.SIGNALLED;
+                    waitSetChanged();
                     signalChange();
                     return;
                 }
@@ -123,6 +154,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
                     w.state = State.SIGNALLED;
                 }
             }
+            waitSetChanged();
             signalChange();
         });
     }
@@ -136,6 +168,7 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
     void sessionEnded(long session, SessionEnd how) {
         super.sessionEnded(session, how);
         int lostSignals = 0;
+        boolean removed = false;
         for (Iterator<CondWaiter> it = waitSet.values().iterator(); it.hasNext(); ) {
             CondWaiter w = it.next();
             if (w.session == session) {
@@ -143,7 +176,11 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
                     lostSignals++;
                 }
                 it.remove();
+                removed = true;
             }
+        }
+        if (removed) {
+            waitSetChanged();
         }
         if (lostSignals > 0) {
             for (CondWaiter w : waitSet.values()) {
@@ -152,7 +189,45 @@ final class ConditionObject extends GuardedObject implements RemoteCondition {
                     lostSignals--;
                 }
             }
+            waitSetChanged();
             signalChange();
+        }
+    }
+
+    /** In a registry group, writes record 0: the wait set. Call with the mutex held. */
+    private void waitSetChanged() {
+        if (!holdsReplicated()) {
+            return;
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(4 + 29 * waitSet.size()).putInt(waitSet.size());
+        for (Map.Entry<Key, CondWaiter> e : waitSet.entrySet()) {
+            CondWaiter w = e.getValue();
+            out.putLong(w.session).putLong(e.getKey().waitId()).putLong(w.thread).putInt(w.savedHolds)
+                    .put((byte) w.state.ordinal());
+        }
+        records.put(0, out.array());
+    }
+
+    @Override
+    void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
+        for (Map.Entry<Long, byte[]> r : stored) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(r.getValue());
+            if (r.getKey() != 0 || r.getValue().length < 4
+                    || r.getValue().length != 4 + 29L * java.nio.ByteBuffer.wrap(r.getValue()).getInt()) {
+                throw new IllegalArgumentException("condition '" + name + "': malformed record " + r.getKey());
+            }
+            int n = in.getInt();
+            for (int i = 0; i < n; i++) {
+                long session = in.getLong();
+                long waitId = in.getLong();
+                CondWaiter w = new CondWaiter(session, in.getLong(), in.getInt());
+                int state = in.get();
+                if (state < 0 || state >= State.values().length || w.savedHolds <= 0) {
+                    throw new IllegalArgumentException("condition '" + name + "': malformed record 0");
+                }
+                w.state = State.values()[state];
+                waitSet.put(new Key(session, waitId), w);
+            }
         }
     }
 }

@@ -87,6 +87,15 @@ interface Durability extends AutoCloseable {
 
     boolean durable();
 
+    /**
+     * Whether objects also write what sessions hold (lock holders, permits per session) as records: only in a
+     * registry group, whose sessions are replicated too and survive a leader change (docs/group.md). A single
+     * registry's sessions do not survive its restart, so it never writes them.
+     */
+    default boolean replicatesHolds() {
+        return false;
+    }
+
     /** A new object id, never used before in this store. */
     long newObjectId();
 

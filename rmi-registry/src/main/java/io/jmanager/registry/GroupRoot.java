@@ -21,9 +21,12 @@ import java.util.Set;
  * {@link io.jmanager.NotLeaderException} naming the leader.
  */
 final class GroupRoot implements RemoteManager, io.jmanager.wire.RemoteGroup, GroupMember.Leadership {
-    /** The types this session's group replicates: those whose state is only their records, with no waits. */
-    static final Set<ObjectType> REPLICATED = EnumSet.of(ObjectType.DICT, ObjectType.NAMESPACE, ObjectType.LIST,
-            ObjectType.VALUE, ObjectType.ARRAY);
+    /**
+     * The types a group replicates (docs/group.md): each one's whole state is its records, what sessions hold in it
+     * is replicated with the sessions, and each blocking call is safe to re-send to a new leader with the same wait
+     * id (the worker library does so after a leader change). Every type is, now; a new type joins only once it is.
+     */
+    static final Set<ObjectType> REPLICATED = EnumSet.allOf(ObjectType.class);
     private static final System.Logger LOG = System.getLogger("io.jmanager.registry");
 
     /** Builds the service of a term from the committed records. */
@@ -47,15 +50,20 @@ final class GroupRoot implements RemoteManager, io.jmanager.wire.RemoteGroup, Gr
     @Override
     public synchronized void serving(long term, ReplicaStore store) {
         ReplicatedDurability durability = new ReplicatedDurability(member, term, store.copy());
+        ManagerService service = null;
         try {
-            ManagerService service = services.build(durability);
+            service = services.build(durability);
             service.restoreAll();
+            service.restoreSessions(durability);
             currentDurability = durability;
             current = service;
         } catch (RemoteException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "group member " + member.config().self() + " cannot serve term "
                     + term + ": " + e);
             durability.retire("it could not rebuild its objects");
+            if (service != null) {
+                service.retire(() -> member.notLeader("it could not rebuild its objects"));
+            }
         }
     }
 
@@ -68,10 +76,15 @@ final class GroupRoot implements RemoteManager, io.jmanager.wire.RemoteGroup, Gr
             currentDurability = null;
         }
         if (service != null) {
-            service.retire();
+            service.retire(() -> member.notLeader("it stopped serving (" + why + ")"));
             LOG.log(System.Logger.Level.INFO, "group member " + member.config().self() + " stopped serving: "
                     + why);
         }
+    }
+
+    /** The service of the current term, or null if this member does not serve now. */
+    ManagerService current() {
+        return current;
     }
 
     /** The service of the current term, or the refusal of a member that does not serve. */

@@ -101,6 +101,11 @@ abstract class GuardedObject {
         this.durability = durability;
     }
 
+    /** Whether this object writes what sessions hold as records (a registry group's leader, docs/group.md). */
+    final boolean holdsReplicated() {
+        return durability.replicatesHolds();
+    }
+
     /**
      * Rebuilds the state from records this object type wrote, given in ascending key order; the object starts
      * from its spec's initial state. Types without durable state ignore them. Called before the object is shared.
@@ -244,8 +249,28 @@ abstract class GuardedObject {
         }
     }
 
+    /**
+     * Like {@link #destroy()} for a registry group member that stopped serving: the object is as good as destroyed
+     * here, but alive on the new leader, so its calls fail with {@code refusal} (a {@code NotLeaderException}).
+     */
+    final void retire(java.util.function.Supplier<RuntimeException> refusal) {
+        mutex.lock();
+        try {
+            retiredBy = refusal;
+        } finally {
+            mutex.unlock();
+        }
+        destroy();
+    }
+
+    /** Set when a group member stopped serving: what calls on this object fail with. Guarded by the mutex. */
+    private java.util.function.Supplier<RuntimeException> retiredBy;
+
     /** Throws if the object was destroyed. Call with the mutex held. */
     void checkAlive() {
+        if (destroyed && retiredBy != null) {
+            throw retiredBy.get();
+        }
         if (destroyed) {
             throw new NoSuchSharedObjectException(spec.type() + " '" + name + "' was destroyed;"
                     + " get it again from the manager to create a new one");

@@ -11,6 +11,12 @@ import io.jmanager.wire.RemoteLock;
  *
  * <p>Holds belong to sessions and sessions do not survive a restart, so a restarted registry has every lock free.
  * Fencing tokens stay monotonic across restarts: record 0 is their {@link CeilingCounter}'s ceiling.
+ *
+ * <p>In a registry group ({@link #holdsReplicated()}), whose sessions survive a leader change, the holder is
+ * replicated too: record {@value #HOLDER} holds session ({@code long}), thread ({@code long}), hold count
+ * ({@code int}), token ({@code long}) and the wait id of the newest grant ({@code long}); no record while free. A
+ * worker that re-sends an acquire whose answer it lost in a leader change (same session, thread and wait id) gets
+ * the grant it was given instead of a second one.
  */
 final class LockObject extends GuardedObject implements RemoteLock {
     private final boolean reentrant;
@@ -22,6 +28,10 @@ final class LockObject extends GuardedObject implements RemoteLock {
     private long sinceMillis;
     /** When the current holder was granted the lock ({@link System#nanoTime()}), for its hold time. */
     private long grantedNanos;
+    /** The wait id of the newest grant to the holder (group mode: a re-sent acquire gets it again). */
+    private long grantWaitId;
+    /** The record of the holder in a registry group. */
+    static final long HOLDER = 1;
 
     LockObject(String name, ObjectSpec spec, RegistryContext limits) {
         super(name, spec, limits);
@@ -40,7 +50,13 @@ final class LockObject extends GuardedObject implements RemoteLock {
         long called = System.nanoTime();
         mutex.lock();
         try {
-            Long granted = awaitGrant(session, thread, waitId, waitNanos, () -> tryAcquire(session, thread, 1));
+            if (holdsReplicated() && holds > 0 && isHolder(session, thread) && grantWaitId == waitId) {
+                checkAlive();
+                limits.sessions().check(session);
+                return token; // re-sent after a leader change: this grant was committed before it
+            }
+            Long granted = awaitGrant(session, thread, waitId, waitNanos,
+                    () -> tryAcquire(session, thread, 1, waitId));
             if (granted != null && grantedNanos - called >= 0) { // a new grant in this call, not a re-entry
                 limits.observer().lockGranted(name, grantedNanos - called);
             }
@@ -52,6 +68,11 @@ final class LockObject extends GuardedObject implements RemoteLock {
 
     /** Grants {@code count} holds to the owner if possible; returns the token or null. Call with the mutex held. */
     Long tryAcquire(long session, long thread, int count) {
+        return tryAcquire(session, thread, count, 0);
+    }
+
+    /** {@link #tryAcquire(long, long, int)} for the wait {@code waitId} (0 for none). Call with the mutex held. */
+    private Long tryAcquire(long session, long thread, int count, long waitId) {
         if (holds == 0) {
             holderSession = session;
             holderThread = thread;
@@ -59,13 +80,30 @@ final class LockObject extends GuardedObject implements RemoteLock {
             token = tokens.next(records, 0);
             sinceMillis = System.currentTimeMillis();
             grantedNanos = System.nanoTime();
+            grantWaitId = waitId;
+            holderChanged();
             return token;
         }
         if (reentrant && isHolder(session, thread)) {
             holds += count;
+            grantWaitId = waitId;
+            holderChanged();
             return token;
         }
         return null;
+    }
+
+    /** In a registry group, writes the holder record (or removes it when free). Call with the mutex held. */
+    private void holderChanged() {
+        if (!holdsReplicated()) {
+            return;
+        }
+        if (holds == 0) {
+            records.remove(HOLDER);
+        } else {
+            records.put(HOLDER, java.nio.ByteBuffer.allocate(36).putLong(holderSession).putLong(holderThread)
+                    .putInt(holds).putLong(token).putLong(grantWaitId).array());
+        }
     }
 
     @Override
@@ -75,6 +113,8 @@ final class LockObject extends GuardedObject implements RemoteLock {
             checkHolder(session, thread, "unlock");
             if (--holds == 0) {
                 free();
+            } else {
+                holderChanged();
             }
         });
     }
@@ -110,6 +150,8 @@ final class LockObject extends GuardedObject implements RemoteLock {
         token = 0;
         holderSession = 0;
         holderThread = 0;
+        grantWaitId = 0;
+        holderChanged();
         signalChange();
     }
 
@@ -181,11 +223,38 @@ final class LockObject extends GuardedObject implements RemoteLock {
     @Override
     void restore(Iterable<java.util.Map.Entry<Long, byte[]>> stored) {
         for (java.util.Map.Entry<Long, byte[]> r : stored) {
-            if (r.getKey() != 0) {
+            if (r.getKey() == HOLDER) {
+                restoreHolder(r.getValue());
+            } else if (r.getKey() != 0) {
                 throw new IllegalArgumentException(spec.type() + " '" + name + "': unexpected record " + r.getKey());
+            } else {
+                tokens.restore(r.getValue());
             }
-            tokens.restore(r.getValue());
         }
+        if (holds > 0 && (token <= 0 || tokens.peekCeiling() < token)) {
+            throw new IllegalArgumentException(spec.type() + " '" + name + "': the holder's token " + token
+                    + " is above the recorded token ceiling " + tokens.peekCeiling());
+        }
+    }
+
+    /** Reads record {@value #HOLDER}: a registry group's leader rebuilds the holder its predecessor committed. */
+    private void restoreHolder(byte[] record) {
+        if (record.length != 36) {
+            throw new IllegalArgumentException(spec.type() + " '" + name + "': malformed holder record of "
+                    + record.length + " bytes");
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(record);
+        holderSession = in.getLong();
+        holderThread = in.getLong();
+        holds = in.getInt();
+        token = in.getLong();
+        grantWaitId = in.getLong();
+        if (holds <= 0 || !reentrant && holds != 1) {
+            throw new IllegalArgumentException(spec.type() + " '" + name + "': holder record with " + holds
+                    + " holds");
+        }
+        sinceMillis = System.currentTimeMillis();
+        grantedNanos = System.nanoTime();
     }
 
     @Override

@@ -471,9 +471,32 @@ final class ManagerService implements RemoteManager {
         return context.sessions().kill(sessionId);
     }
 
-    /** Unexports every object (registry shutdown). */
-    /** Unbinds, unexports and destroys every object: a group member that stopped serving its term. */
-    void retire() {
+    /**
+     * A registry group's leader starts its term: its session table holds the committed sessions, each lease started
+     * afresh (docs/group.md). Then every hold of a session the table does not hold is released (a session's end is
+     * written after its objects' releases, so this finds nothing unless the log says otherwise). Call after
+     * {@link #restoreAll()}, before the service is shared.
+     */
+    void restoreSessions(ReplicatedDurability replicated) {
+        SessionTable table = context.sessions();
+        table.replicate(replicated.sessionRecords(), replicated.records(ReplicatedDurability.SESSIONS), replicated);
+        java.util.Set<Long> open = new java.util.HashSet<>();
+        table.snapshot().forEach(s -> open.add(s.id));
+        for (long holder : holdings().keySet()) {
+            if (!open.contains(holder)) {
+                sessionEnded(holder, SessionEnd.EXPIRED);
+            }
+        }
+    }
+
+    /**
+     * Unbinds, unexports and destroys every object, and forgets the sessions without ending them: a group member
+     * that stopped serving its term. Calls still running on its objects (waits woken by it) fail with
+     * {@code refusal}: the worker library then follows the new leader (a wait slice is sent again there), where a
+     * destroyed object's error would have told it the object was gone.
+     */
+    void retire(java.util.function.Supplier<RuntimeException> refusal) {
+        context.sessions().retire();
         synchronized (tableLock) {
             for (String name : objects.keySet()) {
                 try {
@@ -482,10 +505,15 @@ final class ManagerService implements RemoteManager {
                     // already unbound
                 }
             }
-            unexportAll();
+            for (Entry e : objects.values()) {
+                e.object().retire(refusal);
+                exporter.unexport((Remote) e.object());
+            }
+            objects.clear();
         }
     }
 
+    /** Unexports and destroys every object (registry shutdown). */
     void unexportAll() {
         for (Entry e : objects.values()) {
             e.object().destroy();

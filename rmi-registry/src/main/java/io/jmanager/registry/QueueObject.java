@@ -26,6 +26,15 @@ import java.util.Iterator;
  * deliveries back in the queue, in the order the items arrived. The unfinished task count is the record
  * {@link #UNFINISHED}; delivery ids continue above the record {@link #DELIVERY_CEILING}, so that the ack of a
  * delivery from before a restart never acknowledges another.
+ *
+ * <p>In a registry group ({@link #holdsReplicated()}), whose sessions survive a leader change, record
+ * {@code -s} holds what session {@code s} did that a call re-sent to a new leader must find (docs/group.md): the
+ * wait ids of its newest {@value #REMEMBERED} offers ({@code int} count, {@code long}s), its newest
+ * {@value #REMEMBERED} takes ({@code int} count, then wait id and item number, {@code long}s; a taken item's record
+ * is kept while its take is remembered) and its deliveries out ({@code int} count, then delivery id, item number
+ * and wait id, {@code long}s). A re-sent offer adds nothing, a re-sent take gets the item it took, a re-sent
+ * delivery poll gets its delivery; deliveries stay their session's, their visibility timeout restarting at full
+ * length on a new leader.
  */
 final class QueueObject extends GuardedObject implements RemoteQueue {
     /** The record that holds the unfinished task count. */
@@ -42,8 +51,23 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     static final long ITEM_BYTES = 48;
 
     /** An item handed out and not yet acknowledged. */
-    private record Delivery(long id, Item item, long session, long deadlineNanos) {
+    private record Delivery(long id, Item item, long session, long deadlineNanos, long waitId) {
     }
+
+    /** How many of a session's newest offers and takes a re-sent call is recognised among (group mode). */
+    static final int REMEMBERED = 16;
+
+    /** A take remembered for a re-sent call (group mode). */
+    private record Taken(long waitId, Item item) {
+    }
+
+    /** Group mode: what each session did that a re-sent call must find. */
+    private static final class SessionLog {
+        final ArrayDeque<Long> offers = new ArrayDeque<>();
+        final ArrayDeque<Taken> takes = new ArrayDeque<>();
+    }
+
+    private final Map<Long, SessionLog> sessionLogs = new java.util.HashMap<>();
 
     @Override
     Map<Long, String> holdings() {
@@ -96,6 +120,9 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             }
         }
         requeue(expired);
+        if (holdsReplicated()) {
+            expired.stream().map(Delivery::session).distinct().forEach(this::sessionChanged);
+        }
     }
 
     @Override
@@ -106,6 +133,15 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         }
         mutex.lock();
         try {
+            if (holdsReplicated()) {
+                for (Delivery d : deliveries.values()) {
+                    if (d.session() == session && d.waitId() == waitId) {
+                        checkAlive();
+                        limits.sessions().check(session);
+                        return encodeDelivery(d); // re-sent after a leader change: the delivery it got
+                    }
+                }
+            }
             return awaitGrant(session, waitId, waitNanos, () -> {
                 requeueExpired();
                 Item head = removeHead();
@@ -113,13 +149,56 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                     return null;
                 }
                 long id = deliveryIds.next(records, DELIVERY_CEILING);
-                deliveries.put(id, new Delivery(id, head, session,
-                        System.nanoTime() + millisToNanos(spec.visibilityMillis())));
-                return ByteBuffer.allocate(8 + head.bytes().length).putLong(id).put(head.bytes()).array();
+                Delivery d = new Delivery(id, head, session,
+                        System.nanoTime() + millisToNanos(spec.visibilityMillis()), waitId);
+                deliveries.put(id, d);
+                sessionChanged(session);
+                return encodeDelivery(d);
             });
         } finally {
             unlock();
         }
+    }
+
+    private static byte[] encodeDelivery(Delivery d) {
+        return ByteBuffer.allocate(8 + d.item().bytes().length).putLong(d.id()).put(d.item().bytes()).array();
+    }
+
+    /** Remembers an offer or take of {@code session} for a re-sent call, in a group. Call with the mutex held. */
+    private SessionLog sessionLog(long session) {
+        return sessionLogs.computeIfAbsent(session, s -> new SessionLog());
+    }
+
+    /** In a registry group, writes record {@code -session}. Call with the mutex held. */
+    private void sessionChanged(long session) {
+        if (!holdsReplicated()) {
+            return;
+        }
+        SessionLog log = sessionLogs.get(session);
+        List<Delivery> out = new ArrayList<>();
+        for (Delivery d : deliveries.values()) {
+            if (d.session() == session) {
+                out.add(d);
+            }
+        }
+        int offers = log == null ? 0 : log.offers.size();
+        int takes = log == null ? 0 : log.takes.size();
+        if (offers == 0 && takes == 0 && out.isEmpty()) {
+            records.remove(-session);
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 * offers + 16 * takes + 24 * out.size());
+        b.putInt(offers);
+        if (log != null) {
+            log.offers.forEach(b::putLong);
+        }
+        b.putInt(takes);
+        if (log != null) {
+            log.takes.forEach(t -> b.putLong(t.waitId()).putLong(t.item().number()));
+        }
+        b.putInt(out.size());
+        out.forEach(d -> b.putLong(d.id()).putLong(d.item().number()).putLong(d.waitId()));
+        records.put(-session, b.array());
     }
 
     @Override
@@ -133,6 +212,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             deliveries.remove(deliveryId);
             records.remove(acked.item().number());
             release(cost(acked.item().bytes()));
+            sessionChanged(session);
             return true;
         });
     }
@@ -146,6 +226,7 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 return false;
             }
             requeue(List.of(d));
+            sessionChanged(session);
             return true;
         });
     }
@@ -168,6 +249,16 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
             }
         }
         requeue(orphaned);
+        SessionLog log = sessionLogs.remove(session);
+        if (log != null) {
+            for (Taken t : log.takes) {
+                records.remove(t.item().number()); // kept for a re-sent take: the session is gone
+                release(cost(t.item().bytes()));
+            }
+        }
+        if (log != null || !orphaned.isEmpty()) {
+            sessionChanged(session);
+        }
     }
 
     @Override
@@ -175,11 +266,25 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         checkSize(value);
         mutex.lock();
         try {
+            SessionLog log = holdsReplicated() ? sessionLogs.get(session) : null;
+            if (log != null && log.offers.contains(waitId)) {
+                checkAlive();
+                limits.sessions().check(session);
+                return true; // re-sent after a leader change: the item was added then
+            }
             return awaitGrant(session, waitId, waitNanos, () -> {
                 if (items.size() >= capacity) {
                     return null;
                 }
                 add(value);
+                if (holdsReplicated()) {
+                    ArrayDeque<Long> offers = sessionLog(session).offers;
+                    offers.addLast(waitId);
+                    if (offers.size() > REMEMBERED) {
+                        offers.removeFirst();
+                    }
+                    sessionChanged(session);
+                }
                 return Boolean.TRUE;
             }) != null;
         } finally {
@@ -236,9 +341,20 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
     public byte[] poll(long session, long waitId, long waitNanos) {
         mutex.lock();
         try {
+            SessionLog log = holdsReplicated() ? sessionLogs.get(session) : null;
+            if (log != null) {
+                for (Taken t : log.takes) {
+                    if (t.waitId() == waitId) {
+                        checkAlive();
+                        limits.sessions().check(session);
+                        return t.item().bytes(); // re-sent after a leader change: the item it took
+                    }
+                }
+            }
             return awaitGrant(session, waitId, waitNanos, () -> {
                 requeueExpired();
-                return taken(removeHead());
+                Item head = removeHead();
+                return holdsReplicated() ? takenRemembered(session, waitId, head) : taken(head);
             });
         } finally {
             unlock();
@@ -260,6 +376,25 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
         }
         records.remove(item.number());
         release(cost(item.bytes()));
+        return item.bytes();
+    }
+
+    /**
+     * A registry group's take: the item's record stays while the take is remembered for a re-sent call; the oldest
+     * remembered take's item goes for good. Call with the mutex held.
+     */
+    private byte[] takenRemembered(long session, long waitId, Item item) {
+        if (item == null) {
+            return null;
+        }
+        ArrayDeque<Taken> takes = sessionLog(session).takes;
+        takes.addLast(new Taken(waitId, item));
+        if (takes.size() > REMEMBERED) {
+            Taken old = takes.removeFirst();
+            records.remove(old.item().number());
+            release(cost(old.item().bytes()));
+        }
+        sessionChanged(session);
         return item.bytes();
     }
 
@@ -401,7 +536,21 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
 
     @Override
     void restore(Iterable<Map.Entry<Long, byte[]>> stored) {
+        // a group's session records (negative keys) come before the items they name (positive keys)
+        Map<Long, long[]> takenBy = new java.util.HashMap<>(); // item number -> {session, wait id}
+        Map<Long, long[]> deliveredBy = new java.util.HashMap<>(); // item number -> {session, delivery id, wait id}
+        Map<Long, byte[]> itemsByNumber = new java.util.HashMap<>();
         for (Map.Entry<Long, byte[]> r : stored) {
+            if (r.getKey() < 0 && r.getKey() != UNFINISHED && r.getKey() != DELIVERY_CEILING) {
+                restoreSession(-r.getKey(), r.getValue(), takenBy, deliveredBy);
+                continue;
+            }
+            if (r.getKey() > 0 && (takenBy.containsKey(r.getKey()) || deliveredBy.containsKey(r.getKey()))) {
+                charge(cost(r.getValue()));
+                itemsByNumber.put(r.getKey(), r.getValue());
+                lastItem = Math.max(lastItem, r.getKey());
+                continue;
+            }
             if (r.getKey() == UNFINISHED) {
                 if (r.getValue().length != 8) {
                     throw new IllegalArgumentException("queue '" + name + "': malformed counter record");
@@ -414,6 +563,70 @@ final class QueueObject extends GuardedObject implements RemoteQueue {
                 items.addLast(new Item(r.getKey(), r.getValue()));
                 lastItem = Math.max(lastItem, r.getKey());
             }
+        }
+        // the remembered takes and deliveries out, in the order they were written
+        java.util.TreeMap<Long, long[]> byTake = new java.util.TreeMap<>(takenBy);
+        for (Map.Entry<Long, long[]> t : byTake.entrySet()) {
+            byte[] bytes = itemsByNumber.get(t.getKey());
+            if (bytes == null) {
+                throw new IllegalArgumentException("queue '" + name + "': session " + t.getValue()[0]
+                        + " took item " + t.getKey() + ", which has no record");
+            }
+            sessionLog(t.getValue()[0]).takes.addLast(new Taken(t.getValue()[1], new Item(t.getKey(), bytes)));
+        }
+        long now = System.nanoTime();
+        java.util.TreeMap<Long, long[]> byDelivery = new java.util.TreeMap<>();
+        deliveredBy.forEach((item, d) -> byDelivery.put(d[1], new long[] {item, d[0], d[2]}));
+        for (long[] d : byDelivery.values()) {
+            byte[] bytes = itemsByNumber.get(d[0]);
+            if (bytes == null) {
+                throw new IllegalArgumentException("queue '" + name + "': delivery of item " + d[0]
+                        + ", which has no record");
+            }
+        }
+        // the visibility timeout restarts at full length on a new leader, like the session's lease
+        for (Map.Entry<Long, long[]> e : byDelivery.entrySet()) {
+            long[] d = e.getValue();
+            deliveries.put(e.getKey(), new Delivery(e.getKey(), new Item(d[0], itemsByNumber.get(d[0])), d[1],
+                    now + millisToNanos(spec.visibilityMillis()), d[2]));
+        }
+    }
+
+    /** Reads a group's record of what session {@code session} did (see the class comment). */
+    private void restoreSession(long session, byte[] record, Map<Long, long[]> takenBy,
+                                Map<Long, long[]> deliveredBy) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(record);
+            int offers = in.getInt();
+            checkCount(offers, REMEMBERED, session);
+            SessionLog log = sessionLog(session);
+            for (int i = 0; i < offers; i++) {
+                log.offers.addLast(in.getLong());
+            }
+            int takes = in.getInt();
+            checkCount(takes, REMEMBERED, session);
+            for (int i = 0; i < takes; i++) {
+                long waitId = in.getLong();
+                takenBy.put(in.getLong(), new long[] {session, waitId});
+            }
+            int out = in.getInt();
+            checkCount(out, Integer.MAX_VALUE, session);
+            for (int i = 0; i < out; i++) {
+                long id = in.getLong();
+                long item = in.getLong();
+                deliveredBy.put(item, new long[] {session, id, in.getLong()});
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("queue '" + name + "': malformed record " + -session);
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("queue '" + name + "': malformed record " + -session);
+        }
+    }
+
+    private void checkCount(int count, int max, long session) {
+        if (count < 0 || count > max) {
+            throw new IllegalArgumentException("queue '" + name + "': malformed record " + -session);
         }
     }
 

@@ -472,9 +472,26 @@ public final class RegistryServer implements AutoCloseable {
         return tlsConfig;
     }
 
+    /**
+     * The service whose objects and sessions the status methods describe: a single registry's, or the service of
+     * a group member's current term.
+     *
+     * @throws io.jmanager.NotLeaderException if this group member does not serve now (it is not the leader)
+     */
+    private ManagerService served() {
+        if (group == null) {
+            return service;
+        }
+        ManagerService current = groupRoot.current();
+        if (current == null) {
+            throw group.notLeader("it serves no objects now");
+        }
+        return current;
+    }
+
     /** Every shared object now, by name, with its summary and how many calls wait on it. */
     public java.util.List<ObjectStatus> objects() {
-        return service.objectStatuses();
+        return served().objectStatuses();
     }
 
     /**
@@ -482,22 +499,22 @@ public final class RegistryServer implements AutoCloseable {
      * deliveries, each in a few words ({@code "lock 'report'"}, {@code "2 permits of semaphore 'pool'"}).
      */
     public java.util.Map<Long, java.util.List<String>> holdings() {
-        return service.holdings();
+        return served().holdings();
     }
 
     /** What each open session waits on now, by session id: {@code "lock 'report'"}, {@code "queue 'tasks'"}. */
     public java.util.Map<Long, java.util.List<String>> waits() {
-        return service.waits();
+        return served().waits();
     }
 
     /** How many shared objects the registry holds now. */
     public int objectCount() {
-        return service.objectCount();
+        return served().objectCount();
     }
 
     /** The open sessions now, by id. */
     public io.jmanager.wire.SessionInfo[] sessions() {
-        return service.sessions();
+        return served().sessions();
     }
 
     /** How many sessions are open now. */
@@ -507,7 +524,7 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Every lock and rlock now, by name: holder, holds, since when, fencing token and waiters. */
     public io.jmanager.wire.LockInfo[] locks() {
-        return service.locks();
+        return served().locks();
     }
 
     /** The memory budget: its limit, and what stored values and calls being read take now. */

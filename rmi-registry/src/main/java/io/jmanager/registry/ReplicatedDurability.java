@@ -24,13 +24,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link GroupMember#confirmLeadership} (Raft's read index): what it read was the newest committed state.
  *
  * <p>The catalog is object {@value #CATALOG}: record {@code id} holds an object's spec and name
- * ({@code int} spec length, spec, name in UTF-8), record 0 the next object id ({@code long}).
+ * ({@code int} spec length, spec, name in UTF-8), record 0 the next object id ({@code long}). The session table is
+ * object {@value #SESSIONS} (its records: {@link SessionTable}); objects write what sessions hold too
+ * ({@link #replicatesHolds()}), so sessions, lock holders and fencing tokens survive a leader change.
  *
  * <p>A write that was not committed leaves the live objects ahead of the log: this durability then refuses
  * everything, and the member rebuilds its objects from the committed records ({@link GroupMember#resync}).
  */
 final class ReplicatedDurability implements Durability {
     static final long CATALOG = 0;
+    /** The object id of the session table's records; never an object's (ids start at 1). */
+    static final long SESSIONS = -1;
     private static final long NEXT_ID = 0;
     private static final long COMMIT_TIMEOUT_SECONDS = 30;
 
@@ -71,6 +75,16 @@ final class ReplicatedDurability implements Durability {
     @Override
     public boolean durable() {
         return true;
+    }
+
+    @Override
+    public boolean replicatesHolds() {
+        return true;
+    }
+
+    /** The session table's committed records when this term started serving, in ascending key order. */
+    List<Map.Entry<Long, byte[]>> sessionRecords() {
+        return committed.getOrDefault(SESSIONS, List.of());
     }
 
     @Override

@@ -28,6 +28,15 @@ public final class Liveness {
 
         /** The liveness connection of {@code session} ended: the peer closed it or it broke. */
         void lost(long session);
+
+        /**
+         * The liveness connection {@code connection} of {@code session} ended. A listener that may see a session's
+         * connection replaced (a registry group's sessions move between leaders) tells its connections apart here;
+         * by default the same as {@link #lost(long)}.
+         */
+        default void lost(long session, AutoCloseable connection) {
+            lost(session);
+        }
     }
 
     private Liveness() {

@@ -373,7 +373,7 @@ final class RoutedSocket extends Socket {
                 // the connection broke: the same as a close
             } finally {
                 if (attached) {
-                    gate.liveness().lost(session);
+                    gate.liveness().lost(session, RoutedSocket.this);
                 }
                 closeQuietly();
             }
