@@ -183,8 +183,9 @@ final class BenchControl {
     private interface Clients extends AutoCloseable {
         BenchResult window(BenchOp op, double seconds) throws Exception;
 
+        /** Stops the clients; never throws (a child that does not quit in time is destroyed). */
         @Override
-        void close() throws Exception;
+        void close();
     }
 
     /** {@code clients} managers with {@code threads} threads each, in this JVM. */
