@@ -58,6 +58,11 @@ GROUPS = {
     'a1': ('async, 1 thread', 1, 1, 'N', ['put'], ['rmi', 'jmanager', 'redis']),
     'a16': ('async, 16 threads in one JVM', 1, 16, 'N', ['put'], ['rmi', 'jmanager']),
 }
+# client systems whose clients are JVMs (Hazelcast's 4 threads are one JVM, so its groups have one process)
+JVM_SYSTEMS = {'rmi', 'jmanager', 'jm-unshared'}
+# the least warm-up of a multi-process JVM group's first operation, per client process (seconds)
+JVM_WARM_PER_PROCESS = 6
+
 SUPPORTED = {
     'rmi': {'put', 'get'},
     'jmanager': {'put', 'get', 'lock', 'incr', 'batch', 'connect'},
@@ -413,6 +418,13 @@ def run_group(g, a, systems, ports, servers, classes, jars, hz_cp, java, python,
                 if s == 'redis':
                     continue  # redis-benchmark is a C client started per window: nothing to warm up
                 cap = (10 + 4 * procs if first[s] else 3 + procs) if not a.quick else (3 + procs if first[s] else 2)
+                # several client JVMs share the client CPU and each compiles the same code: their rate can look
+                # flat for seconds while C2 is still at work (measured 2026-12-07: 8 JVMs kept rising over
+                # 5 rounds after a 9-14 s warm-up), so the first operation of a multi-process JVM group warms up
+                # for at least JVM_WARM_PER_PROCESS s per process before the flat-slices rule may end it
+                floor = (JVM_WARM_PER_PROCESS * procs if first[s] and procs > 1 and s in JVM_SYSTEMS
+                         and not a.quick else 0)
+                cap = max(cap, floor + 10) if floor else cap
                 first[s] = False
                 slices, settled, flat = [], False, 0
                 t = time.time()
@@ -426,7 +438,7 @@ def run_group(g, a, systems, ports, servers, classes, jars, hz_cp, java, python,
                     # slices in a row end the warm-up (a dip alone would otherwise end it while still compiling)
                     flat = flat + 1 if slices and rate <= max(slices) * (1 + a.tolerance) else 0
                     slices.append(rate)
-                    if flat >= patience:
+                    if flat >= patience and len(slices) * slice_s >= floor:
                         settled = True
                         break
                     if len(slices) * slice_s >= cap:
