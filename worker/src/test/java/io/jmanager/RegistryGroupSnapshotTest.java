@@ -93,8 +93,18 @@ class RegistryGroupSnapshotTest {
                     InProcessGroup.await("every member applies every entry", 30, () -> member.appliedIndex() >= last);
                 }
                 InProcessGroup.await("the leader purges the log behind a snapshot", 30, () -> l.logStartIndex() > 1);
-                before = contents(l);
             }
+            // the worker's session ended with its manager (a log entry of the session table, object -1): the state
+            // to compare is the one after that entry, on every member
+            GroupMember l = group.members[leader].groupMember();
+            InProcessGroup.await("the closed session leaves the session table", 30,
+                    () -> contents(l).getOrDefault(-1L, Map.of()).keySet().stream().allMatch(k -> k == 0L));
+            long last = l.appliedIndex();
+            for (int i = 0; i < InProcessGroup.SIZE; i++) {
+                GroupMember member = group.members[i].groupMember();
+                InProcessGroup.await("every member applies every entry", 30, () -> member.appliedIndex() >= last);
+            }
+            before = contents(l);
             group.stopAll();
 
             for (int i = 0; i < InProcessGroup.SIZE; i++) {
