@@ -513,10 +513,23 @@ final class ManagerService implements RemoteManager {
         }
     }
 
-    /** Unexports and destroys every object (registry shutdown). */
+    /** Unexports and destroys every object (a start that failed: nobody called them yet). */
     void unexportAll() {
         for (Entry e : objects.values()) {
             e.object().destroy();
+            exporter.unexport((Remote) e.object());
+        }
+        objects.clear();
+    }
+
+    /**
+     * Unexports and destroys every object when the registry stops: a call that reached an object before it was
+     * unexported, or waits in it, fails with {@code refusal} (the registry is unavailable) instead of telling the
+     * worker its object was destroyed, which only a {@code destroy} may say.
+     */
+    void retireAll(java.util.function.Supplier<RuntimeException> refusal) {
+        for (Entry e : objects.values()) {
+            e.object().retire(refusal);
             exporter.unexport((Remote) e.object());
         }
         objects.clear();

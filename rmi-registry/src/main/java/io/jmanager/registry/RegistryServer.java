@@ -584,7 +584,10 @@ public final class RegistryServer implements AutoCloseable {
             ManagerService.unexportQuietly(groupRoot);
         } else {
             exporter.unexport(service);
-            service.unexportAll();
+            String url = url();
+            service.retireAll(() -> new io.jmanager.RegistryUnavailableException(url, "it is stopping: the call"
+                    + " reached it as it shut down and was not applied", "call again once it runs; a restarted"
+                    + " registry without --data-dir starts empty", null));
         }
         ManagerService.unexportQuietly(rmiRegistry);
         durability.close();

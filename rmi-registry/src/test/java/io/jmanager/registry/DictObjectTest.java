@@ -42,6 +42,21 @@ class DictObjectTest {
         return out;
     }
 
+    /**
+     * A registry that stops retires its objects: a call that reached one as it shut down fails saying the registry
+     * is unavailable, not that the object was destroyed (a worker would give up on a destroyed object, and go on
+     * after an unavailable registry), and changes nothing.
+     */
+    @Test
+    void aRetiredObjectRefusesItsCallsWithTheRefusalAndChangesNothing() {
+        dict.put(enc("k"), enc(1));
+        dict.retire(() -> new io.jmanager.RegistryUnavailableException("rmi://test:1", "it is stopping", null));
+        io.jmanager.RegistryUnavailableException e = assertThrows(io.jmanager.RegistryUnavailableException.class,
+                () -> dict.put(enc("k"), enc(2)));
+        assertContains(e.getMessage(), "it is stopping");
+        assertThrows(io.jmanager.RegistryUnavailableException.class, () -> dict.get(enc("k")));
+    }
+
     @Test
     void keysCompareByTheirBytes() {
         assertNull(dict.put(enc("k"), enc(1)));
