@@ -505,11 +505,7 @@ final class ManagerService implements RemoteManager {
                     // already unbound
                 }
             }
-            for (Entry e : objects.values()) {
-                e.object().retire(refusal);
-                exporter.unexport((Remote) e.object());
-            }
-            objects.clear();
+            retireAll(refusal);
         }
     }
 
