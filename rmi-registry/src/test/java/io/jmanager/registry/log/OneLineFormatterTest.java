@@ -24,7 +24,28 @@ class OneLineFormatterTest {
         assertEquals(1, line.split("\n").length, line);
         assertTrue(line.stripTrailing().matches(LINE), line);
         assertTrue(line.contains("WARN  data directory failed / during commit | cause: java.lang.IllegalStateException:"
-                + " outer | cause: java.io.IOException: disk full"), line);
+                + " outer | cause: java.io.IOException: disk full | at "), line);
+    }
+
+    @Test
+    void theInnermostCauseSaysWhereItCameFromOnTheSameLine() {
+        java.io.IOException inner = new java.io.IOException("disk full");
+        inner.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("a.Disk", "write", "Disk.java", 12),
+                new StackTraceElement("a.Log", "append", "Log.java", 40)});
+        LogRecord record = new LogRecord(Level.WARNING, "append failed");
+        record.setThrown(new IllegalStateException("outer", inner));
+        String line = new OneLineFormatter().format(record);
+        assertEquals(1, line.split("\n").length, line);
+        assertTrue(line.stripTrailing().endsWith("| cause: java.io.IOException: disk full"
+                + " | at a.Disk.write(Disk.java:12) < a.Log.append(Log.java:40)"), line);
+
+        StackTraceElement[] deep = new StackTraceElement[OneLineFormatter.FRAMES + 5];
+        java.util.Arrays.fill(deep, new StackTraceElement("a.R", "r", "R.java", 1));
+        inner.setStackTrace(deep);
+        line = new OneLineFormatter().format(record);
+        assertEquals(OneLineFormatter.FRAMES, line.split("a\\.R\\.r").length - 1, line);
+        assertTrue(line.stripTrailing().endsWith(" < ..."), line);
     }
 
     @Test
