@@ -337,16 +337,77 @@ final class GroupCluster implements AutoCloseable {
         return n;
     }
 
-    /** Every member's output, for failure messages. */
+    /**
+     * Every member's output, for failure messages: the tail of each log, after each running member was asked for a
+     * thread dump (SIGQUIT) whose Raft threads are shown; each whole log, dump included, is written to
+     * {@code target/group-logs/} and its path given.
+     */
     String logs() {
         StringBuilder out = new StringBuilder();
+        long stamp = System.currentTimeMillis();
         for (int i = 0; i < members.size(); i++) {
             out.append("---- ").append(IDS[i]).append(" ----\n");
-            String log = members.get(i).getContainerId() == null ? "(not created)" : log(i);
+            if (members.get(i).getContainerId() == null) {
+                out.append("(not created)\n");
+                continue;
+            }
+            String log = log(i);
+            String dump = threadDump(i, log);
+            String whole = dump.isEmpty() ? log : log(i);
             // the tail is what explains a failure; a whole run's log is long
             out.append(log.length() > 20_000 ? "...\n" + log.substring(log.length() - 20_000) : log).append('\n');
+            if (!dump.isEmpty()) {
+                String raft = ThreadDumps.threadsNamed(dump, "server-thread", "SegmentedRaftLogWorker",
+                        "StateMachineUpdater");
+                out.append("[Raft threads of ").append(IDS[i]).append("]\n")
+                        .append(raft.length() > 12_000 ? raft.substring(0, 12_000) + "\n..." : raft).append('\n');
+            }
+            out.append("[whole log: ").append(saveLog(IDS[i] + "-" + stamp, whole)).append("]\n");
         }
         return out.toString();
+    }
+
+    /**
+     * Asks member {@code i}'s JVM for a thread dump (SIGQUIT, printed to its output) and returns it, or "" if the
+     * member does not run or printed none within 10 s. {@code before} is its log before the signal.
+     */
+    private String threadDump(int i, String before) {
+        if (!members.get(i).isRunning()) {
+            return "";
+        }
+        try {
+            docker().killContainerCmd(containerId(i)).withSignal("QUIT").exec();
+        } catch (RuntimeException e) {
+            return "";
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String log = log(i);
+            int start = log.indexOf("Full thread dump", before.length() - Math.min(before.length(), 100));
+            int end = start < 0 ? -1 : log.indexOf("JNI global refs", start);
+            if (end > 0) {
+                return log.substring(start, end);
+            }
+            try {
+                Thread.sleep(100); // the JVM prints the dump asynchronously; its end marker is what we wait for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        }
+        return "";
+    }
+
+    /** Writes {@code text} to target/group-logs/{@code name}.log; returns its path or why it was not written. */
+    private static String saveLog(String name, String text) {
+        Path file = Path.of("target", "group-logs", name + ".log").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+            return file.toString();
+        } catch (IOException e) {
+            return "not written (" + e + ")";
+        }
     }
 
     @Override

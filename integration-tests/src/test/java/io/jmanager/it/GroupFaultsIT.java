@@ -102,7 +102,7 @@ class GroupFaultsIT {
             } finally {
                 load.stop();
             }
-            assertTrue(load.failures.isEmpty(), "worker failures: " + load.failures + "\n" + group.logs());
+            assertTrue(load.failures.isEmpty(), () -> "worker failures: " + load.failures + "\n" + group.logs());
             Manager check = group.connect();
             appendFinalReads(check, load.registers, load.counters);
             SharedDict<String, Long> totals = check.dict("totals");
@@ -197,7 +197,7 @@ class GroupFaultsIT {
                 probe.join(RegistryJar.millis(60_000));
                 load.stop();
             }
-            assertTrue(load.failures.isEmpty(), "worker failures: " + load.failures + "\n" + group.logs());
+            assertTrue(load.failures.isEmpty(), () -> "worker failures: " + load.failures + "\n" + group.logs());
 
             // the healed member caught up: kill the third member, so every write needs the healed one's log...
             int leader = group.leader();
@@ -217,8 +217,8 @@ class GroupFaultsIT {
             group.kill(leader);
             group.start(third);
             int healedLeads = group.awaitLeaderAbove(term, Duration.ofMillis(RegistryJar.millis(60_000)));
-            assertEquals(GroupCluster.IDS[old], GroupCluster.IDS[healedLeads], "the member that missed an entry was"
-                    + " elected\n" + group.logs());
+            assertEquals(GroupCluster.IDS[old], GroupCluster.IDS[healedLeads], () -> "the member that missed an entry"
+                    + " was elected\n" + group.logs());
             Manager onHealed = group.connect();
             after = retry(() -> snapshot(onHealed), group);
             after.put("marker", retry(() -> onHealed.value("marker", 'q', 0L).get(), group));
