@@ -57,6 +57,7 @@ final class Calls {
         RegistryConnection connection = manager.connection();
         for (int attempt = 0; ; attempt++) {
             manager.checkUsable();
+            long route = connection.route();
             boolean outermost = ClientTransport.beginCall();
             try {
                 return call.call();
@@ -91,6 +92,10 @@ final class Calls {
                     }
                 }
                 if (e instanceof NoSuchObjectException) {
+                    if (connection.route() != route) {
+                        continue; // another thread moved the session meanwhile: this call used a stale handle,
+                                  // which the next attempt resolves again (its own probe would find all well)
+                    }
                     RegistryConnection.Probe probe = connection.probe();
                     if (probe == RegistryConnection.Probe.RESTARTED || probe == RegistryConnection.Probe.MOVED) {
                         continue; // the next check() opens a new session and reports what was lost, or the
