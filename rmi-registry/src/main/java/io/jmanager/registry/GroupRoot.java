@@ -107,9 +107,17 @@ final class GroupRoot implements RemoteManager, io.jmanager.wire.RemoteGroup, Gr
         return service().openSession(clientHost, clientPid, requestedLeaseMillis);
     }
 
+    /**
+     * Renews only while Raft still sees this member as the leader: a member that lost its leadership and has not
+     * stopped serving yet must not keep a worker renewing here while the next leader runs the session's lease out.
+     */
     @Override
     public long renewSession(long sessionId) {
-        return service().renewSession(sessionId);
+        ManagerService s = service();
+        if (!member.leadsNow()) {
+            throw member.notLeader("it no longer leads");
+        }
+        return s.renewSession(sessionId);
     }
 
     @Override

@@ -122,6 +122,11 @@ public final class GroupMember implements Replication, AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotEvery()));
         // the log is purged by whole segments: small enough that a purge frees space soon after a snapshot
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(SEGMENT_BYTES));
+        // a follower appends each batch on its own (Ratis 3.2.2 does it on a server thread); the default chains
+        // every append after the previous one's future, and one failed append (two appendEntries streams of a
+        // leader that restarted its appender, racing for the log) fails that chain, and with it every later append,
+        // for good: a partitioned leader that healed never caught up (docs/group.md, "Ratis settings")
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
             public void leaderChanged(RaftPeerId newLeader) {
@@ -358,7 +363,16 @@ public final class GroupMember implements Replication, AutoCloseable {
         return server.getDivision(GROUP_ID).getInfo().isLeader();
     }
 
-    /** Runs on the roles thread: stops serving, if it did. */
+    /** Whether Raft sees this member as the leader now (false while it closes). */
+    public boolean leadsNow() {
+        try {
+            return leads();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs on the roles thread (or in {@link #close()}, once that thread ended): stops serving, if it did. */
     private void stop(String why) {
         if (servingTerm >= 0) {
             servingTerm = -1;
@@ -477,9 +491,23 @@ public final class GroupMember implements Replication, AutoCloseable {
                 + " (rmi://hostA:1099,hostB:1099,hostC:1099) and it follows the leader by itself", url);
     }
 
+    /**
+     * Stops serving first, then closes Raft: while Raft shuts down (it can take seconds) this member must not go on
+     * answering, or its workers would renew their sessions here while the next leader, already elected, lets their
+     * leases run out. Its workers' liveness connections close now, so they look for the next leader at once.
+     */
     @Override
     public void close() {
-        roles.shutdownNow();
+        roles.shutdownNow(); // no role change makes it serve again
+        try {
+            if (!roles.awaitTermination(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "group member " + config.self() + ": its role thread did not"
+                        + " stop within " + READ_TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop("the registry closed");
         try {
             server.close();
         } catch (IOException e) {
