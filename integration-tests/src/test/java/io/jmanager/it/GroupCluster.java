@@ -125,7 +125,8 @@ final class GroupCluster implements AutoCloseable {
                 .withNetwork(peers)
                 .withNetworkAliases(id)
                 .withEnv("JMANAGER_AUTHKEY", authKey)
-                .withEnv("JAVA_TOOL_OPTIONS", "-Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0")
+                .withEnv("JAVA_TOOL_OPTIONS", ("-Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0 "
+                        + System.getProperty("jmanager.it.member.options", "")).strip())
                 // a bind made here, not with withFileSystemBind, which pulls alpine to check the path
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withBinds(new Bind(data.toString(), new Volume("/data"))))

@@ -127,6 +127,7 @@ public final class GroupMember implements Replication, AutoCloseable {
         // leader that restarted its appender, racing for the log) fails that chain, and with it every later append,
         // for good: a partitioned leader that healed never caught up (docs/group.md, "Ratis settings")
         RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
+        overrideFromSystemProperties(properties);
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
             public void leaderChanged(RaftPeerId newLeader) {
@@ -361,6 +362,22 @@ public final class GroupMember implements Replication, AutoCloseable {
 
     private boolean leads() throws IOException {
         return server.getDivision(GROUP_ID).getInfo().isLeader();
+    }
+
+    /**
+     * Expert tuning and diagnosis: every system property named {@code raft.*} (for example
+     * {@code -Draft.server.log.appender.wait-time.min=0ms}) is set on the Raft properties last, over jmanager's
+     * choices; each one is logged at start (docs/group.md, "Ratis settings").
+     */
+    private void overrideFromSystemProperties(RaftProperties properties) {
+        for (String name : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (name.startsWith("raft.")) {
+                String value = System.getProperty(name);
+                properties.set(name, value);
+                LOG.log(System.Logger.Level.WARNING, "group member " + config.self() + ": Raft setting " + name + "="
+                        + value + " from a system property, over jmanager's own");
+            }
+        }
     }
 
     /** Whether Raft sees this member as the leader now (false while it closes). */
