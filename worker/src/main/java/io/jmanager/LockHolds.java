@@ -29,6 +29,12 @@ final class LockHolds {
                 : null);
     }
 
+    /** How many holds of {@code lock} this manager recorded for {@code thread} (0 if none). */
+    int count(String lock, long thread) {
+        Hold hold = holds.get(new Key(lock, thread));
+        return hold == null ? 0 : hold.count();
+    }
+
     /** Throws if the thread's hold of the lock belongs to an earlier session than {@code currentGeneration}. */
     void checkStillHeld(String lock, long thread, long currentGeneration) {
         Key key = new Key(lock, thread);

@@ -71,9 +71,43 @@ class LockProxy extends PlainProxy implements SharedLock {
     public void unlock() {
         long owner = ProxyContext.thread();
         ctx.manager.holds().checkStillHeld(name(), owner, ctx.manager.connection().generation());
+        int before = ctx.manager.holds().count(name(), owner);
         long session = ctx.session();
-        ctx.run(() -> remote().release(session, owner));
+        try {
+            ctx.run(() -> remote().release(session, owner));
+        } catch (NotLeaderException | RegistryUnavailableException e) {
+            if (!releasedAfterLeaderChange(before, e)) {
+                throw e;
+            }
+        }
         ctx.manager.holds().released(name(), owner);
+    }
+
+    /**
+     * A registry group's leader changed while this thread's release was in flight, so it may or may not have been
+     * committed: asks the new leader, whose state is final for every entry of the old term, how many holds this
+     * thread has. One fewer than {@code before}: it was applied; as many: it was not, and is sent again there.
+     * Returns false (the caller reports {@code uncertain}) outside a group, when this manager did not record the
+     * hold, or when the new leader cannot be asked.
+     */
+    private boolean releasedAfterLeaderChange(int before, JManagerException uncertain) {
+        if (before == 0 || !ctx.manager.connection().isGroup()) {
+            return false;
+        }
+        long owner = ProxyContext.thread();
+        int now;
+        try {
+            now = getHoldCount();
+        } catch (JManagerException e) {
+            uncertain.addSuppressed(e);
+            return false;
+        }
+        if (now == before) {
+            long session = ctx.session();
+            ctx.run(() -> remote().release(session, owner));
+            return true;
+        }
+        return now == before - 1;
     }
 
     @Override
