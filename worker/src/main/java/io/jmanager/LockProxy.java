@@ -40,19 +40,68 @@ class LockProxy extends PlainProxy implements SharedLock {
 
     @Override
     public long lockAndGetToken() {
-        return ctx.awaitUninterruptibly(remote(), Waits.FOREVER, acquireSlice(ProxyContext.thread()));
+        return uninterrupted(() -> acquireOrAdopt(() -> ctx.awaitUninterruptibly(remote(), Waits.FOREVER,
+                acquireSlice(ProxyContext.thread()))));
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        ctx.awaitPlain(remote(), Waits.FOREVER, true, acquireSlice(ProxyContext.thread()));
+        acquireOrAdopt(() -> ctx.awaitPlain(remote(), Waits.FOREVER, true, acquireSlice(ProxyContext.thread())));
     }
 
     @Override
     public boolean tryLock() {
-        Waits.Slice<Long> attempt = acquireSlice(ProxyContext.thread());
-        long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
-        return ctx.callResendablePlain(() -> attempt.attempt(waitId, 0)) != null;
+        return uninterrupted(() -> acquireOrAdopt(() -> {
+            Waits.Slice<Long> attempt = acquireSlice(ProxyContext.thread());
+            long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
+            Long token = ctx.callResendablePlain(() -> attempt.attempt(waitId, 0));
+            return token == null ? 0L : token;
+        })) != 0;
+    }
+
+    /** An acquisition: its token, or null/0 if it was not granted. */
+    @FunctionalInterface
+    private interface Acquisition {
+        Long run() throws InterruptedException;
+    }
+
+    /** {@code call} for acquisitions that cannot be interrupted. */
+    private static long uninterrupted(Acquisition call) {
+        try {
+            Long token = call.run();
+            return token == null ? 0 : token;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("impossible: an uninterruptible acquisition was interrupted", e);
+        }
+    }
+
+    /**
+     * Runs an acquisition; if a registry group's leader change left its outcome unknown (the grant may have been
+     * committed while the answer was lost, and a wait that cannot be re-sent fails), asks the new leader, whose
+     * state is final for the old term's entries, how many holds this thread has: one more than this manager
+     * recorded means the lock was granted, and this thread holds it with the lock's current token. Otherwise the
+     * failure is reported. Without this a worker could wait in its next {@code lock()} behind its own hold.
+     */
+    private Long acquireOrAdopt(Acquisition call) throws InterruptedException {
+        long owner = ProxyContext.thread();
+        int before = ctx.manager.holds().count(name(), owner);
+        try {
+            return call.run();
+        } catch (NotLeaderException | RegistryUnavailableException e) {
+            if (!ctx.manager.connection().isGroup()) {
+                throw e;
+            }
+            try {
+                if (getHoldCount() == before + 1) {
+                    long token = currentToken();
+                    ctx.manager.holds().acquired(name(), owner, ctx.manager.connection().generation());
+                    return token;
+                }
+            } catch (JManagerException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -62,8 +111,8 @@ class LockProxy extends PlainProxy implements SharedLock {
 
     @Override
     public long tryLockAndGetToken(long time, TimeUnit unit) throws InterruptedException {
-        Long token = ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(time)), true,
-                acquireSlice(ProxyContext.thread()));
+        Long token = acquireOrAdopt(() -> ctx.awaitPlain(remote(), Math.max(0, unit.toNanos(time)), true,
+                acquireSlice(ProxyContext.thread())));
         return token == null ? 0 : token;
     }
 

@@ -398,7 +398,11 @@ final class RegistryConnection implements AutoCloseable {
         MOVED
     }
 
-    /** Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}). */
+    /**
+     * Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}). In a
+     * registry group the other members are asked first, so that a session whose member died follows the new leader
+     * without first waiting out a connect timeout on the dead one.
+     */
     Probe probe() {
         Session s = current;
         RegistryUrl at = url;
@@ -406,6 +410,14 @@ final class RegistryConnection implements AutoCloseable {
         try {
             if (s != current || lostReason != null) {
                 return Probe.RESTARTED; // replaced or lost meanwhile: the next check tells
+            }
+            if (isGroup()) {
+                // the other members first: they answer at once, while a member that died with its host or
+                // container answers nothing until the connect timeout, and a new leader may serve already
+                Probe elsewhere = probeGroup(s, at);
+                if (elsewhere != Probe.UNKNOWN) {
+                    return elsewhere;
+                }
             }
             RemoteManager root = lookupRoot(at);
             long epoch = root.epoch();
@@ -418,7 +430,7 @@ final class RegistryConnection implements AutoCloseable {
             }
             return Probe.SAME;
         } catch (Exception e) {
-            return isGroup() ? probeGroup(s, at) : Probe.UNKNOWN; // unreachable, or its root not bound yet
+            return Probe.UNKNOWN; // unreachable, or its root not bound yet (a group's other members were asked)
         } finally {
             ClientTransport.endCall(outermost);
         }

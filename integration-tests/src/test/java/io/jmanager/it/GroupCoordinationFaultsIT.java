@@ -94,9 +94,29 @@ class GroupCoordinationFaultsIT {
         while (count.get() < target) {
             if (System.nanoTime() > deadline || !failures.isEmpty()) {
                 throw new AssertionError("no progress (" + count.get() + ", wanted " + target + "): " + failures
-                        + "\n" + group.logs());
+                        + "\n" + coordinationState(group) + "\n" + group.logs());
             }
             Thread.sleep(20); // polling a counter the workers advance
+        }
+    }
+
+    /** The group's locks (holder, token, waiters) and sessions as its leader sees them, for failure messages. */
+    private static String coordinationState(GroupCluster group) {
+        try {
+            Manager m = group.connect();
+            StringBuilder workers = new StringBuilder();
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (t.getName().startsWith("lock-")) {
+                    workers.append(t.getName()).append(": ");
+                    for (int i = 0; i < Math.min(12, stack.length); i++) {
+                        workers.append(i == 0 ? "" : " < ").append(stack[i]);
+                    }
+                    workers.append('\n');
+                }
+            });
+            return "locks: " + m.locks() + "\nsessions: " + m.sessions() + "\nlock workers:\n" + workers;
+        } catch (Exception | AssertionError e) {
+            return "(the group's locks could not be read: " + e + ")";
         }
     }
 
