@@ -108,6 +108,12 @@ final class Calls {
                         continue;
                     }
                 }
+                if (connection.isGroup() && !connection.isClosed() && cutOff(e)
+                        && !(e instanceof NoSuchObjectException)) {
+                    ClientTransport.endCall(outermost);
+                    outermost = false;
+                    connection.followAnotherLeader(); // this call's outcome is unknown; the next one goes there
+                }
                 throw manager.failureAfterClose(Rpc.translate(connection.url(), target, e));
             } finally {
                 ClientTransport.endCall(outermost);

@@ -437,6 +437,35 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /**
+     * After a call to the session's group member was cut off mid-call (the member died or stopped serving): asks
+     * only the other members, pausing between rounds, until one serves (the session follows it there) or the
+     * connect timeout has passed. The member that cut the call off is not asked: if it died with its host or
+     * container, a connect there would wait out that timeout, and the caller's next call with it. So a worker
+     * whose leader was killed mid-call sends its next call to the new leader as soon as one serves.
+     */
+    void followAnotherLeader() {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        for (int attempt = 0; !closed && lostReason == null && System.nanoTime() < deadline; attempt++) {
+            Probe found;
+            boolean outermost = ClientTransport.beginCall();
+            try {
+                found = probeGroup(current, url);
+            } finally {
+                ClientTransport.endCall(outermost);
+            }
+            if (found != Probe.UNKNOWN) {
+                return;
+            }
+            try {
+                Thread.sleep(options.backoffMillis(Math.min(attempt, 1)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
      * The session's member does not serve (gone, or no longer the leader): if another member serves now, the
      * session follows it there (or is marked lost if that member does not know it).
      */
