@@ -282,7 +282,14 @@ final class RegistryConnection implements AutoCloseable {
         Session s = current;
         if (lostReason == null) {
             long silentMillis = (System.nanoTime() - renewedNanos) / 1_000_000;
-            if (silentMillis > s.grant().leaseMillis()) {
+            if (silentMillis > s.grant().leaseMillis() && isGroup() && !closed) {
+                // a group's new leader restarts every lease when it begins to serve, so a session this worker
+                // could not renew for a lease (while no member served) may well live: the group's answer decides
+                renew();
+                s = current;
+                silentMillis = (System.nanoTime() - renewedNanos) / 1_000_000;
+            }
+            if (lostReason == null && silentMillis > s.grant().leaseMillis()) {
                 markLost(s, "this worker did not renew its lease for " + silentMillis + " ms (the lease is "
                         + s.grant().leaseMillis() + " ms): it was paused or cut off");
             }
