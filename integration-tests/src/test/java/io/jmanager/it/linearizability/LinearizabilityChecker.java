@@ -80,11 +80,16 @@ public final class LinearizabilityChecker {
     }
 
     /**
-     * Checks one key: first without the uncertain operations whose effect would be unseen anyway
-     * ({@link Model#unobserved}): if that history is linearizable, so is the whole one (they take effect after
-     * everything else). Otherwise the whole history is searched.
+     * Checks one key: first the model's evident violations ({@link Model#refute}), then without the uncertain
+     * operations whose effect would be unseen anyway ({@link Model#unobserved}): if that history is linearizable,
+     * so is the whole one (they take effect after everything else). Otherwise the whole history is searched.
      */
     private <S> CheckResult checkKey(Model<S> model, String key, List<Operation> ops, long deadline) {
+        java.util.Optional<String> violation = model.refute(ops);
+        if (violation.isPresent()) {
+            return new CheckResult(CheckResult.Verdict.NOT_LINEARIZABLE, ops.size(), "key " + key + ": "
+                    + violation.get());
+        }
         Set<Object> outputs = new HashSet<>();
         for (Operation op : ops) {
             if (!op.uncertain() && op.output() != null) {

@@ -50,6 +50,12 @@ class LinearizabilityCheckerTest {
         assertEquals(expected, r.verdict(), r.toString());
     }
 
+    private void assertVerdict(Verdict expected, Model<?> model, List<Operation> history, String because) {
+        CheckResult r = assertTimeoutPreemptively(BOUND, () -> checker.check(model, history));
+        assertEquals(expected, r.verdict(), r.toString());
+        assertTrue(r.explanation().contains(because), r.explanation());
+    }
+
     @Test
     void sequentialAndOverlappingRegisterHistoriesAreLinearizable() {
         RegisterModel reg = new RegisterModel(0);
@@ -148,22 +154,61 @@ class LinearizabilityCheckerTest {
         QueueModel q = new QueueModel();
         QueueModel.Offer a = new QueueModel.Offer("a");
         QueueModel.Offer b = new QueueModel.Offer("b");
-        assertVerdict(Verdict.LINEARIZABLE, q, List.of(op(POLL, null, 0, 1), op(a, null, 2, 3), op(b, null, 4, 5),
+        assertQueueVerdict(Verdict.LINEARIZABLE, List.of(op(POLL, null, 0, 1), op(a, null, 2, 3), op(b, null, 4, 5),
                 op(POLL, "a", 6, 7), op(POLL, "b", 8, 9), op(POLL, null, 10, 11)));
         // concurrent offers may be delivered in either order
-        assertVerdict(Verdict.LINEARIZABLE, q, List.of(op(a, null, 0, 5), op(b, null, 1, 4), op(POLL, "b", 6, 7),
+        assertQueueVerdict(Verdict.LINEARIZABLE, List.of(op(a, null, 0, 5), op(b, null, 1, 4), op(POLL, "b", 6, 7),
                 op(POLL, "a", 8, 9)));
+        // an uncertain offer may have taken effect late, after an offer invoked later
+        assertQueueVerdict(Verdict.LINEARIZABLE, List.of(Operation.uncertain("x", "c", a, 0), op(b, null, 2, 3),
+                op(POLL, "b", 4, 5), op(POLL, "a", 6, 7)));
         // double delivery
-        assertVerdict(Verdict.NOT_LINEARIZABLE, q, List.of(op(a, null, 0, 1), op(POLL, "a", 2, 3),
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), op(POLL, "a", 2, 3),
                 op(POLL, "a", 4, 5)));
         // double delivery to two concurrent consumers
-        assertVerdict(Verdict.NOT_LINEARIZABLE, q, List.of(op(a, null, 0, 1), op(POLL, "a", 2, 5),
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), op(POLL, "a", 2, 5),
                 op(POLL, "a", 3, 4)));
-        // reordering of offers that did not overlap
-        assertVerdict(Verdict.NOT_LINEARIZABLE, q, List.of(op(a, null, 0, 1), op(b, null, 2, 3),
+        // reordering of offers that did not overlap, also when the later offer's outcome is unknown
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), op(b, null, 2, 3),
                 op(POLL, "b", 4, 5), op(POLL, "a", 6, 7)));
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), Operation.uncertain("x", "c", b, 2),
+                op(POLL, "b", 4, 5), op(POLL, "a", 6, 7)));
+        // delivered before it was offered; delivered though never offered
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(POLL, "a", 0, 1), op(a, null, 2, 3)));
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), op(POLL, "b", 2, 3)));
         // a lost item: the queue answered empty after an acknowledged offer
-        assertVerdict(Verdict.NOT_LINEARIZABLE, q, List.of(op(a, null, 0, 1), op(POLL, null, 2, 3)));
+        assertQueueVerdict(Verdict.NOT_LINEARIZABLE, List.of(op(a, null, 0, 1), op(POLL, null, 2, 3)));
+    }
+
+    /** The queue model's verdict, which its search alone (without {@link QueueModel#refute}) must reach too. */
+    private void assertQueueVerdict(Verdict expected, List<Operation> history) {
+        assertVerdict(expected, new QueueModel(), history);
+        assertVerdict(expected, searchOnly(new QueueModel()), history);
+    }
+
+    /** {@code model} without its refutation: only the search decides. */
+    private static <S> Model<S> searchOnly(Model<S> model) {
+        return new Model<>() {
+            @Override
+            public S initial() {
+                return model.initial();
+            }
+
+            @Override
+            public Step<S> apply(S state, Object input) {
+                return model.apply(state, input);
+            }
+
+            @Override
+            public boolean unobserved(Object input, java.util.Set<Object> outputs) {
+                return model.unobserved(input, outputs);
+            }
+
+            @Override
+            public boolean outputMatches(Object expected, Object actual) {
+                return model.outputMatches(expected, actual);
+            }
+        };
     }
 
     @Test
@@ -351,9 +396,10 @@ class LinearizabilityCheckerTest {
         List<Operation> twice = new ArrayList<>(h);
         twice.set(twice.indexOf(later), Operation.ok(later.key(), later.client(), later.input(), first.output(),
                 later.invokeNanos(), later.completeNanos()));
-        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), twice);
+        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), twice, "delivered twice");
         // reordering: two polls that did not overlap swap their items, whose offers did not overlap either (so
-        // FIFO order is fixed between them)
+        // FIFO order is fixed between them) and both completed before the first poll (so FIFO is the only rule
+        // broken)
         java.util.Map<Object, Operation> offers = new java.util.HashMap<>();
         h.stream().filter(o -> o.input() instanceof QueueModel.Offer)
                 .forEach(o -> offers.put(((QueueModel.Offer) o.input()).item(), o));
@@ -365,7 +411,8 @@ class LinearizabilityCheckerTest {
                 Operation p = polls.get(i);
                 Operation q = polls.get(j);
                 if (p.completeNanos() < q.invokeNanos()
-                        && offers.get(p.output()).completeNanos() < offers.get(q.output()).invokeNanos()) {
+                        && offers.get(p.output()).completeNanos() < offers.get(q.output()).invokeNanos()
+                        && offers.get(q.output()).completeNanos() < p.invokeNanos()) {
                     x = p;
                     y = q;
                     break search;
@@ -378,6 +425,6 @@ class LinearizabilityCheckerTest {
                 x.completeNanos()));
         swapped.set(swapped.indexOf(y), Operation.ok(y.key(), y.client(), y.input(), x.output(), y.invokeNanos(),
                 y.completeNanos()));
-        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), swapped);
+        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), swapped, "FIFO broken");
     }
 }

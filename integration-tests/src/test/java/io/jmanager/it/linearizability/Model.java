@@ -35,6 +35,20 @@ public interface Model<S> {
         return false;
     }
 
+    /**
+     * A violation that follows from the history's shape alone, found without the search, or empty. It must be
+     * sound: a model answers a violation only when no linearization can exist, because the checker then reports
+     * the history not linearizable without searching. It lets a model reject in near-linear time what the search
+     * would have to exhaust (e.g. a reordering deep in a queue history with uncertain operations, whose
+     * configurations multiply). Empty (search decides) by default.
+     *
+     * @param ops one key's operations
+     * @return why the history cannot be linearizable, or empty when that is not evident
+     */
+    default java.util.Optional<String> refute(java.util.List<Operation> ops) {
+        return java.util.Optional.empty();
+    }
+
     /** Whether {@code actual} is the output this model gave ({@code expected}); equality by default. */
     default boolean outputMatches(Object expected, Object actual) {
         return java.util.Objects.equals(expected, actual);
