@@ -108,8 +108,9 @@ final class Calls {
                         continue;
                     }
                 }
-                if (connection.isGroup() && !connection.isClosed() && cutOff(e)
+                if (!resendable && connection.isGroup() && !connection.isClosed() && cutOff(e)
                         && !(e instanceof NoSuchObjectException)) {
+                    // (a resendable call has already waited for the leader above: its member still serves)
                     ClientTransport.endCall(outermost);
                     outermost = false;
                     connection.followAnotherLeader(); // this call's outcome is unknown; the next one goes there

@@ -4,8 +4,6 @@ import io.jmanager.registry.RegistryConfig;
 import io.jmanager.registry.RegistryServer;
 import io.jmanager.registry.group.GroupConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -28,8 +26,8 @@ final class InProcessGroup implements AutoCloseable {
         StringBuilder g = new StringBuilder();
         StringBuilder u = new StringBuilder("rmi://");
         for (int i = 0; i < SIZE; i++) {
-            int rmi = freePort();
-            raftPorts[i] = freePort();
+            int rmi = TestPorts.free();
+            raftPorts[i] = TestPorts.free();
             g.append(i == 0 ? "" : ",").append(id(i)).append("=127.0.0.1:").append(rmi).append(':')
                     .append(raftPorts[i]);
             u.append(i == 0 ? "" : ",").append("127.0.0.1:").append(rmi);
@@ -38,11 +36,6 @@ final class InProcessGroup implements AutoCloseable {
         urls = u.toString();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     static String id(int i) {
         return "r" + (i + 1);

@@ -4,8 +4,6 @@ import io.jmanager.registry.RegistryConfig;
 import io.jmanager.registry.RegistryServer;
 import io.jmanager.registry.group.GroupConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +28,8 @@ final class LeaderChangeGroup implements AutoCloseable {
         StringBuilder g = new StringBuilder();
         StringBuilder u = new StringBuilder("rmi://");
         for (int i = 0; i < 3; i++) {
-            int rmi = freePort();
-            int raft = freePort();
+            int rmi = TestPorts.free();
+            int raft = TestPorts.free();
             g.append(i == 0 ? "" : ",").append("r").append(i + 1).append("=127.0.0.1:").append(rmi).append(':')
                     .append(raft);
             u.append(i == 0 ? "" : ",").append("127.0.0.1:").append(rmi);
@@ -53,11 +51,6 @@ final class LeaderChangeGroup implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /**
      * Starts member {@code i} (again) on its Raft log and its ports. A member just stopped may hold its ports for a

@@ -25,11 +25,6 @@ class RegistryGroupInProcessTest {
     @TempDir
     Path tmp;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private final RegistryServer[] members = new RegistryServer[3];
     private String spec;
@@ -39,8 +34,8 @@ class RegistryGroupInProcessTest {
         StringBuilder g = new StringBuilder();
         StringBuilder u = new StringBuilder("rmi://");
         for (int i = 0; i < 3; i++) {
-            int rmi = freePort();
-            int raft = freePort();
+            int rmi = TestPorts.free();
+            int raft = TestPorts.free();
             g.append(i == 0 ? "" : ",").append("r").append(i + 1).append("=127.0.0.1:").append(rmi).append(':')
                     .append(raft);
             u.append(i == 0 ? "" : ",").append("127.0.0.1:").append(rmi);
@@ -199,10 +194,10 @@ class RegistryGroupInProcessTest {
 
     @Test
     void aMemberRefusesToStartWithoutItsRaftPortAndSaysWhich() throws Exception {
-        int rmi = freePort();
+        int rmi = TestPorts.free();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            String g = "a=127.0.0.1:" + rmi + ":" + taken.getLocalPort() + ",b=127.0.0.1:" + freePort()
-                    + ",c=127.0.0.1:" + freePort();
+            String g = "a=127.0.0.1:" + rmi + ":" + taken.getLocalPort() + ",b=127.0.0.1:" + TestPorts.free()
+                    + ",c=127.0.0.1:" + TestPorts.free();
             IOException e = assertThrows(IOException.class, () -> RegistryServer.startGroup(
                     RegistryConfig.defaults().withAuthKey(TestKeys.key()).withBindAddress("127.0.0.1")
                             .withAdvertiseHost("127.0.0.1"), GroupConfig.parse(g, "a", tmp.resolve("a"))));

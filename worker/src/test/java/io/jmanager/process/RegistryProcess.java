@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jmanager.Manager;
 import io.jmanager.Timing;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -169,11 +165,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.jmanager.TestPorts.free();
     }
 
     /** The URL the registry printed, {@code rmi://127.0.0.1:PORT}. */
