@@ -19,18 +19,23 @@ import java.util.SplittableRandom;
  * key on its own (P-compositionality, Horn &amp; Kroening 2015: a history is linearizable iff each object's
  * sub-history is).
  *
- * <p>The search walks the history's call and return events in time order. At a call it tries to linearize that
- * operation next: the model's output must match the recorded one (any output for an uncertain operation), and the
- * pair (set of linearized operations, model state) must not have been explored before; then the operation is
- * removed from the event list and the walk starts again at the first event. Reaching a return means the operation
- * it ends was not linearized before its response: the search backtracks the last choice. The history is
- * linearizable when every operation is placed, not linearizable when backtracking empties the stack. Operations
- * invoked and completed at the same nanoTime as another's are treated as concurrent with it (calls sort before
- * returns), which can only accept more histories, never reject a linearizable one.
+ * <p>The search is a depth-first search over the history's call and return events in time order. The candidates
+ * to linearize next are the operations called before the first remaining return (that return's operation must be
+ * among them: it must be placed before its response); they are tried in the order the model suggests
+ * ({@link Model#tryFirst}, e.g. a queue's concurrent offers in the order their items were delivered), then in time
+ * order. A candidate is placed when the model's output matches the recorded one (any output for an uncertain
+ * operation) and the pair (set of linearized operations, model state) was not explored before; its call and return
+ * then leave the event list. When no candidate can be placed, the search backtracks the last choice and tries the
+ * next candidate there. The history is linearizable when every operation is placed, not linearizable when
+ * backtracking empties the stack. Operations invoked and completed at the same nanoTime as another's are treated as
+ * concurrent with it (calls sort before returns), which can only accept more histories, never reject a
+ * linearizable one. Before searching, the model may shrink the history to an equivalent one
+ * ({@link Model#equivalent}) and point out a violation evident on its face ({@link Model#refute}).
  *
  * <p>The memo holds the linearized set as a 128-bit Zobrist fingerprint (the XOR of two random 64-bit words per
  * linearized operation, updated in O(1) as operations are placed and taken back) instead of a bit set of the whole
- * history, so a step costs O(1) and a configuration a few dozen bytes, also for histories of 100,000 operations. Two
+ * history, so a placement costs O(1) and a configuration a few dozen bytes, also for histories of 100,000 operations
+ * (finding the candidates costs O(c log c) for c concurrent operations). Two
  * different sets merge only on a 128-bit collision (about 2^-100 for a million configurations), the only way a
  * linearizable history could be reported as not linearizable.
  *
@@ -63,8 +68,10 @@ public final class LinearizabilityChecker {
         }
         long deadline = System.nanoTime() + budget.toNanos();
         CheckResult unknown = null;
+        List<String> notes = new ArrayList<>();
         for (Map.Entry<String, List<Operation>> e : byKey.entrySet()) {
             CheckResult r = checkKey(model, e.getKey(), e.getValue(), deadline);
+            notes.add(r.explanation());
             if (r.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE) {
                 return r;
             }
@@ -76,18 +83,22 @@ public final class LinearizabilityChecker {
             return new CheckResult(CheckResult.Verdict.UNKNOWN, history.size(), unknown.explanation());
         }
         return new CheckResult(CheckResult.Verdict.LINEARIZABLE, history.size(),
-                byKey.size() + " key(s) " + byKey.keySet() + " linearizable");
+                byKey.size() + " key(s) " + byKey.keySet() + " linearizable: " + String.join("; ", notes));
     }
 
     /**
-     * Checks one key: first the model's evident violations ({@link Model#refute}), then without the uncertain
-     * operations whose effect would be unseen anyway ({@link Model#unobserved}): if that history is linearizable,
-     * so is the whole one (they take effect after everything else). Otherwise the whole history is searched.
+     * Checks one key on the model's {@link Model#equivalent} history: first the model's evident violations
+     * ({@link Model#refute}), then without the uncertain operations whose effect would be unseen anyway
+     * ({@link Model#unobserved}): if that history is linearizable, so is the whole one (they take effect after
+     * everything else). Otherwise the whole history is searched.
      */
-    private <S> CheckResult checkKey(Model<S> model, String key, List<Operation> ops, long deadline) {
+    private <S> CheckResult checkKey(Model<S> model, String key, List<Operation> recorded, long deadline) {
+        List<Operation> ops = model.equivalent(recorded);
+        String left = ops.size() == recorded.size() ? "" : " (" + (recorded.size() - ops.size())
+                + " uncertain operations that change no answer left out)";
         java.util.Optional<String> violation = model.refute(ops);
         if (violation.isPresent()) {
-            return new CheckResult(CheckResult.Verdict.NOT_LINEARIZABLE, ops.size(), "key " + key + ": "
+            return new CheckResult(CheckResult.Verdict.NOT_LINEARIZABLE, recorded.size(), "key " + key + ": "
                     + violation.get());
         }
         Set<Object> outputs = new HashSet<>();
@@ -101,11 +112,13 @@ public final class LinearizabilityChecker {
         if (pruned.size() < ops.size()) {
             CheckResult r = checkOne(model, key, pruned, deadline);
             if (r.isLinearizable()) {
-                return new CheckResult(CheckResult.Verdict.LINEARIZABLE, ops.size(), r.explanation() + " (without "
-                        + (ops.size() - pruned.size()) + " uncertain operations whose effect no output shows)");
+                return new CheckResult(CheckResult.Verdict.LINEARIZABLE, recorded.size(), r.explanation()
+                        + " (without " + (ops.size() - pruned.size()) + " uncertain operations whose effect no"
+                        + " output shows)" + left);
             }
         }
-        return checkOne(model, key, ops, deadline);
+        CheckResult r = checkOne(model, key, ops, deadline);
+        return new CheckResult(r.verdict(), recorded.size(), r.explanation() + left);
     }
 
     /** An event of the doubly linked event list: the call or the return of operation {@code id}. */
@@ -125,8 +138,14 @@ public final class LinearizabilityChecker {
         }
     }
 
-    /** A choice made: the call linearized and the state before it. */
-    private record Frame<S>(Event call, S stateBefore) {
+    /**
+     * A choice made: the candidates there (in the order they are tried), which of them was linearized, and the
+     * state before it.
+     */
+    private record Frame<S>(Event[] candidates, int chosen, S stateBefore) {
+        Event call() {
+            return candidates[chosen];
+        }
     }
 
     /** A memoized configuration: the fingerprint of the linearized set, and the model state. */
@@ -154,6 +173,13 @@ public final class LinearizabilityChecker {
             e.prev = last;
             last = e;
         }
+        java.util.function.ToLongFunction<Operation> first = model.tryFirst(ops);
+        long[] priority = new long[n];
+        for (int i = 0; i < n; i++) {
+            priority[i] = first == null ? 0 : first.applyAsLong(ops.get(i));
+        }
+        Comparator<Event> tryOrder = Comparator.comparingLong((Event e) -> priority[e.id])
+                .thenComparingLong(e -> e.time).thenComparingInt(e -> e.id);
         SplittableRandom random = new SplittableRandom(n * 31L + key.hashCode());
         long[] z1 = new long[n];
         long[] z2 = new long[n];
@@ -170,7 +196,8 @@ public final class LinearizabilityChecker {
         List<Operation> deepestPrefix = List.of();
         List<Operation> deepestStuck = List.of();
         S deepestState = state;
-        Event entry = head.next;
+        Event[] candidates = candidates(head, tryOrder);
+        int next = 0;
         long steps = 0;
         while (head.next != null) {
             if ((++steps & 1023) == 0 && System.nanoTime() > deadline) {
@@ -178,39 +205,42 @@ public final class LinearizabilityChecker {
                         + " budget of " + budget + " after " + steps + " steps with " + seen.size()
                         + " configurations explored (" + n + " operations)");
             }
-            if (entry.call) {
-                Operation op = ops.get(entry.id);
+            if (next < candidates.length) {
+                Event call = candidates[next];
+                Operation op = ops.get(call.id);
                 Model.Step<S> step = model.apply(state, op.input());
-                if (op.uncertain() || model.outputMatches(step.output(), op.output())) {
-                    if (seen.add(new Configuration(f1 ^ z1[entry.id], f2 ^ z2[entry.id], step.next()))) {
-                        stack.push(new Frame<>(entry, state));
-                        state = step.next();
-                        f1 ^= z1[entry.id];
-                        f2 ^= z2[entry.id];
-                        lift(entry);
-                        entry = head.next;
-                        continue;
-                    }
+                if ((op.uncertain() || model.outputMatches(step.output(), op.output()))
+                        && seen.add(new Configuration(f1 ^ z1[call.id], f2 ^ z2[call.id], step.next()))) {
+                    stack.push(new Frame<>(candidates, next, state));
+                    state = step.next();
+                    f1 ^= z1[call.id];
+                    f2 ^= z2[call.id];
+                    lift(call);
+                    candidates = candidates(head, tryOrder);
+                    next = 0;
+                } else {
+                    next++;
                 }
-                entry = entry.next;
-            } else {
-                if (stack.size() > deepest) {
-                    deepest = stack.size();
-                    deepestPrefix = prefix(stack, ops);
-                    deepestStuck = candidates(head, ops);
-                    deepestState = state;
-                }
-                if (stack.isEmpty()) {
-                    return new CheckResult(CheckResult.Verdict.NOT_LINEARIZABLE, n, explain(key, n, deepestPrefix,
-                            deepestState, deepestStuck));
-                }
-                Frame<S> top = stack.pop();
-                state = top.stateBefore();
-                f1 ^= z1[top.call().id];
-                f2 ^= z2[top.call().id];
-                unlift(top.call());
-                entry = top.call().next;
+                continue;
             }
+            // no candidate can come next: the first remaining return's operation cannot be placed before it
+            if (stack.size() > deepest) {
+                deepest = stack.size();
+                deepestPrefix = prefix(stack, ops);
+                deepestStuck = java.util.Arrays.stream(candidates).map(e -> ops.get(e.id)).toList();
+                deepestState = state;
+            }
+            if (stack.isEmpty()) {
+                return new CheckResult(CheckResult.Verdict.NOT_LINEARIZABLE, n, explain(key, n, deepestPrefix,
+                        deepestState, deepestStuck));
+            }
+            Frame<S> top = stack.pop();
+            state = top.stateBefore();
+            f1 ^= z1[top.call().id];
+            f2 ^= z2[top.call().id];
+            unlift(top.call());
+            candidates = top.candidates();
+            next = top.chosen() + 1;
         }
         return new CheckResult(CheckResult.Verdict.LINEARIZABLE, n, "key " + key + " linearizable");
     }
@@ -248,15 +278,17 @@ public final class LinearizabilityChecker {
     }
 
     /**
-     * The operations that could be linearized next: those called before the first remaining return (that return's
-     * operation is among them: it must be placed before its response).
+     * The calls that could be linearized next, in the order to try them: those before the first remaining return
+     * (that return's operation is among them: it must be placed before its response). Any order of them gives the
+     * same verdict.
      */
-    private static List<Operation> candidates(Event head, List<Operation> ops) {
-        List<Operation> calls = new ArrayList<>();
+    private static Event[] candidates(Event head, Comparator<Event> tryOrder) {
+        List<Event> calls = new ArrayList<>();
         for (Event e = head.next; e != null && e.call; e = e.next) {
-            calls.add(ops.get(e.id));
+            calls.add(e);
         }
-        return calls;
+        calls.sort(tryOrder);
+        return calls.toArray(new Event[0]);
     }
 
     private static String explain(String key, int n, List<Operation> prefix, Object state, List<Operation> stuck) {

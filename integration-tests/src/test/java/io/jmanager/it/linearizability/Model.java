@@ -36,6 +36,28 @@ public interface Model<S> {
     }
 
     /**
+     * An equivalent history that is cheaper to search: linearizable if and only if {@code ops} is (e.g. without
+     * uncertain operations that provably change no answer). The checker searches this one. {@code ops} by default.
+     *
+     * @param ops one key's operations
+     */
+    default java.util.List<Operation> equivalent(java.util.List<Operation> ops) {
+        return ops;
+    }
+
+    /**
+     * Which of several operations invoked one after the other, with no response between them, the search tries to
+     * linearize first: the one with the lowest key (then the earliest invoked). Null (the order of invocation) by
+     * default. Any order gives the same verdict; a good one finds a linearization without backtracking (e.g. for a
+     * queue, concurrent offers in the order their items were delivered).
+     *
+     * @param ops one key's operations
+     */
+    default java.util.function.ToLongFunction<Operation> tryFirst(java.util.List<Operation> ops) {
+        return null;
+    }
+
+    /**
      * A violation that follows from the history's shape alone, found without the search, or empty. It must be
      * sound: a model answers a violation only when no linearization can exist, because the checker then reports
      * the history not linearizable without searching. It lets a model reject in near-linear time what the search

@@ -11,9 +11,11 @@ import java.util.Optional;
  * An unbounded FIFO queue, starting empty: {@link Offer} appends (answers null), {@link Poll} removes the head and
  * answers it, or answers null when the queue is empty. States are immutable lists (head first).
  *
- * <p>When every item is offered once, {@link #refute} finds without searching the violations a queue history shows
- * on its face: an item delivered twice, delivered before it was offered, or never offered, and two items delivered
- * in the opposite order of offers that did not overlap (FIFO).
+ * <p>When every item is offered once, {@link #equivalent} drops the uncertain operations that change no answer
+ * (each one multiplies what the search must explore), and {@link #refute} finds without searching the violations a
+ * queue history shows on its face: an item delivered twice, delivered before it was offered, or never offered; two
+ * items delivered in the opposite order of offers that did not overlap (FIFO); acknowledged items gone from a queue
+ * found empty, more of them than uncertain polls could have taken.
  */
 public record QueueModel() implements Model<List<Object>> {
     /** Appends {@code item}; answers null. */
@@ -55,6 +57,63 @@ public record QueueModel() implements Model<List<Object>> {
     }
 
     /**
+     * Without uncertain operations that change no answer, when items are unique (otherwise {@code ops}):
+     * <ul>
+     *   <li>an uncertain offer of an item no certain poll delivered: if it took effect, its item left the queue only
+     *   through uncertain polls (or stayed), and taking both out of a linearization changes no other answer (no
+     *   certain poll ran while the item was at the head, or it would have answered it);</li>
+     *   <li>all but the earliest-invoked k uncertain polls, where k is the number of acknowledged offers whose item
+     *   no certain poll delivered. An uncertain poll that took effect removed an item no certain poll delivered (or
+     *   found the queue empty, which changes nothing), so at most k took effect; and if some k' &lt;= k did, at
+     *   points t1 &lt; ... &lt; tk', then at least i uncertain polls were invoked by ti, so the i-th earliest was
+     *   too, and the k' earliest can take effect at the same points instead (an uncertain poll completes at
+     *   infinity: only its invocation bounds when it takes effect).</li>
+     * </ul>
+     * So each history is linearizable if and only if the other is.
+     */
+    @Override
+    public List<Operation> equivalent(List<Operation> ops) {
+        java.util.Set<Object> offered = new java.util.HashSet<>();
+        java.util.Set<Object> delivered = new java.util.HashSet<>();
+        for (Operation op : ops) {
+            if (op.input() instanceof Offer o && !offered.add(o.item())) {
+                return ops;
+            }
+            if (op.input() instanceof Poll && !op.uncertain() && op.output() != null) {
+                delivered.add(op.output());
+            }
+        }
+        long undelivered = ops.stream().filter(op -> !op.uncertain() && op.input() instanceof Offer o
+                && !delivered.contains(o.item())).count();
+        java.util.Set<Operation> earliestPolls = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        ops.stream().filter(op -> op.uncertain() && op.input() instanceof Poll)
+                .sorted(Comparator.comparingLong(Operation::invokeNanos)).limit(undelivered)
+                .forEach(earliestPolls::add);
+        return ops.stream().filter(op -> !op.uncertain()
+                || (op.input() instanceof Offer o ? delivered.contains(o.item()) : earliestPolls.contains(op)))
+                .toList();
+    }
+
+    /**
+     * Offers in the order their items were delivered (an item delivered first was most likely enqueued first;
+     * undelivered items last), polls at their invocation (so a poll that found the queue empty is tried before the
+     * offers concurrent with it), uncertain polls last: one is needed only where an undelivered item stands at the
+     * head, which the search finds by backtracking there.
+     */
+    @Override
+    public java.util.function.ToLongFunction<Operation> tryFirst(List<Operation> ops) {
+        Map<Object, Long> deliveredAt = new HashMap<>();
+        for (Operation op : ops) {
+            if (op.input() instanceof Poll && !op.uncertain() && op.output() != null) {
+                deliveredAt.merge(op.output(), op.invokeNanos(), Math::min);
+            }
+        }
+        return op -> op.input() instanceof Offer o ? deliveredAt.getOrDefault(o.item(), Long.MAX_VALUE)
+                : op.uncertain() ? Long.MAX_VALUE : op.invokeNanos();
+    }
+
+    /**
      * The violations evident when items are unique (otherwise empty: the search decides). Each is sound: uncertain
      * operations cannot explain them, since an uncertain offer has no completion to order it and an item has at most
      * one delivery. The FIFO rule: if offer(a) completed before offer(b) was invoked, a was enqueued first, so a
@@ -87,7 +146,30 @@ public record QueueModel() implements Model<List<Object>> {
                         + " completed before " + offer);
             }
         }
-        return fifoViolation(offers, deliveries);
+        Optional<String> lost = lostItems(ops, offers, deliveries);
+        return lost.isPresent() ? lost : fifoViolation(offers, deliveries);
+    }
+
+    /**
+     * Acknowledged items that no poll delivered although a poll found the queue empty after their offer completed:
+     * only an uncertain poll can have taken each (a different one each), so more of them than uncertain polls are
+     * lost.
+     */
+    private static Optional<String> lostItems(List<Operation> ops, Map<Object, Operation> offers,
+                                              Map<Object, Operation> deliveries) {
+        long lastEmptyInvoked = ops.stream().filter(op -> op.input() instanceof Poll && !op.uncertain()
+                && op.output() == null).mapToLong(Operation::invokeNanos).max().orElse(Long.MIN_VALUE);
+        List<Object> lost = offers.entrySet().stream().filter(e -> !e.getValue().uncertain()
+                && e.getValue().completeNanos() < lastEmptyInvoked && !deliveries.containsKey(e.getKey()))
+                .map(Map.Entry::getKey).toList();
+        long uncertainPolls = ops.stream().filter(op -> op.uncertain() && op.input() instanceof Poll).count();
+        if (lost.size() > uncertainPolls) {
+            return Optional.of(lost.size() + " acknowledged item(s) " + lost.subList(0, Math.min(5, lost.size()))
+                    + " never delivered although a poll invoked at " + lastEmptyInvoked + " found the queue empty"
+                    + " after their offer, and only " + uncertainPolls + " poll(s) of unknown outcome can have"
+                    + " taken them");
+        }
+        return Optional.empty();
     }
 
     /**
