@@ -127,6 +127,13 @@ public final class GroupMember implements Replication, AutoCloseable {
         // leader that restarted its appender, racing for the log) fails that chain, and with it every later append,
         // for good: a partitioned leader that healed never caught up (docs/group.md, "Ratis settings")
         RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
+        // no commit-index entries: by default the leader appends a METADATAENTRY each time its commit index passes
+        // a write (LeaderStateImpl.updateCommit), and replicates and fsyncs it like a write, so every write cost two
+        // log entries and two fsyncs in a row on each member; the next write then waited behind the last one's
+        // metadata entry, and a follower answered it INCONSISTENCY while that entry was still being appended (with
+        // compose off its append runs on another thread). A restarted member then applies its log tail once a
+        // leader tells it the commit index, not at start; it serves only after its own barrier anyway
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         overrideFromSystemProperties(properties);
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
