@@ -134,6 +134,14 @@ public final class GroupMember implements Replication, AutoCloseable {
         // compose off its append runs on another thread). A restarted member then applies its log tail once a
         // leader tells it the commit index, not at start; it serves only after its own barrier anyway
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
+        // one appendEntries in flight per follower, and one thread to append on a follower: with compose off, 3.2.2
+        // checks a batch against the log on the gRPC thread but appends it on a server thread, so pipelined batches
+        // were answered INCONSISTENCY, two appends ran at once ("SegmentedRaftLog: Already running a method by"),
+        // failing one, and a leader's appender thread died on a reply that moved nextIndex under it (the group went
+        // on with one follower). Seen in GroupCoordinationFaultsIT and under 4-8 bench clients; docs/group.md
+        GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(properties, 1);
+        RaftServerConfigKeys.ThreadPool.setServerCached(properties, false);
+        RaftServerConfigKeys.ThreadPool.setServerSize(properties, 1);
         overrideFromSystemProperties(properties);
         RecordStateMachine machine = new RecordStateMachine(store, new RecordStateMachine.Listener() {
             @Override
