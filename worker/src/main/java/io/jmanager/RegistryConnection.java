@@ -103,8 +103,9 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /**
-     * Opens a session with the registry, or with the leader of a registry group: tries the current member, then
-     * the leader a refusing member names, then the others.
+     * Opens a session with the registry, or with the leader of a registry group: tries the member that answered
+     * first as serving when all were asked at once, then the current member, the leader a refusing member names,
+     * and the others.
      */
     private Session openSession() {
         if (members.size() == 1) {
@@ -113,6 +114,11 @@ final class RegistryConnection implements AutoCloseable {
         java.util.List<RegistryUrl> order = new java.util.ArrayList<>(members);
         order.remove(url);
         order.add(0, url);
+        Serving serving = firstServing(order);
+        if (serving != null) { // all asked at once: a member that died with its host costs no connect timeout
+            order.remove(serving.member());
+            order.add(0, serving.member());
+        }
         java.util.List<String> refusals = new java.util.ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             RegistryUrl candidate = order.get(i);
@@ -477,21 +483,65 @@ final class RegistryConnection implements AutoCloseable {
      * session follows it there (or is marked lost if that member does not know it).
      */
     private Probe probeGroup(Session s, RegistryUrl at) {
-        for (RegistryUrl member : members) {
-            if (member.equals(at)) {
-                continue;
-            }
-            RemoteManager root;
-            long epoch;
-            try {
-                root = lookupRoot(member);
-                epoch = root.epoch();
-            } catch (Exception e) {
-                continue; // not the leader, or unreachable: try the next
-            }
-            return follow(s, member, root, epoch);
+        java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
+        others.remove(at);
+        Serving serving = firstServing(others);
+        return serving == null ? Probe.UNKNOWN : follow(s, serving.member(), serving.root(), serving.epoch());
+    }
+
+    /** A group member that answered as serving: its root and the epoch (term) it serves in. */
+    private record Serving(RegistryUrl member, RemoteManager root, long epoch) {
+    }
+
+    /** Threads that ask group members at once; idle ones end after a minute. */
+    private static final java.util.concurrent.ExecutorService ASKERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jmanager-group-ask");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Asks {@code candidates} at once which of them serves (only a group's leader answers its root's epoch) and
+     * returns the first that does, or null if none does within the connect timeout. Asking one after the other
+     * would wait out the connect timeout at each member that died with its host or container before it asks the
+     * next.
+     */
+    private Serving firstServing(java.util.List<RegistryUrl> candidates) {
+        java.util.concurrent.ExecutorCompletionService<Serving> answers =
+                new java.util.concurrent.ExecutorCompletionService<>(ASKERS);
+        java.util.List<java.util.concurrent.Future<Serving>> asked = new java.util.ArrayList<>();
+        for (RegistryUrl member : candidates) {
+            asked.add(answers.submit(() -> {
+                boolean outermost = ClientTransport.beginCall();
+                try {
+                    RemoteManager root = lookupRoot(member);
+                    return new Serving(member, root, root.epoch());
+                } finally {
+                    ClientTransport.endCall(outermost);
+                }
+            }));
         }
-        return Probe.UNKNOWN;
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        try {
+            for (int i = 0; i < asked.size(); i++) {
+                java.util.concurrent.Future<Serving> answer = answers.poll(deadline - System.nanoTime(),
+                        TimeUnit.NANOSECONDS);
+                if (answer == null) {
+                    return null;
+                }
+                try {
+                    return answer.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // not the leader, or unreachable: wait for the next answer
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            asked.forEach(f -> f.cancel(true));
+        }
     }
 
     /**
