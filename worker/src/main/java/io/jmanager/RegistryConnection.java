@@ -103,9 +103,11 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /**
-     * Opens a session with the registry, or with the leader of a registry group: tries the member that answered
-     * first as serving when all were asked at once, then the current member, the leader a refusing member names,
-     * and the others.
+     * Opens a session with the registry, or with the leader of a registry group. All members are asked at once
+     * which one serves ({@link #firstServing}, waiting through an election for at most the connect timeout); the
+     * session is opened there. If none served, each member that answered is tried in turn (the current member
+     * first, then the leader a refusing member names), so that the error says what each answered (a wrong key, not
+     * the leader, refused); a member that did not answer at all is not asked twice.
      */
     private Session openSession() {
         if (members.size() == 1) {
@@ -114,12 +116,17 @@ final class RegistryConnection implements AutoCloseable {
         java.util.List<RegistryUrl> order = new java.util.ArrayList<>(members);
         order.remove(url);
         order.add(0, url);
-        Serving serving = firstServing(order);
-        if (serving != null) { // all asked at once: a member that died with its host costs no connect timeout
-            order.remove(serving.member());
-            order.add(0, serving.member());
+        Asked asked = firstServing(order, true);
+        java.util.List<String> silent = new java.util.ArrayList<>();
+        for (RegistryUrl m : asked.silent()) {
+            order.remove(m);
+            silent.add(m + ": no answer within the connect timeout");
         }
-        java.util.List<String> refusals = new java.util.ArrayList<>();
+        if (asked.serving() != null) {
+            order.remove(asked.serving().member());
+            order.add(0, asked.serving().member());
+        }
+        java.util.List<String> refusals = new java.util.ArrayList<>(silent);
         for (int i = 0; i < order.size(); i++) {
             RegistryUrl candidate = order.get(i);
             try {
@@ -485,12 +492,16 @@ final class RegistryConnection implements AutoCloseable {
     private Probe probeGroup(Session s, RegistryUrl at) {
         java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
         others.remove(at);
-        Serving serving = firstServing(others);
+        Serving serving = firstServing(others, false).serving();
         return serving == null ? Probe.UNKNOWN : follow(s, serving.member(), serving.root(), serving.epoch());
     }
 
     /** A group member that answered as serving: its root and the epoch (term) it serves in. */
     private record Serving(RegistryUrl member, RemoteManager root, long epoch) {
+    }
+
+    /** What asking the members found: the first that serves (or null), and those that never answered. */
+    private record Asked(Serving serving, java.util.List<RegistryUrl> silent) {
     }
 
     /** Threads that ask group members at once; idle ones end after a minute. */
@@ -501,46 +512,62 @@ final class RegistryConnection implements AutoCloseable {
     });
 
     /**
-     * Asks {@code candidates} at once which of them serves (only a group's leader answers its root's epoch) and
-     * returns the first that does, or null if none does within the connect timeout. Asking one after the other
-     * would wait out the connect timeout at each member that died with its host or container before it asks the
-     * next.
+     * Asks {@code candidates} at once which of them serves (only a group's leader answers its root's epoch), for at
+     * most the connect timeout, and returns the first that does. Asking one after the other would wait out the
+     * connect timeout at each member that died with its host, or the read timeout at one that hangs, before asking
+     * the next. With {@code throughElection}, a member that answers that it is not the leader is asked again
+     * after a pause (an election may be under way) until the timeout; a member that refuses otherwise (down, a
+     * wrong key) is not.
      */
-    private Serving firstServing(java.util.List<RegistryUrl> candidates) {
+    private Asked firstServing(java.util.List<RegistryUrl> candidates, boolean throughElection) {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         java.util.concurrent.ExecutorCompletionService<Serving> answers =
                 new java.util.concurrent.ExecutorCompletionService<>(ASKERS);
-        java.util.List<java.util.concurrent.Future<Serving>> asked = new java.util.ArrayList<>();
+        java.util.Map<java.util.concurrent.Future<Serving>, RegistryUrl> asked = new java.util.HashMap<>();
         for (RegistryUrl member : candidates) {
-            asked.add(answers.submit(() -> {
-                boolean outermost = ClientTransport.beginCall();
-                try {
-                    RemoteManager root = lookupRoot(member);
-                    return new Serving(member, root, root.epoch());
-                } finally {
-                    ClientTransport.endCall(outermost);
-                }
-            }));
+            asked.put(answers.submit(() -> ask(member, throughElection, deadline)), member);
         }
-        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         try {
-            for (int i = 0; i < asked.size(); i++) {
+            while (!asked.isEmpty()) {
                 java.util.concurrent.Future<Serving> answer = answers.poll(deadline - System.nanoTime(),
                         TimeUnit.NANOSECONDS);
                 if (answer == null) {
-                    return null;
+                    break; // those still asked did not answer in time
                 }
+                asked.remove(answer);
                 try {
-                    return answer.get();
+                    return new Asked(answer.get(), java.util.List.of());
                 } catch (java.util.concurrent.ExecutionException e) {
                     // not the leader, or unreachable: wait for the next answer
                 }
             }
-            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
         } finally {
-            asked.forEach(f -> f.cancel(true));
+            asked.keySet().forEach(f -> f.cancel(true));
+        }
+        return new Asked(null, java.util.List.copyOf(asked.values()));
+    }
+
+    /**
+     * Asks {@code member} whether it serves; with {@code throughElection}, while it answers that it is not the
+     * leader, asks again after a pause until {@code deadline} ({@link System#nanoTime()}).
+     */
+    private Serving ask(RegistryUrl member, boolean throughElection, long deadline) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            boolean outermost = ClientTransport.beginCall();
+            try {
+                RemoteManager root = lookupRoot(member);
+                return new Serving(member, root, root.epoch());
+            } catch (NotLeaderException e) {
+                long pause = options.backoffMillis(Math.min(attempt, 1));
+                if (!throughElection || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(pause);
+            } finally {
+                ClientTransport.endCall(outermost);
+            }
         }
     }
 
