@@ -41,7 +41,9 @@ import java.util.SplittableRandom;
  *
  * <p>Memoization bounds the work by the number of distinct (linearized set, state) pairs, which stays small when
  * few operations are concurrent at any moment; uncertain operations are concurrent with everything after them, so
- * each one multiplies the reachable pairs by at most two. The search stops at a time budget with
+ * each one multiplies the reachable pairs by at most two, except that uncertain operations with equal inputs (e.g.
+ * increments by one) are placed only in the order they were invoked: exchanging two of them in a linearization
+ * changes nothing, since each may take effect at any point after its invocation. The search stops at a time budget with
  * {@link CheckResult.Verdict#UNKNOWN}, so a test never hangs on a pathological history.
  *
  * <p>Not thread-safe; a checker holds nothing between calls, so one instance can be used from one thread at a time.
@@ -196,7 +198,7 @@ public final class LinearizabilityChecker {
         List<Operation> deepestPrefix = List.of();
         List<Operation> deepestStuck = List.of();
         S deepestState = state;
-        Event[] candidates = candidates(head, tryOrder);
+        Event[] candidates = candidates(head, tryOrder, ops);
         int next = 0;
         long steps = 0;
         while (head.next != null) {
@@ -216,7 +218,7 @@ public final class LinearizabilityChecker {
                     f1 ^= z1[call.id];
                     f2 ^= z2[call.id];
                     lift(call);
-                    candidates = candidates(head, tryOrder);
+                    candidates = candidates(head, tryOrder, ops);
                     next = 0;
                 } else {
                     next++;
@@ -279,13 +281,20 @@ public final class LinearizabilityChecker {
 
     /**
      * The calls that could be linearized next, in the order to try them: those before the first remaining return
-     * (that return's operation is among them: it must be placed before its response). Any order of them gives the
-     * same verdict.
+     * (that return's operation is among them: it must be placed before its response), but of uncertain operations
+     * with equal inputs only the earliest invoked. Any order of them gives the same verdict.
      */
-    private static Event[] candidates(Event head, Comparator<Event> tryOrder) {
+    private static Event[] candidates(Event head, Comparator<Event> tryOrder, List<Operation> ops) {
         List<Event> calls = new ArrayList<>();
+        Set<Object> uncertainInputs = new HashSet<>();
         for (Event e = head.next; e != null && e.call; e = e.next) {
-            calls.add(e);
+            Operation op = ops.get(e.id);
+            // of the uncertain operations with equal inputs, only the earliest invoked (the list is in time order):
+            // exchanging two of them in a linearization changes nothing, since each may take effect at any point
+            // after its invocation, so they can be placed in the order they were invoked
+            if (!op.uncertain() || uncertainInputs.add(op.input())) {
+                calls.add(e);
+            }
         }
         calls.sort(tryOrder);
         return calls.toArray(new Event[0]);
