@@ -578,10 +578,18 @@ final class MvStoreDurability implements Durability {
                     + " directory, run worker.jar export -u URL state.jms, stop it, start this registry on a new"
                     + " --data-dir and run worker.jar import -u URL state.jms");
         }
+        if (version == null || !version.matches("[0-9]{1,9}")) {
+            // no version under the marker, or not a number: the marker itself is damaged (seen: one flipped bit)
+            throw new DataDirectoryException("data file " + file + " is damaged: its jmanager format marker holds no"
+                    + " valid format version (" + (version == null ? "none" : "'" + version + "'") + "). The"
+                    + " registry did not start and did not modify it. Keep a copy, then restore a backup (worker.jar"
+                    + " import) into a new --data-dir");
+        }
         if (!FORMAT_VERSION.equals(version)) {
             throw new DataDirectoryException(file + " was written in jmanager data format " + version + "; this"
                     + " registry reads format " + FORMAT_VERSION + ". Nothing was changed; run the registry version"
-                    + " that wrote it, or export and import the state");
+                    + " that wrote it, or move the state: worker.jar export -u URL state.jms against that version,"
+                    + " then worker.jar import -u URL state.jms into this one on a new --data-dir");
         }
     }
 

@@ -286,7 +286,18 @@ class DataDirectoryTest {
 
         Path newer = tmp.resolve("newer");
         writeMeta(newer, Map.of("format", "jmanager-data", "formatVersion", "4"), true);
-        assertContains(refused(newer).getMessage(), "jmanager data format 4", "reads format 3");
+        assertContains(refused(newer).getMessage(), "jmanager data format 4", "reads format 3",
+                "worker.jar export", "worker.jar import", "new --data-dir");
+
+        // a marker whose version is missing or not a number is damage, not another version (seen in
+        // DamagedDataDirectoryTest: one flipped bit in the meta map's page)
+        Path noVersion = tmp.resolve("no-version");
+        writeMeta(noVersion, Map.of("format", "jmanager-data", "nextObjectId", "1"), true);
+        assertContains(refused(noVersion).getMessage(), "is damaged", "no valid format version (none)",
+                "did not modify it", "worker.jar import", "new --data-dir");
+        Path garbled = tmp.resolve("garbled");
+        writeMeta(garbled, Map.of("format", "jmanager-data", "formatVersion", "3\u0003"), true);
+        assertContains(refused(garbled).getMessage(), "is damaged", "no valid format version");
 
         // format 1 (no checksums, no commit witness): refused with how to move its state
         Path older = tmp.resolve("older");
