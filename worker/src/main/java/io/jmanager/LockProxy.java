@@ -54,8 +54,7 @@ class LockProxy extends PlainProxy implements SharedLock {
         return uninterrupted(() -> acquireOrAdopt(() -> {
             Waits.Slice<Long> attempt = acquireSlice(ProxyContext.thread());
             long waitId = ctx.manager.waits().newWaitId(); // the same id if the request is sent again to a new leader
-            Long token = ctx.callResendablePlain(() -> attempt.attempt(waitId, 0));
-            return token == null ? 0L : token;
+            return ctx.callResendablePlain(() -> attempt.attempt(waitId, 0));
         })) != 0;
     }
 

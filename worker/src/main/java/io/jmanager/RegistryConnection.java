@@ -117,16 +117,15 @@ final class RegistryConnection implements AutoCloseable {
         order.remove(url);
         order.add(0, url);
         Asked asked = firstServing(order, true);
-        java.util.List<String> silent = new java.util.ArrayList<>();
+        java.util.List<String> refusals = new java.util.ArrayList<>();
         for (RegistryUrl m : asked.silent()) {
             order.remove(m);
-            silent.add(m + ": no answer within the connect timeout");
+            refusals.add(m + ": no answer within the connect timeout");
         }
         if (asked.serving() != null) {
             order.remove(asked.serving().member());
             order.add(0, asked.serving().member());
         }
-        java.util.List<String> refusals = new java.util.ArrayList<>(silent);
         for (int i = 0; i < order.size(); i++) {
             RegistryUrl candidate = order.get(i);
             try {
