@@ -171,6 +171,22 @@ public final class GroupMember implements Replication, AutoCloseable {
     }
 
     /**
+     * The level of Ratis's own loggers ({@code org.apache.ratis}): WARNING, or {@code -Djmanager.log.ratis=INFO}
+     * (any {@link java.util.logging.Level} name) to see its elections, appends and role changes while tracing a
+     * fault. The registry's handler still drops what is below {@code -Djmanager.log.level} (INFO by default).
+     */
+    static java.util.logging.Level ratisLogLevel() {
+        String name = System.getProperty("jmanager.log.ratis", "WARNING");
+        try {
+            return java.util.logging.Level.parse(name.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "-Djmanager.log.ratis=" + name + " is not a log level (use e.g."
+                    + " INFO, FINE or WARNING); Ratis logs at WARNING");
+            return java.util.logging.Level.WARNING;
+        }
+    }
+
+    /**
      * Starts this member's Raft server, listening on {@code bindHost} (the registry's {@code --bind}), or on the
      * member's host in the group when null; it serves once elected. Its Raft traffic is mutual TLS with
      * credentials derived from {@code key} ({@link RaftTls}) unless {@link GroupConfig#plaintextRaft()}.
@@ -180,7 +196,7 @@ public final class GroupMember implements Replication, AutoCloseable {
     public static GroupMember start(GroupConfig config, String bindHost, io.jmanager.AuthKey key,
                                     Leadership leadership) throws IOException {
         if (RATIS_LOG.getLevel() == null) {
-            RATIS_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines are per heartbeat and election
+            RATIS_LOG.setLevel(ratisLogLevel()); // its INFO lines are per heartbeat and election
         }
         // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
         ExitUtils.disableSystemExit();
