@@ -48,8 +48,9 @@ import org.testcontainers.utility.MountableFile;
  * <p><b>Data.</b> Each member's {@code --data-dir} is a host directory bind-mounted at {@code /data}, so a killed
  * member restarts on its log ({@link #start}), and {@link #wipe} empties it.
  *
- * <p>The members' JVMs cache DNS answers for 0 s ({@code sun.net.inetaddr.ttl}): a member that rejoins the peers
- * network or restarts may get a new address. Not thread-safe: one test thread makes the faults. Everything it
+ * <p>A member that rejoins the peers network or restarts may get a new address; the members' JVMs run with
+ * Java's defaults for DNS caching, so that the registry's own {@code PeerAddressCaching} is what lets the others
+ * find it there. Not thread-safe: one test thread makes the faults. Everything it
  * started is removed by {@link #close()}.
  */
 final class GroupCluster implements AutoCloseable {
@@ -125,8 +126,7 @@ final class GroupCluster implements AutoCloseable {
                 .withNetwork(peers)
                 .withNetworkAliases(id)
                 .withEnv("JMANAGER_AUTHKEY", authKey)
-                .withEnv("JAVA_TOOL_OPTIONS", ("-Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0 "
-                        + System.getProperty("jmanager.it.member.options", "")).strip())
+                .withEnv("JAVA_TOOL_OPTIONS", System.getProperty("jmanager.it.member.options", "").strip())
                 // a bind made here, not with withFileSystemBind, which pulls alpine to check the path
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withBinds(new Bind(data.toString(), new Volume("/data"))))

@@ -196,6 +196,10 @@ public final class RegistryMain implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() throws Exception {
+        if (group != null || groupId != null) {
+            // before the first name lookup, which fixes the JVM's address caching: peers may come back elsewhere
+            io.jmanager.registry.group.PeerAddressCaching.install();
+        }
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0..65535, got " + port);
         }

@@ -198,6 +198,7 @@ public final class GroupMember implements Replication, AutoCloseable {
         if (RATIS_LOG.getLevel() == null) {
             RATIS_LOG.setLevel(ratisLogLevel()); // its INFO lines are per heartbeat and election
         }
+        PeerAddressCaching.install(); // before the channels to the peers are built
         // Ratis calls System.exit when, e.g., its gRPC server cannot bind: the registry reports it and exits itself
         ExitUtils.disableSystemExit();
         Parameters parameters = config.plaintextRaft() ? new Parameters()
