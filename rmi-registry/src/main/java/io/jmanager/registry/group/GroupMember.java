@@ -79,6 +79,18 @@ public final class GroupMember implements Replication, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Checks the peers' channels ({@link SilentPeerChannels}); apart from the roles thread, which serves. */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jmanager-group-peer-channels");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Closes rebuilt channels, which may wait for their calls. */
+    private final java.util.concurrent.ExecutorService rebuilds = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jmanager-group-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private volatile long servingTerm = -1;
@@ -228,7 +240,68 @@ public final class GroupMember implements Replication, AutoCloseable {
             throw e;
         }
         member.roles.scheduleWithFixedDelay(member::recordJoined, 1, 1, TimeUnit.SECONDS);
+        SilentPeerChannels channels = new SilentPeerChannels(config.self(), member.new RatisPeers(),
+                SILENT_PEER_MILLIS, () -> System.nanoTime() / 1_000_000);
+        member.watchdog.scheduleWithFixedDelay(() -> {
+            try {
+                channels.check();
+            } catch (RuntimeException e) { // e.g. Raft closing: the next turn checks again
+                LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + ": checking the peers'"
+                        + " connections failed: " + e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return member;
+    }
+
+    /** How long a peer may be silent (or the group leaderless) before this member rebuilds its connections. */
+    static final long SILENT_PEER_MILLIS = 2L * ELECTION_MAX_MILLIS;
+
+    /** {@link SilentPeerChannels}' view of Ratis: the role, the followers' silence, and the channels to rebuild. */
+    private final class RatisPeers implements SilentPeerChannels.View {
+        @Override
+        public boolean isLeader() {
+            return division().getInfo().isLeader();
+        }
+
+        @Override
+        public boolean knowsLeader() {
+            return division().getInfo().getLeaderId() != null;
+        }
+
+        @Override
+        public java.util.Map<RaftPeerId, Long> followerSilenceMillis() {
+            java.util.Map<RaftPeerId, Long> silence = new java.util.HashMap<>();
+            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f
+                    : division().getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+                silence.put(RaftPeerId.valueOf(f.getId().getId()), f.getLastRpcElapsedTimeMs());
+            }
+            return silence;
+        }
+
+        @Override
+        public List<RaftPeerId> peers() {
+            List<RaftPeerId> peers = new ArrayList<>();
+            for (GroupConfig.Member m : config.members()) {
+                if (!m.id().equals(config.self())) {
+                    peers.add(RaftPeerId.valueOf(m.id()));
+                }
+            }
+            return peers;
+        }
+
+        @Override
+        public void rebuild(RaftPeerId peer, String why) {
+            // closing the old channel waits up to 5 s for its calls: not on the checking thread
+            rebuilds.execute(() -> server.getServerRpc().handleException(peer, new IOException(why), true));
+        }
+
+        private RaftServer.Division division() {
+            try {
+                return server.getDivision(GROUP_ID);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /**
@@ -548,6 +621,8 @@ public final class GroupMember implements Replication, AutoCloseable {
     @Override
     public void close() {
         roles.shutdownNow(); // no role change makes it serve again
+        watchdog.shutdownNow();
+        rebuilds.shutdown();
         try {
             if (!roles.awaitTermination(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "group member " + config.self() + ": its role thread did not"
