@@ -249,12 +249,16 @@ public final class GroupMember implements Replication, AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "group member " + config.self() + ": checking the peers'"
                         + " connections failed: " + e);
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, SILENT_PEER_MILLIS, SILENT_PEER_MILLIS / 4, TimeUnit.MILLISECONDS);
         return member;
     }
 
-    /** How long a peer may be silent (or the group leaderless) before this member rebuilds its connections. */
-    static final long SILENT_PEER_MILLIS = 2L * ELECTION_MAX_MILLIS;
+    /**
+     * How long a peer may be silent (or this member without a leader) before this member rebuilds its connections:
+     * the longest election timeout, four heartbeats, or one failed election round; a rebuilt channel costs a name
+     * lookup and a TLS handshake, a dead one an election that cannot finish.
+     */
+    static final long SILENT_PEER_MILLIS = ELECTION_MAX_MILLIS;
 
     /** {@link SilentPeerChannels}' view of Ratis: the role, the followers' silence, and the channels to rebuild. */
     private final class RatisPeers implements SilentPeerChannels.View {

@@ -20,7 +20,7 @@ import org.apache.ratis.protocol.RaftPeerId;
  * partition test, 2 runs in 11: the healed member's vote requests to the restarted member went into its old,
  * dead connection, every election round timed out, and no member served for over a minute.
  *
- * <p>What: checked every second on the member's roles thread.
+ * <p>What: checked four times per {@link #silentMillis} on a thread of the member's own.
  * <ul>
  *   <li>A leader rebuilds the channel of each follower that has not answered for {@link #silentMillis} (its
  *       appender fails its stream, starts a new one on a new connection and looks the name up again).</li>
