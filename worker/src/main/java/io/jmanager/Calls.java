@@ -130,7 +130,7 @@ final class Calls {
      */
     private static RegistryConnection.Probe awaitLeader(Manager manager, RegistryConnection connection) {
         for (int attempt = 0; ; attempt++) {
-            RegistryConnection.Probe probe = connection.probeThroughElection();
+            RegistryConnection.Probe probe = connection.probe();
             if (probe != RegistryConnection.Probe.UNKNOWN) {
                 return probe;
             }

@@ -418,9 +418,15 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /**
-     * Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}). In a
-     * registry group the other members are asked first, so that a session whose member died follows the new leader
-     * without first waiting out a connect timeout on the dead one.
+     * Asks the registry's root for its epoch; a new epoch marks the session lost (see {@link #check()}).
+     *
+     * <p>In a registry group every member is asked at once, through an election (a member that answers that it
+     * does not lead is asked again after a pause), until one serves or the connect timeout has passed: the session
+     * stays ({@link Probe#SAME}) if its member still serves in the session's term, else follows the member that
+     * serves. A member that died with its host or container answers nothing until the connect timeout; asked
+     * after the others (as before 2026-12-07), it made every probe that found no leader yet wait that timeout, so
+     * a worker noticed a new leader only at a later probe, in steps of it (the 20-kill soak: running workers' first
+     * write 3 s or 6 s after the new leader served, in 9 of 17 kills).
      */
     Probe probe() {
         Session s = current;
@@ -431,25 +437,23 @@ final class RegistryConnection implements AutoCloseable {
                 return Probe.RESTARTED; // replaced or lost meanwhile: the next check tells
             }
             if (isGroup()) {
-                // the other members first: they answer at once, while a member that died with its host or
-                // container answers nothing until the connect timeout, and a new leader may serve already
-                Probe elsewhere = probeGroup(s, at);
-                if (elsewhere != Probe.UNKNOWN) {
-                    return elsewhere;
+                Serving serving = firstServing(members, true).serving();
+                if (serving == null) {
+                    return Probe.UNKNOWN;
                 }
+                if (serving.member().equals(at) && serving.epoch() == s.epoch()) {
+                    return Probe.SAME;
+                }
+                return follow(s, serving.member(), serving.root(), serving.epoch());
             }
             RemoteManager root = lookupRoot(at);
-            long epoch = root.epoch();
-            if (epoch != s.epoch()) {
-                if (isGroup()) {
-                    return follow(s, at, root, epoch); // the member serves a new term: the session may live on
-                }
+            if (root.epoch() != s.epoch()) {
                 markLost(s, "the registry restarted");
                 return Probe.RESTARTED;
             }
             return Probe.SAME;
         } catch (Exception e) {
-            return Probe.UNKNOWN; // unreachable, or its root not bound yet (a group's other members were asked)
+            return Probe.UNKNOWN; // unreachable, or its root not bound yet
         } finally {
             ClientTransport.endCall(outermost);
         }
@@ -482,35 +486,6 @@ final class RegistryConnection implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /**
-     * A registry group's leader changed under a call ({@code Calls.awaitLeader}): asks every member at once,
-     * through an election (a member that answers that it does not lead is asked again after a pause), until one
-     * serves or the connect timeout has passed; the session stays ({@link Probe#SAME}) if its member still serves
-     * in the session's term, else follows the member that serves. {@link #probe()} asks the other members and
-     * then the session's member: when that member died with its host or container, each probe waited out its
-     * connect timeout there, so a caller noticed a new leader only at the next probe, in steps of that timeout
-     * (the 20-kill soak of 2026-12-07: running workers' first write 3 s or 6 s after the new leader served, in 9
-     * of 17 kills).
-     */
-    Probe probeThroughElection() {
-        Session s = current;
-        RegistryUrl at = url;
-        if (!isGroup()) {
-            return probe();
-        }
-        if (s != current || lostReason != null) {
-            return Probe.RESTARTED; // replaced or lost meanwhile: the next check tells
-        }
-        Serving serving = firstServing(members, true).serving();
-        if (serving == null) {
-            return Probe.UNKNOWN;
-        }
-        if (serving.member().equals(at) && serving.epoch() == s.epoch()) {
-            return Probe.SAME;
-        }
-        return follow(s, serving.member(), serving.root(), serving.epoch());
     }
 
     /**
