@@ -424,9 +424,8 @@ final class RegistryConnection implements AutoCloseable {
      * does not lead is asked again after a pause), until one serves or the connect timeout has passed: the session
      * stays ({@link Probe#SAME}) if its member still serves in the session's term, else follows the member that
      * serves. A member that died with its host or container answers nothing until the connect timeout; asked
-     * after the others (as before 2026-12-07), it made every probe that found no leader yet wait that timeout, so
-     * a worker noticed a new leader only at a later probe, in steps of it (the 20-kill soak: running workers' first
-     * write 3 s or 6 s after the new leader served, in 9 of 17 kills).
+     * after the others (as before 2026-12-07), it made every probe that found no leader yet wait out that timeout
+     * even when a new leader began to serve meanwhile.
      */
     Probe probe() {
         Session s = current;

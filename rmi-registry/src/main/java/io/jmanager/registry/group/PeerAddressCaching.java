@@ -3,17 +3,16 @@ package io.jmanager.registry.group;
 import java.security.Security;
 
 /**
- * Makes a group member look its peers' host names up again whenever a connection to them fails, instead of
- * keeping an address for 30 s: a member that restarts or rejoins a network (a container, a pod) may come back on a
- * new address, and until its peers see that, it can neither vote nor be elected.
+ * Makes a group member look its peers' host names up again whenever it connects to them, instead of keeping an
+ * address for 30 s: a member that restarts or rejoins a network (a container, a pod) may come back on a new
+ * address, and until its peers see that, it can neither vote nor be elected.
  *
  * <p>Two caches keep addresses: the JVM's ({@code InetAddress}, 30 s for a found name and 10 s for a missing one
  * unless configured) and the one of Ratis's gRPC channels ({@code DnsNameResolver}, which re-resolves a failing
- * peer only 30 s after its last success, read from the system property {@code networkaddress.cache.ttl}). With
- * both, a peer that came back on a new address within 30 s of the last lookup stayed unreachable for longer than
- * that: the channel's reconnect back-off grows meanwhile (GroupFaultsIT's partition test waited over 60 s for an
- * election that needed the restarted member's vote). A lookup happens only when a connection is made, so not
- * caching costs one DNS query per reconnect.
+ * peer only 30 s after its last success, read from the system property {@code networkaddress.cache.ttl}). A
+ * channel that {@link SilentPeerChannels} rebuilds resolves the name anew, through the JVM's cache, which would
+ * hand it the old address for up to 30 s more; a channel whose connection failed re-resolves through gRPC's. A
+ * lookup happens only when a connection is made, so not caching costs one DNS query per connection.
  *
  * <p>Settings the operator made win: nothing is changed where {@code networkaddress.cache.ttl} (security or system
  * property), {@code sun.net.inetaddr.ttl} or {@code sun.net.inetaddr.negative.ttl} is set, or

@@ -11,8 +11,9 @@ import org.apache.ratis.protocol.RaftPeerId;
  * Rebuilds this member's connections to peers that stopped answering, so that a peer which came back on a new
  * address (or behind a connection that died without a word) is reached again within seconds.
  *
- * <p>Why: Ratis's gRPC channels have no keep-alive, and a peer killed with SIGKILL, or cut off by a partition,
- * closes nothing: its TCP connections stay open on this side. A call on such a connection waits out its deadline,
+ * <p>Why: Ratis's gRPC channels have no keep-alive, and a connection made before a partition, or before one end's
+ * address changed, never learns that the other end closed it (a killed peer's kernel resets it toward an address
+ * that is gone): it stays open on this side. A call on such a connection waits out its deadline,
  * and a deadline does not make gRPC drop the connection, so every later call waits too, until the kernel gives the
  * connection up (about 15 minutes of retransmissions). When the peer restarts on the same address, its kernel
  * answers the next segment with a reset and the channel reconnects; on another address (Docker gives a restarted
