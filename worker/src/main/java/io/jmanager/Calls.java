@@ -57,6 +57,12 @@ final class Calls {
         RegistryConnection connection = manager.connection();
         for (int attempt = 0; ; attempt++) {
             manager.checkUsable();
+            if (connection.isGroup() && connection.leaderUnknown() && !connection.isClosed()) {
+                // the last call was cut off and no member served yet: nothing of this one was sent, so it waits
+                // for the member that serves (within the session's lease) instead of connecting to the old one
+                awaitLeader(manager, connection);
+                manager.checkUsable();
+            }
             long route = connection.route();
             boolean outermost = ClientTransport.beginCall();
             try {

@@ -49,6 +49,13 @@ final class RegistryConnection implements AutoCloseable {
     private volatile boolean closed;
     private volatile long generation;
     private volatile long route;
+    /**
+     * Set when a call to the session's group member was cut off and no other member served within the connect
+     * timeout ({@link #followAnotherLeader}); cleared when the session follows a member that serves, or its member
+     * is found serving still. While set, a call waits for the member that serves before it is sent
+     * ({@code Calls}), instead of connecting to the member that cut the last one off.
+     */
+    private volatile boolean leaderUnknown;
 
     private RegistryConnection(java.util.List<RegistryUrl> members, ManagerOptions options) {
         this.members = members;
@@ -441,6 +448,7 @@ final class RegistryConnection implements AutoCloseable {
                     return Probe.UNKNOWN;
                 }
                 if (serving.member().equals(at) && serving.epoch() == s.epoch()) {
+                    leaderUnknown = false;
                     return Probe.SAME;
                 }
                 return follow(s, serving.member(), serving.root(), serving.epoch());
@@ -485,6 +493,12 @@ final class RegistryConnection implements AutoCloseable {
                 return;
             }
         }
+        leaderUnknown = true; // no member serves yet: the next call waits for one rather than for a dead member
+    }
+
+    /** See {@link #leaderUnknown}. */
+    boolean leaderUnknown() {
+        return leaderUnknown;
     }
 
     /**
@@ -608,6 +622,7 @@ final class RegistryConnection implements AutoCloseable {
             renewedNanos = System.nanoTime();
             current = self[0];
             route++;
+            leaderUnknown = false;
             return Probe.MOVED;
         }
     }
