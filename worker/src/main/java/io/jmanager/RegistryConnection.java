@@ -443,15 +443,7 @@ final class RegistryConnection implements AutoCloseable {
                 return Probe.RESTARTED; // replaced or lost meanwhile: the next check tells
             }
             if (isGroup()) {
-                Serving serving = firstServing(members, true).serving();
-                if (serving == null) {
-                    return Probe.UNKNOWN;
-                }
-                if (serving.member().equals(at) && serving.epoch() == s.epoch()) {
-                    leaderUnknown = false;
-                    return Probe.SAME;
-                }
-                return follow(s, serving.member(), serving.root(), serving.epoch());
+                return probeGroup(s, at, members, true);
             }
             RemoteManager root = lookupRoot(at);
             if (root.epoch() != s.epoch()) {
@@ -479,7 +471,9 @@ final class RegistryConnection implements AutoCloseable {
             Probe found;
             boolean outermost = ClientTransport.beginCall();
             try {
-                found = probeGroup(current, url);
+                java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
+                others.remove(url);
+                found = probeGroup(current, url, others, false);
             } finally {
                 ClientTransport.endCall(outermost);
             }
@@ -502,14 +496,21 @@ final class RegistryConnection implements AutoCloseable {
     }
 
     /**
-     * The session's member does not serve (gone, or no longer the leader): if another member serves now, the
-     * session follows it there (or is marked lost if that member does not know it).
+     * Asks {@code candidates} which of them serves ({@link #firstServing}): the session stays ({@link Probe#SAME})
+     * if that is its member {@code at} in the session's term, else follows the member that serves there (or is
+     * marked lost if that member does not know it); {@link Probe#UNKNOWN} if none served.
      */
-    private Probe probeGroup(Session s, RegistryUrl at) {
-        java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
-        others.remove(at);
-        Serving serving = firstServing(others, false).serving();
-        return serving == null ? Probe.UNKNOWN : follow(s, serving.member(), serving.root(), serving.epoch());
+    private Probe probeGroup(Session s, RegistryUrl at, java.util.List<RegistryUrl> candidates,
+                             boolean throughElection) {
+        Serving serving = firstServing(candidates, throughElection).serving();
+        if (serving == null) {
+            return Probe.UNKNOWN;
+        }
+        if (serving.member().equals(at) && serving.epoch() == s.epoch()) {
+            leaderUnknown = false;
+            return Probe.SAME;
+        }
+        return follow(s, serving.member(), serving.root(), serving.epoch());
     }
 
     /** A group member that answered as serving: its root and the epoch (term) it serves in. */
