@@ -24,9 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * For each write it prints one line once the call has returned or thrown:
  * <ul>
- *   <li>{@code ACK list ITEM t=MICROS}, {@code ACK dict ITEM t=MICROS}, {@code ACK counter ITEM VALUE t=MICROS}
- *       (the value addAndGet returned): the registry acknowledged the write; MICROS is the wall clock in
- *       microseconds since the epoch when the call returned (the test compares it with its kill times);</li>
+ *   <li>{@code ACK list ITEM e=EPOCH t=MICROS}, {@code ACK dict ITEM e=EPOCH t=MICROS},
+ *       {@code ACK counter ITEM VALUE e=EPOCH t=MICROS} (the value addAndGet returned): the registry acknowledged
+ *       the write; EPOCH is the {@link Manager#registryEpoch()} of the session the call went through, which names
+ *       the registry incarnation that applied it (a restarted registry has another, and this single-threaded
+ *       writer's session changes only at the start of a call), and MICROS is the wall clock in microseconds since
+ *       the epoch when the call returned (the test compares it with its kill times);</li>
  *   <li>{@code FAIL list|dict|counter ITEM EXCEPTION CAUSE}: the call threw {@code EXCEPTION} (simple name) whose
  *       direct cause is {@code CAUSE} (a class name, or {@code -}); the test decides what the outcome may be.</li>
  * </ul>
@@ -61,27 +64,28 @@ public final class CrashWriter {
         while (!Files.exists(stop)) {
             String item = "w" + id + "-" + n;
             long value = n;
-            write("list", item, () -> {
+            write(m, "list", item, () -> {
                 list.add(item);
                 return "";
             });
-            write("dict", item, () -> {
+            write(m, "dict", item, () -> {
                 // one putAll of three keys: a restart must show all of them or none (never part of a batch)
                 dict.putAll(java.util.Map.of(item, value, item + BATCH_B, value, item + BATCH_C, value));
                 return "";
             });
-            write("counter", item, () -> " " + counter.addAndGet(1L));
+            write(m, "counter", item, () -> " " + counter.addAndGet(1L));
             n++;
         }
         print("done " + n);
     }
 
     /** One write, exactly once: prints its outcome; after a failure paces the next write a little. */
-    private static void write(String kind, String item, java.util.concurrent.Callable<String> call) {
+    private static void write(Manager m, String kind, String item, java.util.concurrent.Callable<String> call) {
         try {
             String more = call.call();
             java.time.Instant now = java.time.Instant.now();
-            print("ACK " + kind + " " + item + more + " t=" + (now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000));
+            print("ACK " + kind + " " + item + more + " e=" + m.registryEpoch() + " t="
+                    + (now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000));
         } catch (Exception e) {
             Throwable cause = e.getCause();
             print("FAIL " + kind + " " + item + " " + e.getClass().getSimpleName() + " "

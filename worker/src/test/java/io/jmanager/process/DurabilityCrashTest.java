@@ -52,14 +52,19 @@ import org.junit.jupiter.api.io.TempDir;
  * cycles; property {@code jmanager.test.intervalCrashCycles}), where a crash may lose acknowledged writes, but only
  * recent ones: every acknowledged list item and dict batch is there unless it was acknowledged less than
  * {@link #intervalBoundMillis()} (the interval, plus one commit, plus a margin scaled by the time factor) before the
- * kill that ended its registry; the counter is only bounded from above. The losses' ages are printed. An age does
- * not count the time in which the machine ran nothing of ours (a {@link StallSentinel} in the test JVM saw an idle
- * thread wake more than 20 ms late: an overloaded or paused host), since the registry could not commit then either;
- * CI once saw an item lost 241 ms after its acknowledgement where the bound is 150 ms.
+ * kill that ended the registry that acknowledged it; the counter is only bounded from above. The losses' ages are
+ * printed. Which registry acknowledged a write is told by its epoch (each writer prints its session's
+ * {@link io.jmanager.Manager#registryEpoch()} with every acknowledgement, and the test asks each incarnation for
+ * its own), not by the time alone: a writer may read a reply after the registry that sent it was killed (CI saw
+ * two such writes, lost with their registry and then counted 241 ms and 1,204 ms old against the next kill). An
+ * age does not count the time in which the machine ran nothing of ours (a {@link StallSentinel} in the test JVM
+ * saw an idle thread wake more than 20 ms late: an overloaded or paused host), since the registry could not commit
+ * then either.
  *
  * <p>Kill moments: in each cycle the test waits until every writer has written again since the restart, then kills
- * after a random delay; some cycles also kill a registry during its start-up (restoring its state). Both come from
- * one {@link Random} whose seed is printed; {@code -Djmanager.test.crashSeed=S} replays a run's kill schedule.
+ * after a random delay; some cycles pause the writers (SIGSTOP) across the kill, so that they read replies of the
+ * killed registry after it died, and some also kill a registry during its start-up (restoring its state). All come
+ * from one {@link Random} whose seed is printed; {@code -Djmanager.test.crashSeed=S} replays a run's kill schedule.
  */
 @Timeout(3_600) // a backstop only: every wait below is bounded (and scaled by Timing)
 class DurabilityCrashTest {
@@ -74,6 +79,11 @@ class DurabilityCrashTest {
     /** Share of cycles that also kill a registry while it starts (reads its directory) instead of only later. */
     static final double STARTUP_KILL_SHARE = 0.2;
     static final int MAX_STARTUP_KILL_DELAY_MILLIS = 800;
+    /**
+     * Share of cycles whose writers are paused (SIGSTOP) across the kill and resumed after it, so that they read
+     * replies the killed registry sent before it died: what a descheduled worker does on a busy host.
+     */
+    static final double PAUSED_WRITERS_SHARE = 0.25;
     static final long WAIT_MILLIS = Timing.millis(30_000);
     static final String LIST = "crash-list";
     static final String DICT = "crash-dict";
@@ -101,6 +111,16 @@ class DurabilityCrashTest {
      * by the test's {@link StallSentinel} until then.
      */
     record Kill(long sentMicros, long goneMicros, List<StallSentinel.Stall> stalls) {
+    }
+
+    /**
+     * The kills of the interval run ({@code all}, in order) and, by registry epoch, the kill that ended each
+     * incarnation the test knows the epoch of (every one that became ready, except those killed while starting).
+     */
+    record Kills(List<Kill> all, Map<Long, Kill> byEpoch) {
+        Kills() {
+            this(new ArrayList<>(), new HashMap<>());
+        }
     }
 
     static long nowMicros() {
@@ -131,10 +151,11 @@ class DurabilityCrashTest {
         Path stop = tmp.resolve("stop-writers");
         String[] registryArgs = {"--data-dir", dataDir.toString(), "--lease", Long.toString(LEASE_MILLIS),
                 "--fsync", fsync};
-        List<Kill> kills = new ArrayList<>();
+        Kills kills = new Kills();
         StallSentinel stalls = StallSentinel.start();
 
         RegistryProcess registry = startFirst(registryArgs);
+        long epoch = epochOf(registry);
         int port = registry.port();
         List<RegistryProcess> incarnations = new ArrayList<>(List.of(registry));
         List<Writer> writers = new ArrayList<>();
@@ -158,9 +179,19 @@ class DurabilityCrashTest {
                 long delay = Timing.millis(random.nextInt(MAX_KILL_DELAY_MILLIS));
                 TimeUnit.MILLISECONDS.sleep(delay); // the random kill moment itself, not a synchronisation
                 int acksAtKill = totalAcks(writers);
+                boolean paused = random.nextDouble() < PAUSED_WRITERS_SHARE;
                 long killed = System.nanoTime();
-                kill(registry, kills, stalls);
-                String startupKill = "";
+                if (paused) {
+                    signal(writers, "STOP");
+                }
+                try {
+                    kills.byEpoch().put(epoch, kill(registry, kills, stalls));
+                } finally {
+                    if (paused) {
+                        signal(writers, "CONT");
+                    }
+                }
+                String startupKill = paused ? " (writers paused across the kill)" : "";
                 if (random.nextDouble() < STARTUP_KILL_SHARE) {
                     startupKills++;
                     RegistryProcess starting = RegistryProcess.launchOn(port, registryArgs);
@@ -168,7 +199,7 @@ class DurabilityCrashTest {
                     TimeUnit.MILLISECONDS.sleep(Timing.millis(random.nextInt(MAX_STARTUP_KILL_DELAY_MILLIS)));
                     boolean wasReady = starting.isReady();
                     kill(starting, kills, stalls);
-                    startupKill = " (and killed once more while starting, " + (wasReady ? "after" : "before")
+                    startupKill += " (and killed once more while starting, " + (wasReady ? "after" : "before")
                             + " it was ready)";
                     if (wasReady) {
                         assertRestored(starting, 3);
@@ -180,6 +211,7 @@ class DurabilityCrashTest {
                 incarnations.add(registry);
                 long ready = System.nanoTime();
                 assertRestored(registry, 3);
+                epoch = epochOf(registry);
                 restartMillis.add((ready - killed) / 1_000_000);
                 cycleMillis.add((ready - cycleStart) / 1_000_000);
                 System.out.printf("cycle %d: killed %d ms after the writers resumed (%d writes acknowledged so far),"
@@ -193,7 +225,7 @@ class DurabilityCrashTest {
             for (Writer w : writers) {
                 logs.add(WriterLog.parse(w.id, w.awaitExit(WAIT_MILLIS)));
             }
-            kill(registry, kills, stalls);
+            kills.byEpoch().put(epoch, kill(registry, kills, stalls));
             registry = RegistryProcess.startOn(port, registryArgs);
             incarnations.add(registry);
             assertRestored(registry, 3);
@@ -211,9 +243,11 @@ class DurabilityCrashTest {
                 Collections.sort(ages);
                 List<StallSentinel.Stall> seen = stalls.snapshot();
                 System.out.printf("DurabilityCrashTest (--fsync %s): %d acknowledged writes lost in %d kills, all"
-                                + " acknowledged at most %d ms before their kill (median %d ms; the bound is %d ms;"
-                                + " machine stalls not counted: %d, longest %d ms)%n",
-                        fsync, ages.size(), kills.size(), max(ages), median(ages), intervalBoundMillis(),
+                                + " acknowledged at most %d ms before their registry's kill (median %d ms; %d read"
+                                + " by their writer after that kill; the bound is %d ms; machine stalls not counted:"
+                                + " %d, longest %d ms)%n",
+                        fsync, ages.size(), kills.all().size(), max(ages), median(ages), outcome.readAfterKill,
+                        intervalBoundMillis(),
                         seen.size(), seen.stream().mapToLong(st -> st.toMicros() - st.fromMicros()).max().orElse(0)
                                 / 1_000);
             }
@@ -255,37 +289,57 @@ class DurabilityCrashTest {
     /** The figures of a passed run. */
     record Outcome(long sent, long acked, long failed, long neverSent, long unknown, long unknownApplied,
                    int listSize, int dictSize, long counter, long counterAcked,
-                   Map<String, Integer> failuresByException, List<Long> lostAgesMillis) {
+                   Map<String, Integer> failuresByException, List<Long> lostAgesMillis, int readAfterKill) {
+    }
+
+    /** How a missing acknowledged write counts with an interval policy: its age, and whether it was read late. */
+    record Loss(long ageMillis, boolean readAfterKill) {
     }
 
     /**
-     * With an interval policy ({@code kills} not null): how long before the kill that ended its registry an
-     * acknowledged write that is missing was acknowledged, in ms; a problem if that is more than the bound.
-     * Null (and no problem) with {@code --fsync always}, where a missing acknowledged write is always a problem.
+     * With an interval policy ({@code kills} not null): how long before the kill that ended the registry that
+     * acknowledged it a missing write was acknowledged, in ms; a problem if that is more than the bound. Null (and
+     * no problem) with {@code --fsync always}, where a missing acknowledged write is always a problem.
+     *
+     * <p>The registry is the one whose epoch the writer's session had ({@code epoch}). Its reply can reach the
+     * writer after it was killed (sent before, read late), so the acknowledgement can come after the kill: the write
+     * was among the newest that registry applied, and its age counts as 0. For an epoch the test never learned (an
+     * incarnation killed while it started) the first kill after the acknowledgement is taken: that kill is the
+     * registry's own or a later one, so the age is never smaller than it really is.
      */
-    private static Long lostAge(List<Kill> kills, Long ackMicros, String what, List<String> problems) {
+    private static Loss lostAge(Kills kills, Long ackMicros, Long epoch, String what, List<String> problems) {
         if (kills == null) {
             return null;
         }
         if (ackMicros == null) {
             problems.add(what + " is missing and its acknowledgement carries no time");
-            return Long.MAX_VALUE;
+            return new Loss(Long.MAX_VALUE, false);
         }
-        for (Kill k : kills) {
-            if (k.goneMicros() >= ackMicros) {
-                long age = (k.sentMicros() - ackMicros) / 1_000;
-                long stalled = StallSentinel.stalledMicros(k.stalls(), ackMicros, k.sentMicros()) / 1_000;
-                if (age - stalled > intervalBoundMillis()) {
-                    problems.add(what + " is missing: acknowledged " + age + " ms before the kill that lost it"
-                            + (stalled > 0 ? " (" + stalled + " ms of which the machine stalled)" : "")
-                            + "; with --fsync interval=" + INTERVAL_MILLIS + " nothing older than "
-                            + intervalBoundMillis() + " ms of the registry's running time may be lost");
+        Kill k = epoch == null ? null : kills.byEpoch().get(epoch);
+        String which = "the kill of the registry that acknowledged it";
+        if (k == null) {
+            which = "the first kill after it (the registry that acknowledged it, epoch " + epoch + ", was never"
+                    + " asked for its epoch)";
+            for (Kill later : kills.all()) {
+                if (later.goneMicros() >= ackMicros) {
+                    k = later;
+                    break;
                 }
-                return Math.max(0, age - stalled);
             }
         }
-        problems.add(what + " is missing, acknowledged after the last kill");
-        return Long.MAX_VALUE;
+        if (k == null) {
+            problems.add(what + " is missing, acknowledged after the last kill (epoch " + epoch + ")");
+            return new Loss(Long.MAX_VALUE, false);
+        }
+        long age = (k.sentMicros() - ackMicros) / 1_000;
+        long stalled = StallSentinel.stalledMicros(k.stalls(), ackMicros, k.sentMicros()) / 1_000;
+        if (age - stalled > intervalBoundMillis()) {
+            problems.add(what + " is missing: acknowledged " + age + " ms before " + which
+                    + (stalled > 0 ? " (" + stalled + " ms of which the machine stalled)" : "")
+                    + "; with --fsync interval=" + INTERVAL_MILLIS + " nothing older than "
+                    + intervalBoundMillis() + " ms of the registry's running time may be lost");
+        }
+        return new Loss(Math.max(0, age - stalled), ackMicros > k.sentMicros());
     }
 
     /** The item a dict key belongs to: its batch's keys carry a suffix. */
@@ -299,9 +353,9 @@ class DurabilityCrashTest {
     }
 
     static Outcome verify(List<WriterLog> logs, List<String> list, Map<String, Long> dict, long counter,
-                          List<Kill> kills) {
+                          Kills kills) {
         List<String> problems = new ArrayList<>();
-        List<Long> lostAges = new ArrayList<>();
+        List<Loss> losses = new ArrayList<>();
         Map<String, WriterLog> byPrefix = new HashMap<>();
         for (WriterLog log : logs) {
             byPrefix.put("w" + log.id, log);
@@ -368,7 +422,8 @@ class DurabilityCrashTest {
                     problems.add("list item " + item + " appears " + count + " times (its write: " + o + ")");
                 }
                 if (WriterLog.ACK.equals(o) && count == 0 && kills != null) {
-                    lostAges.add(lostAge(kills, log.listAck.get(n), "acknowledged list item " + item, problems));
+                    losses.add(lostAge(kills, log.listAck.get(n), log.listEpoch.get(n), "acknowledged list item "
+                            + item, problems));
                 } else if (WriterLog.ACK.equals(o) && count != 1) {
                     problems.add("acknowledged list item " + item + " appears " + count + " times");
                 } else if (o != null && WriterLog.neverSent(o) && count != 0) {
@@ -401,7 +456,8 @@ class DurabilityCrashTest {
                     problems.add("dict batch " + key + " is torn: " + batch + " of its 3 keys are there (" + o + ")");
                 }
                 if (WriterLog.ACK.equals(o) && !present && kills != null) {
-                    lostAges.add(lostAge(kills, log.dictAck.get(n), "acknowledged dict batch " + key, problems));
+                    losses.add(lostAge(kills, log.dictAck.get(n), log.dictEpoch.get(n), "acknowledged dict batch "
+                            + key, problems));
                 } else if (WriterLog.ACK.equals(o) && !present) {
                     problems.add("acknowledged dict key " + key + " is missing");
                 } else if (o != null && WriterLog.neverSent(o) && present) {
@@ -459,7 +515,8 @@ class DurabilityCrashTest {
                     + String.join("\n  ", problems.subList(0, Math.min(40, problems.size()))));
         }
         return new Outcome(sent, acked, failed, neverSent, unknown, unknownApplied, list.size(), dict.size(), counter,
-                counterAcked, failuresByException, lostAges);
+                counterAcked, failuresByException, losses.stream().map(Loss::ageMillis).toList(),
+                (int) losses.stream().filter(Loss::readAfterKill).count());
     }
 
     /** {@code w<writer>-<n>}. */
@@ -488,6 +545,9 @@ class DurabilityCrashTest {
         /** When each acknowledged list and dict write returned, wall-clock microseconds. */
         final Map<Long, Long> listAck = new HashMap<>();
         final Map<Long, Long> dictAck = new HashMap<>();
+        /** The registry epoch of the session each acknowledged list and dict write went through. */
+        final Map<Long, Long> listEpoch = new HashMap<>();
+        final Map<Long, Long> dictEpoch = new HashMap<>();
         long sent = -1;
 
         private WriterLog(int id) {
@@ -500,8 +560,14 @@ class DurabilityCrashTest {
             for (String line : lines) {
                 String[] f = line.split(" ");
                 Long at = null;
-                if (f.length > 0 && f[f.length - 1].startsWith("t=")) {
-                    at = Long.parseLong(f[f.length - 1].substring(2));
+                Long epoch = null;
+                while (f.length > 0 && (f[f.length - 1].startsWith("t=") || f[f.length - 1].startsWith("e="))) {
+                    long v = Long.parseLong(f[f.length - 1].substring(2));
+                    if (f[f.length - 1].startsWith("t=")) {
+                        at = v;
+                    } else {
+                        epoch = v;
+                    }
                     f = Arrays.copyOf(f, f.length - 1);
                 }
                 if (f[0].equals("done")) {
@@ -527,6 +593,9 @@ class DurabilityCrashTest {
                 }
                 if (f[0].equals("ACK") && at != null) {
                     (f[1].equals("list") ? log.listAck : log.dictAck).put(n, at);
+                }
+                if (f[0].equals("ACK") && epoch != null) {
+                    (f[1].equals("list") ? log.listEpoch : log.dictEpoch).put(n, epoch);
                 }
             }
             assertTrue(log.sent >= 0, "writer " + id + " printed no 'done N' line");
@@ -593,11 +662,30 @@ class DurabilityCrashTest {
         return RegistryProcess.freePort();
     }
 
-    static void kill(RegistryProcess registry, List<Kill> kills, StallSentinel stalls) {
+    static Kill kill(RegistryProcess registry, Kills kills, StallSentinel stalls) {
         long sent = nowMicros();
         registry.kill();
-        kills.add(new Kill(sent, nowMicros(), stalls.snapshot()));
+        Kill k = new Kill(sent, nowMicros(), stalls.snapshot());
+        kills.all().add(k);
         assertFalse(registry.isAlive(), "registry pid " + registry.pid() + " survived SIGKILL");
+        return k;
+    }
+
+    /** Sends {@code SIGSTOP} or {@code SIGCONT} to every writer (with kill(1): the JDK can only end a process). */
+    static void signal(List<Writer> writers, String signal) throws IOException, InterruptedException {
+        for (Writer w : writers) {
+            Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(w.process.pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), () -> "kill -" + signal + " of writer " + w.id + " failed: " + out);
+        }
+    }
+
+    /** The epoch of a ready registry incarnation, asked through a session of its own (closed again). */
+    static long epochOf(RegistryProcess registry) {
+        try (Manager m = Manager.connect(registry.url())) {
+            return m.registryEpoch();
+        }
     }
 
     /** The registry's start-up said it restored {@code objects} objects from the data directory. */
