@@ -7,6 +7,9 @@ import com.github.dockerjava.api.model.Volume;
 import io.jmanager.AuthKey;
 import io.jmanager.JManagerException;
 import io.jmanager.Manager;
+import io.jmanager.ManagerOptions;
+import io.jmanager.RegistryGroupStatus;
+import io.jmanager.wire.GroupStatus;
 import io.jmanager.wire.ClientTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -295,6 +298,42 @@ final class GroupCluster implements AutoCloseable {
         }
         refreshAddresses();
         System.out.printf("[group] %s restarted on its data directory%n", IDS[member]);
+    }
+
+    /**
+     * Waits until member {@code i} has caught up with the group: it applied every entry the serving leader had
+     * committed when the wait began (asked with {@code worker.jar group}'s {@link RegistryGroupStatus}, every
+     * 100 ms). Returns the milliseconds waited.
+     */
+    long awaitCaughtUp(int member, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long target = -1;
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            GroupStatus leader = null;
+            GroupStatus self = null;
+            // the workers' options: asking sets this JVM's connection timeouts, which the load's workers share
+            for (RegistryGroupStatus.Answer a : RegistryGroupStatus.ask(URLS, AuthKey.of(authKey),
+                    ManagerOptions.defaults())) {
+                if (a.status() != null && a.status().serving()) {
+                    leader = a.status();
+                }
+                if (a.status() != null && a.status().self().equals(IDS[member])) {
+                    self = a.status();
+                }
+            }
+            if (target < 0 && leader != null) {
+                target = leader.commitIndex();
+            }
+            if (target >= 0 && self != null && self.appliedIndex() >= target) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            last = (self == null ? IDS[member] + " did not answer" : IDS[member] + " applied " + self.appliedIndex())
+                    + ", target " + target;
+            Thread.sleep(100); // polling the members' status: catching up has no event to wait for
+        }
+        throw new AssertionError(IDS[member] + " did not catch up within " + timeout + " (" + last + ")\n" + logs());
     }
 
     /** Kills member {@code i}, deletes everything in its data directory, and starts it again. */

@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link LinearizabilityChecker}) and whose acknowledged increments must all be counted:
  * <ul>
  *   <li>SIGKILL of the leader, {@value #CI_KILLS} times in CI ({@code -Djmanager.it.group.kills=20}: the soak of
- *       the {@code group-soak} profile), restarting the killed member on its data directory each time; the time
- *       from each kill to the first acknowledged write is printed and written to a results file;</li>
+ *       the {@code group-soak} profile), restarting the killed member on its data directory each time and waiting
+ *       until it has caught up, so that every kill hits a whole group; the time from each kill to the first
+ *       acknowledged write, and each restarted member's catch-up time, are printed and written to a results
+ *       file;</li>
  *   <li>a partition of the leader from the other two members: the old leader stops answering within its leader
  *       lease (a worker connected to it alone is part of the checked history: a stale read would fail the check),
  *       the majority elects and serves, and the healed member catches up: made the only possible leader, it serves
@@ -70,6 +72,7 @@ class GroupFaultsIT {
         List<Long> failovers = new ArrayList<>();
         List<Long> fresh = new ArrayList<>();
         List<Long> elections = new ArrayList<>();
+        List<Long> catchUps = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         try (GroupCluster group = GroupCluster.start(tmp, LEASE_MILLIS); Manager setup = group.connect()) {
             GroupLoad load = new GroupLoad(group, setup, WORKERS);
@@ -97,6 +100,13 @@ class GroupFaultsIT {
                     lines.add(line);
                     System.out.println("[group] " + line);
                     group.start(leader); // rejoins from its data directory while the load goes on
+                    // the next kill finds a whole group: a member still catching up (about 1,000 entries behind
+                    // when it was killed 17 s before, seen on 2026-12-07) would have to be brought up to date by
+                    // the next leader before its first commit, which is a second fault, not the failover measured
+                    long caughtUp = group.awaitCaughtUp(leader, Duration.ofMillis(RegistryJar.millis(120_000)));
+                    catchUps.add(caughtUp);
+                    System.out.printf("[group] %s caught up %d ms after it was ready%n", GroupCluster.IDS[leader],
+                            caughtUp);
                     load.awaitProgress(100, group);
                 }
             } finally {
@@ -119,8 +129,9 @@ class GroupFaultsIT {
         }
         String summary = String.format(Locale.ROOT, "%d leader kills (SIGKILL), kill -> first acknowledged write"
                 + " (issue 12's target: median <= 2000 ms, max <= 5000 ms): running workers %s; a new worker %s;"
-                + " new leader serving (its log, polled every 100 ms) %s; %d ms in all", KILLS, stats(failovers),
-                stats(fresh), stats(elections), (System.nanoTime() - start) / 1_000_000);
+                + " new leader serving (its log, polled every 100 ms) %s; a restarted member caught up %s after"
+                + " it was ready (each kill waits for it); %d ms in all", KILLS, stats(failovers), stats(fresh),
+                stats(elections), spread(catchUps), (System.nanoTime() - start) / 1_000_000);
         lines.add(summary);
         System.out.println("[group] " + summary);
         writeResults(lines);
@@ -233,13 +244,23 @@ class GroupFaultsIT {
 
     /** "median M ms, max X ms (met|MISSED)" of {@code millis}. */
     private static String stats(List<Long> millis) {
+        long[] mm = medianMax(millis);
+        return String.format(Locale.ROOT, "median %d ms, max %d ms (%s)", mm[0], mm[1],
+                mm[0] <= 2000 && mm[1] <= 5000 ? "met" : "MISSED");
+    }
+
+    /** "median M ms, max X ms", without a verdict. */
+    private static String spread(List<Long> millis) {
+        long[] mm = medianMax(millis);
+        return String.format(Locale.ROOT, "median %d ms, max %d ms", mm[0], mm[1]);
+    }
+
+    private static long[] medianMax(List<Long> millis) {
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         int n = sorted.size();
         long median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        long max = sorted.get(n - 1);
-        return String.format(Locale.ROOT, "median %d ms, max %d ms (%s)", median, max,
-                median <= 2000 && max <= 5000 ? "met" : "MISSED");
+        return new long[] {median, sorted.get(n - 1)};
     }
 
     /** Every object's value as seen through {@code m}: registers, counters and the totals dict. */
