@@ -467,13 +467,14 @@ final class RegistryConnection implements AutoCloseable {
      */
     void followAnotherLeader() {
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        RegistryUrl cutOff = url; // unchanged until the session follows another member, which ends the loop
+        java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
+        others.remove(cutOff);
         for (int attempt = 0; !closed && lostReason == null && System.nanoTime() < deadline; attempt++) {
             Probe found;
             boolean outermost = ClientTransport.beginCall();
             try {
-                java.util.List<RegistryUrl> others = new java.util.ArrayList<>(members);
-                others.remove(url);
-                found = probeGroup(current, url, others, false);
+                found = probeGroup(current, cutOff, others, false);
             } finally {
                 ClientTransport.endCall(outermost);
             }

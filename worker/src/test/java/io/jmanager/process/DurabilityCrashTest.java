@@ -297,9 +297,9 @@ class DurabilityCrashTest {
     }
 
     /**
-     * With an interval policy ({@code kills} not null): how long before the kill that ended the registry that
-     * acknowledged it a missing write was acknowledged, in ms; a problem if that is more than the bound. Null (and
-     * no problem) with {@code --fsync always}, where a missing acknowledged write is always a problem.
+     * With an interval policy: how long before the kill that ended the registry that acknowledged it a missing
+     * write was acknowledged, in ms; a problem if that is more than the bound (with {@code --fsync always} a
+     * missing acknowledged write is always a problem, and this is not asked).
      *
      * <p>The registry is the one whose epoch the writer's session had ({@code epoch}). Its reply can reach the
      * writer after it was killed (sent before, read late), so the acknowledgement can come after the kill: the write
@@ -308,9 +308,6 @@ class DurabilityCrashTest {
      * registry's own or a later one, so the age is never smaller than it really is.
      */
     private static Loss lostAge(Kills kills, Long ackMicros, Long epoch, String what, List<String> problems) {
-        if (kills == null) {
-            return null;
-        }
         if (ackMicros == null) {
             problems.add(what + " is missing and its acknowledgement carries no time");
             return new Loss(Long.MAX_VALUE, false);
