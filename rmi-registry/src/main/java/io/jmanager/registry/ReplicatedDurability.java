@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The durability of a registry group's leader for one term: every mutation's record changes, gathered exactly as
- * for a data directory ({@link RecordLog.Batch}), become one Raft log entry, appended while the object's mutex is
- * held (so log order is mutation order) and awaited after it is released; a call answers only once a majority
- * committed its entry. A call that only read waits for the object's newest change to be committed, then for
+ * for a data directory ({@link RecordLog.Batch}), are handed to the Raft log while the object's mutex is held (so
+ * log order is mutation order) and awaited after it is released; a call answers only once a majority committed
+ * the entry that carries them. Mutations that finish while an earlier entry awaits its commit share the next log
+ * entry ({@link EntryCoalescer}, group commit). A call that only read waits for the object's newest change to be committed, then for
  * {@link GroupMember#confirmLeadership} (Raft's read index): what it read was the newest committed state.
  *
  * <p>The catalog is object {@value #CATALOG}: record {@code id} holds an object's spec and name
@@ -37,6 +38,10 @@ final class ReplicatedDurability implements Durability {
     static final long SESSIONS = -1;
     private static final long NEXT_ID = 0;
     private static final long COMMIT_TIMEOUT_SECONDS = 30;
+    /** Entries appended and not yet committed before further ones are coalesced ({@link EntryCoalescer}). */
+    static final int APPENDS_IN_FLIGHT = Integer.getInteger("jmanager.group.appendsInFlight", 1);
+    /** The most bytes of record entries coalesced into one Raft log entry. */
+    static final int COALESCED_BYTES_MAX = 1 << 20;
 
     private final GroupMember member;
     private final long term;
@@ -47,6 +52,8 @@ final class ReplicatedDurability implements Durability {
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong nextObjectId;
+    private final java.util.concurrent.ExecutorService drainer;
+    private final EntryCoalescer appends;
     private volatile String failure;
 
     /**
@@ -70,6 +77,13 @@ final class ReplicatedDurability implements Durability {
             }
         }
         this.nextObjectId = new AtomicLong(next);
+        this.drainer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "jmanager-group-appends-term-" + term);
+            t.setDaemon(true);
+            return t;
+        });
+        this.appends = new EntryCoalescer(entry -> member.submit(term, entry), drainer, APPENDS_IN_FLIGHT,
+                COALESCED_BYTES_MAX);
     }
 
     @Override
@@ -151,7 +165,7 @@ final class ReplicatedDurability implements Durability {
         batch.clear();
         checkServing();
         long version = versions.incrementAndGet();
-        CompletableFuture<Void> done = member.submit(term, entry);
+        CompletableFuture<Void> done = appends.submit(entry);
         inFlight.put(version, done);
         done.whenComplete((ok, e) -> {
             if (e == null) {
@@ -213,8 +227,15 @@ final class ReplicatedDurability implements Durability {
     void fail(String why) {
         if (failure == null) {
             failure = why == null ? "a write failed" : why;
+            stopAppending();
             member.resync(term);
         }
+    }
+
+    private void stopAppending() {
+        String why = failure;
+        appends.close(() -> member.notLeader("it stopped serving term " + term + " (" + why + ")"));
+        drainer.shutdown();
     }
 
     @Override
@@ -232,6 +253,7 @@ final class ReplicatedDurability implements Durability {
     void retire(String why) {
         if (failure == null) {
             failure = why;
+            stopAppending();
         }
     }
 
