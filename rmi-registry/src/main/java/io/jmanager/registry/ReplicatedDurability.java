@@ -38,8 +38,12 @@ final class ReplicatedDurability implements Durability {
     static final long SESSIONS = -1;
     private static final long NEXT_ID = 0;
     private static final long COMMIT_TIMEOUT_SECONDS = 30;
-    /** Entries appended and not yet committed before further ones are coalesced ({@link EntryCoalescer}). */
-    static final int APPENDS_IN_FLIGHT = Integer.getInteger("jmanager.group.appendsInFlight", 1);
+    /**
+     * Entries appended and not yet committed before further ones are coalesced ({@link EntryCoalescer}):
+     * {@code -Djmanager.group.appendsInFlight=N}, default 1 (values below 1 count as 1); a very large N turns the
+     * coalescing off, for comparisons (bench/group-commit.sh).
+     */
+    static final int APPENDS_IN_FLIGHT = Math.max(1, Integer.getInteger("jmanager.group.appendsInFlight", 1));
     /** The most bytes of record entries coalesced into one Raft log entry. */
     static final int COALESCED_BYTES_MAX = 1 << 20;
 
