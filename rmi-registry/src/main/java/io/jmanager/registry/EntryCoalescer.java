@@ -5,7 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -115,7 +117,7 @@ final class EntryCoalescer {
     private void onDrainer(Runnable task) {
         try {
             drainer.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closed: the waiting entries were failed, nothing more is appended
         }
     }
@@ -126,7 +128,7 @@ final class EntryCoalescer {
         synchronized (this) {
             inFlight--;
             if (failure != null && refusal == null) {
-                RuntimeException cause = failure instanceof java.util.concurrent.CompletionException c
+                RuntimeException cause = failure instanceof CompletionException c
                         && c.getCause() instanceof RuntimeException r ? r
                         : failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
                 refusal = () -> cause;

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a data directory ({@link RecordLog.Batch}), are handed to the Raft log while the object's mutex is held (so
  * log order is mutation order) and awaited after it is released; a call answers only once a majority committed
  * the entry that carries them. Mutations that finish while an earlier entry awaits its commit share the next log
- * entry ({@link EntryCoalescer}, group commit). A call that only read waits for the object's newest change to be committed, then for
- * {@link GroupMember#confirmLeadership} (Raft's read index): what it read was the newest committed state.
+ * entry ({@link EntryCoalescer}, group commit). A call that only read waits for the object's newest change to be
+ * committed, then for {@link GroupMember#confirmLeadership} (Raft's read index): what it read was the newest
+ * committed state.
  *
  * <p>The catalog is object {@value #CATALOG}: record {@code id} holds an object's spec and name
  * ({@code int} spec length, spec, name in UTF-8), record 0 the next object id ({@code long}). The session table is
@@ -56,7 +59,7 @@ final class ReplicatedDurability implements Durability {
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong nextObjectId;
-    private final java.util.concurrent.ExecutorService drainer;
+    private final ExecutorService drainer;
     private final EntryCoalescer appends;
     private volatile String failure;
 
@@ -81,7 +84,7 @@ final class ReplicatedDurability implements Durability {
             }
         }
         this.nextObjectId = new AtomicLong(next);
-        this.drainer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        this.drainer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "jmanager-group-appends-term-" + term);
             t.setDaemon(true);
             return t;

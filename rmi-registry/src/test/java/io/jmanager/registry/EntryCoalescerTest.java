@@ -271,8 +271,9 @@ class EntryCoalescerTest {
             while (first < common && submitted.get(first).equals(logged.get(first))) {
                 first++;
             }
-            assertTrue(first == submitted.size() && first == logged.size(), "the log holds every entry once, in submission order; "
-                    + logged.size() + " logged, " + submitted.size() + " submitted, first difference at " + first);
+            assertTrue(first == submitted.size() && first == logged.size(), "the log holds every entry once, in"
+                    + " submission order; " + logged.size() + " logged, " + submitted.size() + " submitted, first"
+                    + " difference at " + first);
             appends += appended.size();
             entries += threads * each;
         }
