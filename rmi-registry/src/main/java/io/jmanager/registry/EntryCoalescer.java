@@ -1,6 +1,5 @@
 package io.jmanager.registry;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,10 +87,7 @@ final class EntryCoalescer {
             failed = new ArrayList<>(waiting);
             waiting.clear();
         }
-        RuntimeException e = why.get();
-        for (Waiting w : failed) {
-            w.done().completeExceptionally(e);
-        }
+        completeAll(failed, why.get());
     }
 
     /** Entries waiting now (for tests and status). */
@@ -137,9 +133,7 @@ final class EntryCoalescer {
             }
             drain();
         }
-        for (Waiting w : failed) {
-            w.done().completeExceptionally(failure);
-        }
+        completeAll(failed, failure);
     }
 
     // holds the lock
@@ -153,32 +147,20 @@ final class EntryCoalescer {
                 batch.add(w);
                 bytes += w.entry().length;
             }
-            CompletableFuture<Void> appended = appendNow(batch.size() == 1 ? batch.get(0).entry()
-                    : concatenate(batch));
-            appended.whenComplete((ok, e) -> {
-                for (Waiting w : batch) {
-                    if (e == null) {
-                        w.done().complete(null);
-                    } else {
-                        w.done().completeExceptionally(e);
-                    }
-                }
-            });
+            byte[] entry = batch.size() == 1 ? batch.get(0).entry()
+                    : RecordLog.concatenate(batch.stream().map(Waiting::entry).toList());
+            appendNow(entry).whenComplete((ok, e) -> completeAll(batch, e));
         }
     }
 
-    /** One {@link RecordLog} entry with every change of {@code batch}'s entries, in order. */
-    private static byte[] concatenate(List<Waiting> batch) {
-        int changes = 0;
-        int bytes = 4;
-        for (Waiting w : batch) {
-            changes += ByteBuffer.wrap(w.entry()).getInt();
-            bytes += w.entry().length - 4;
+    /** Completes every entry of {@code entries} as their log entry's append did ({@code failure} null: committed). */
+    private static void completeAll(List<Waiting> entries, Throwable failure) {
+        for (Waiting w : entries) {
+            if (failure == null) {
+                w.done().complete(null);
+            } else {
+                w.done().completeExceptionally(failure);
+            }
         }
-        ByteBuffer out = ByteBuffer.allocate(bytes).putInt(changes);
-        for (Waiting w : batch) {
-            out.put(w.entry(), 4, w.entry().length - 4);
-        }
-        return out.array();
     }
 }

@@ -86,6 +86,24 @@ public final class RecordLog {
     }
 
     /**
+     * One entry with every change of {@code entries}, in their order: applying it is applying them one after the
+     * other (the registry group's leader coalesces concurrent mutations this way).
+     */
+    static byte[] concatenate(java.util.List<byte[]> entries) {
+        int changes = 0;
+        int bytes = 4;
+        for (byte[] e : entries) {
+            changes += ByteBuffer.wrap(e).getInt();
+            bytes += e.length - 4;
+        }
+        ByteBuffer out = ByteBuffer.allocate(bytes).putInt(changes);
+        for (byte[] e : entries) {
+            out.put(e, 4, e.length - 4);
+        }
+        return out.array();
+    }
+
+    /**
      * Hands each change of {@code entry} to {@code target}, in order.
      *
      * @throws IllegalArgumentException if the entry is malformed
