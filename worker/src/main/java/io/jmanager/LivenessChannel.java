@@ -1,11 +1,11 @@
 package io.jmanager;
 
+import io.jmanager.wire.ClientTransport;
 import io.jmanager.wire.Liveness;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.rmi.server.RMIClientSocketFactory;
 
 /**
@@ -44,6 +44,7 @@ final class LivenessChannel implements AutoCloseable {
             socket.close();
             throw e;
         }
+        socket.setSoTimeout(ClientTransport.HELD_OPEN); // nothing is ever sent: wait for the end, however long
         LivenessChannel channel = new LivenessChannel(socket);
         Thread watcher = new Thread(() -> channel.watch(onLost), "jmanager-liveness-" + session);
         watcher.setDaemon(true);
@@ -54,14 +55,8 @@ final class LivenessChannel implements AutoCloseable {
     private void watch(Runnable onLost) {
         try {
             InputStream in = socket.getInputStream();
-            while (true) {
-                try {
-                    if (in.read() < 0) {
-                        break;
-                    }
-                } catch (SocketTimeoutException idle) {
-                    // nothing is ever sent: keep waiting for the end of the connection
-                }
+            while (in.read() >= 0) {
+                // nothing is ever sent: any bytes are ignored until the connection ends
             }
         } catch (IOException e) {
             // broken: the same as closed

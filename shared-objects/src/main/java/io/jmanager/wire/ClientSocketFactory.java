@@ -146,10 +146,17 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
      * (60 s) while it opens a connection, which would let a silent peer hold a worker for a minute. Inside a call
      * ({@link ClientTransport#beginCall}) each read also waits no longer than what is left of the call's deadline,
      * so that the steps of one call (RMI's ping of a pooled connection, a new connection, the answer) share one
-     * read timeout instead of taking one each.
+     * read timeout instead of taking one each. {@link ClientTransport#HELD_OPEN} as the timeout lets reads outside
+     * a call wait without one (a liveness connection, which only waits for its end).
+     *
+     * <p>The timeout is kept here, never given to the JDK socket: a read timeout would switch the socket to
+     * non-blocking reads for good, at two more system calls per call. The {@link ReadWatchdog} enforces it instead;
+     * a read that outlives it closes the connection and throws {@link SocketTimeoutException}.
      */
     private static final class TimeoutCappedSocket extends Socket {
         private final String peer;
+        private final ReadWatchdog.Watch watch = ReadWatchdog.shared().watch(this);
+        /** Milliseconds; 0 while held open. */
         private volatile int configured;
         private InputStream in;
 
@@ -158,10 +165,20 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
         }
 
         @Override
-        public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
+        public void setSoTimeout(int timeout) throws java.net.SocketException {
+            if (isClosed()) {
+                throw new java.net.SocketException("Socket is closed");
+            }
             int cap = ClientTransport.readTimeoutMillis();
-            configured = timeout == 0 || timeout > cap ? cap : timeout;
-            super.setSoTimeout(configured);
+            configured = timeout == ClientTransport.HELD_OPEN ? 0 : timeout == 0 || timeout > cap ? cap : timeout;
+        }
+
+        @Override
+        public int getSoTimeout() throws java.net.SocketException {
+            if (isClosed()) {
+                throw new java.net.SocketException("Socket is closed");
+            }
+            return configured;
         }
 
         @Override
@@ -172,19 +189,31 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
             return in;
         }
 
-        /** Sets the timeout of the next read: the configured one, or less if the call's deadline is nearer. */
+        @Override
+        public void close() throws IOException {
+            watch.close();
+            super.close();
+        }
+
+        /**
+         * Watches the next read until its deadline: the configured timeout from now, or the call's deadline if it
+         * comes first; none for a held-open socket outside a call. Returns the call's deadline, or null.
+         */
         private long[] beforeRead() throws IOException {
-            int base = configured == 0 ? ClientTransport.readTimeoutMillis() : configured;
+            int base = configured;
             long[] call = ClientTransport.callDeadline();
+            long now = System.nanoTime();
             if (call == null) {
-                super.setSoTimeout(base);
+                if (base > 0) {
+                    watch.begin(now + base * 1_000_000L);
+                }
                 return null;
             }
-            long left = call[0] - System.nanoTime();
+            long left = call[0] - now;
             if (left <= 0) {
                 throw noAnswer(peer, call);
             }
-            super.setSoTimeout((int) Math.max(1, Math.min(base, (left + 999_999) / 1_000_000)));
+            watch.begin(base > 0 ? now + Math.min(left, base * 1_000_000L) : call[0]);
             return call;
         }
 
@@ -199,8 +228,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 int b;
                 try {
                     b = super.read();
-                } catch (SocketTimeoutException e) {
+                } catch (IOException e) {
                     throw timedOut(call, e);
+                } finally {
+                    watch.end();
+                }
+                if (b < 0 && watch.expired()) {
+                    throw timedOut(call, null);
                 }
                 if (call != null && b >= 0) {
                     ClientTransport.progress(call);
@@ -214,8 +248,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 int n;
                 try {
                     n = super.read(b, off, len);
-                } catch (SocketTimeoutException e) {
+                } catch (IOException e) {
                     throw timedOut(call, e);
+                } finally {
+                    watch.end();
+                }
+                if (n < 0 && watch.expired()) {
+                    throw timedOut(call, null);
                 }
                 if (call != null && n > 0) {
                     ClientTransport.progress(call);
@@ -223,12 +262,20 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 return n;
             }
 
-            private SocketTimeoutException timedOut(long[] call, SocketTimeoutException e) {
-                if (call == null || call[0] - System.nanoTime() > 0) {
+            /**
+             * What a read that failed with {@code e} (null: it saw the end of the stream) throws: {@code e} itself
+             * unless the watchdog closed the socket for its deadline; then a {@link SocketTimeoutException}, the
+             * call's "no answer" if the call's deadline passed.
+             */
+            private IOException timedOut(long[] call, IOException e) {
+                if (!watch.expired()) {
                     return e;
                 }
-                SocketTimeoutException t = noAnswer(peer, call);
-                t.initCause(e);
+                SocketTimeoutException t = call != null && call[0] - System.nanoTime() <= 0
+                        ? noAnswer(peer, call) : new SocketTimeoutException("Read timed out");
+                if (e != null) {
+                    t.initCause(e);
+                }
                 return t;
             }
         }

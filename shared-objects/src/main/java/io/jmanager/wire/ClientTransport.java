@@ -45,6 +45,13 @@ public final class ClientTransport {
         return connectTimeoutMillis;
     }
 
+    /**
+     * Given to {@link java.net.Socket#setSoTimeout} of a socket from jmanager's client socket factories (plain or
+     * TLS): from then on its reads outside a call wait without a read timeout, for a connection that is held open
+     * and only waits for its end (the liveness connection). Reads inside a call are still bounded by the call.
+     */
+    public static final int HELD_OPEN = Integer.MAX_VALUE;
+
     public static int readTimeoutMillis() {
         return readTimeoutMillis;
     }

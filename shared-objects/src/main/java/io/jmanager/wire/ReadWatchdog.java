@@ -1,0 +1,147 @@
+package io.jmanager.wire;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Bounds blocking socket reads without {@code SO_TIMEOUT}. A JDK socket given a read timeout switches its file
+ * descriptor to non-blocking mode for good, and from then on every read that finds no data yet costs a failed
+ * read, a {@code poll} and a second read: four system calls per remote call instead of two (a write and a read),
+ * measured as 2-3 µs of client CPU per call and, with eight client processes on one CPU, the gap between
+ * jmanager and plain RMI (BENCHMARKS.md, "The client's read timeout"). So jmanager's sockets stay blocking; a
+ * reader announces its deadline before it blocks ({@link Watch#begin}) and withdraws it after
+ * ({@link Watch#end}); one daemon thread per JVM closes the socket of a read that outlives its deadline, which
+ * ends the blocked read with an exception, and the reader reports a timeout ({@link Watch#expired}).
+ *
+ * <p>The thread sleeps until the earliest deadline of the reads in progress (no periodic wake-ups), or without a
+ * deadline while no read is in progress; a read whose deadline comes before the thread's next wake-up wakes it.
+ * Unlike {@code SO_TIMEOUT}, a timed-out read closes its socket: the connection cannot be read from again, which
+ * is what RMI does with a connection whose call failed anyway. Thread-safe.
+ */
+final class ReadWatchdog {
+    private static final ReadWatchdog SHARED = new ReadWatchdog("jmanager-read-watchdog");
+
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    /** True while the thread sleeps without a deadline (no read was in progress when it last looked). */
+    private volatile boolean idle = true;
+    /** The thread's next wake-up ({@link System#nanoTime()}) while it sleeps with a deadline. */
+    private volatile long wakeAt;
+
+    ReadWatchdog(String threadName) {
+        thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The JVM's watchdog. */
+    static ReadWatchdog shared() {
+        return SHARED;
+    }
+
+    /** Watches the reads of {@code socket} until {@link Watch#close()}. */
+    Watch watch(Socket socket) {
+        Watch w = new Watch(socket);
+        watches.add(w);
+        return w;
+    }
+
+    /** One socket's reads: at most one at a time is watched. */
+    final class Watch {
+        private final Socket socket;
+        private volatile long deadline;
+        private volatile boolean reading;
+        private volatile boolean expired;
+
+        private Watch(Socket socket) {
+            this.socket = socket;
+        }
+
+        /** A read begins that must end by {@code deadlineNanos} ({@link System#nanoTime()}). */
+        void begin(long deadlineNanos) {
+            deadline = deadlineNanos;
+            reading = true;
+            if (idle || deadlineNanos - wakeAt < 0) {
+                LockSupport.unpark(thread); // it would sleep past this deadline
+            }
+        }
+
+        /** The read ended (returned or threw). */
+        void end() {
+            reading = false;
+        }
+
+        /** True if a read outlived its deadline and the socket was closed for it. */
+        boolean expired() {
+            return expired;
+        }
+
+        /** The socket is closed: no more reads to watch. */
+        void close() {
+            watches.remove(this);
+        }
+
+        private void expire() {
+            expired = true;
+            reading = false;
+            watches.remove(this);
+            try {
+                socket.close(); // the blocked read ends with an exception
+            } catch (IOException | RuntimeException e) {
+                // closed already, or closing failed: the read ends either way or has ended
+            }
+        }
+    }
+
+    private void run() {
+        while (true) {
+            long earliest = scan(true);
+            boolean any = earliest != Long.MIN_VALUE;
+            if (any) {
+                wakeAt = earliest;
+                idle = false;
+            } else {
+                idle = true;
+            }
+            // a read that began during the scan either saw what was just published (and wakes this thread if its
+            // deadline is earlier) or is seen by this second look
+            long again = scan(false);
+            if (again != Long.MIN_VALUE && (!any || again - earliest < 0)) {
+                continue;
+            }
+            if (any) {
+                LockSupport.parkNanos(this, earliest - System.nanoTime());
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    /**
+     * The earliest deadline of the reads in progress, or {@link Long#MIN_VALUE} if there are none; with
+     * {@code expire}, first ends the reads whose deadline has passed.
+     */
+    private long scan(boolean expire) {
+        long now = System.nanoTime();
+        long earliest = Long.MIN_VALUE;
+        boolean any = false;
+        for (Watch w : watches) {
+            if (!w.reading) {
+                continue;
+            }
+            long d = w.deadline;
+            if (expire && d - now <= 0) {
+                w.expire();
+                continue;
+            }
+            if (!any || d - earliest < 0) {
+                earliest = d;
+                any = true;
+            }
+        }
+        return any ? (earliest == Long.MIN_VALUE ? earliest + 1 : earliest) : Long.MIN_VALUE;
+    }
+}
