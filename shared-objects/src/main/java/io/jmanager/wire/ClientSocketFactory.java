@@ -151,11 +151,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
      *
      * <p>The timeout is kept here, never given to the JDK socket: a read timeout would switch the socket to
      * non-blocking reads for good, at two more system calls per call. The {@link ReadWatchdog} enforces it instead;
-     * a read that outlives it closes the connection and throws {@link SocketTimeoutException}.
+     * a read that outlives it ends the connection's input and throws {@link SocketTimeoutException}.
      */
     private static final class TimeoutCappedSocket extends Socket {
         private final String peer;
         private final ReadWatchdog.Watch watch = ReadWatchdog.shared().watch(this);
+        /** {@link #readDeadline} of a read that waits without a deadline. */
+        private static final long UNBOUNDED = Long.MIN_VALUE;
         /** Milliseconds; 0 while held open. */
         private volatile int configured;
         private InputStream in;
@@ -196,25 +198,20 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
         }
 
         /**
-         * Watches the next read until its deadline: the configured timeout from now, or the call's deadline if it
-         * comes first; none for a held-open socket outside a call. Returns the call's deadline, or null.
+         * The deadline ({@link System#nanoTime()}) of a read that begins now: the configured timeout from now, or
+         * the call's deadline if it comes first; {@link #UNBOUNDED} for a held-open socket outside a call.
          */
-        private long[] beforeRead() throws IOException {
+        private long readDeadline(long[] call) throws IOException {
             int base = configured;
-            long[] call = ClientTransport.callDeadline();
             long now = System.nanoTime();
             if (call == null) {
-                if (base > 0) {
-                    watch.begin(now + base * 1_000_000L);
-                }
-                return null;
+                return base > 0 ? now + base * 1_000_000L : UNBOUNDED;
             }
             long left = call[0] - now;
             if (left <= 0) {
                 throw noAnswer(peer, call);
             }
-            watch.begin(base > 0 ? now + Math.min(left, base * 1_000_000L) : call[0]);
-            return call;
+            return base > 0 ? now + Math.min(left, base * 1_000_000L) : call[0];
         }
 
         private final class DeadlineInputStream extends FilterInputStream {
@@ -224,17 +221,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
 
             @Override
             public int read() throws IOException {
-                long[] call = beforeRead();
+                long[] call = ClientTransport.callDeadline();
+                long deadline = readDeadline(call);
                 int b;
                 try {
-                    b = super.read();
-                } catch (IOException e) {
+                    b = deadline == UNBOUNDED ? in.read() : watch.read(in, deadline);
+                } catch (SocketTimeoutException e) {
                     throw timedOut(call, e);
-                } finally {
-                    watch.end();
-                }
-                if (b < 0 && watch.expired()) {
-                    throw timedOut(call, null);
                 }
                 if (call != null && b >= 0) {
                     ClientTransport.progress(call);
@@ -244,17 +237,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                long[] call = beforeRead();
+                long[] call = ClientTransport.callDeadline();
+                long deadline = readDeadline(call);
                 int n;
                 try {
-                    n = super.read(b, off, len);
-                } catch (IOException e) {
+                    n = deadline == UNBOUNDED ? in.read(b, off, len) : watch.read(in, b, off, len, deadline);
+                } catch (SocketTimeoutException e) {
                     throw timedOut(call, e);
-                } finally {
-                    watch.end();
-                }
-                if (n < 0 && watch.expired()) {
-                    throw timedOut(call, null);
                 }
                 if (call != null && n > 0) {
                     ClientTransport.progress(call);
@@ -262,20 +251,13 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 return n;
             }
 
-            /**
-             * What a read that failed with {@code e} (null: it saw the end of the stream) throws: {@code e} itself
-             * unless the watchdog closed the socket for its deadline; then a {@link SocketTimeoutException}, the
-             * call's "no answer" if the call's deadline passed.
-             */
-            private IOException timedOut(long[] call, IOException e) {
-                if (!watch.expired()) {
+            /** A read timed out: if the call's deadline passed, the call's "no answer" instead. */
+            private SocketTimeoutException timedOut(long[] call, SocketTimeoutException e) {
+                if (call == null || call[0] - System.nanoTime() > 0) {
                     return e;
                 }
-                SocketTimeoutException t = call != null && call[0] - System.nanoTime() <= 0
-                        ? noAnswer(peer, call) : new SocketTimeoutException("Read timed out");
-                if (e != null) {
-                    t.initCause(e);
-                }
+                SocketTimeoutException t = noAnswer(peer, call);
+                t.initCause(e);
                 return t;
             }
         }

@@ -1,7 +1,9 @@
 package io.jmanager.wire;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -13,13 +15,16 @@ import java.util.concurrent.locks.LockSupport;
  * measured as 2-3 µs of client CPU per call and, with eight client processes on one CPU, the gap between
  * jmanager and plain RMI (BENCHMARKS.md, "The client's read timeout"). So jmanager's sockets stay blocking; a
  * reader announces its deadline before it blocks ({@link Watch#begin}) and withdraws it after
- * ({@link Watch#end}); one daemon thread per JVM closes the socket of a read that outlives its deadline, which
- * ends the blocked read with an exception, and the reader reports a timeout ({@link Watch#expired}).
+ * ({@link Watch#end}), or reads through {@link Watch#read}; one daemon thread per JVM shuts down the input of a
+ * socket whose read outlives its deadline, which ends the blocked read at once, and the reader reports a
+ * {@link SocketTimeoutException} ({@link Watch#expired}).
  *
  * <p>The thread sleeps until the earliest deadline of the reads in progress (no periodic wake-ups), or without a
  * deadline while no read is in progress; a read whose deadline comes before the thread's next wake-up wakes it.
- * Unlike {@code SO_TIMEOUT}, a timed-out read closes its socket: the connection cannot be read from again, which
- * is what RMI does with a connection whose call failed anyway. Thread-safe.
+ * Unlike {@code SO_TIMEOUT}, a timed-out read ends the socket's input for good: it cannot be read from again
+ * (RMI drops a connection whose read failed anyway), while what is written still goes out, so that the registry
+ * can still answer a call cut off by its idle timeout. Under TLS the read ends with the TLS layer's error about
+ * the cut input, and its output is unusable too. Thread-safe.
  */
 final class ReadWatchdog {
     private static final ReadWatchdog SHARED = new ReadWatchdog("jmanager-read-watchdog");
@@ -60,6 +65,43 @@ final class ReadWatchdog {
             this.socket = socket;
         }
 
+        /**
+         * Reads from {@code in} (a stream over the watched socket) until {@code deadlineNanos}
+         * ({@link System#nanoTime()}).
+         *
+         * @throws SocketTimeoutException the deadline passed: the socket is closed
+         */
+        int read(InputStream in, byte[] b, int off, int len, long deadlineNanos) throws IOException {
+            begin(deadlineNanos);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw expired ? timedOut(e) : e;
+            } finally {
+                end();
+            }
+            if (n < 0 && expired) {
+                throw timedOut(null);
+            }
+            return n;
+        }
+
+        /** {@link #read(InputStream, byte[], int, int, long)} of one byte. */
+        int read(InputStream in, long deadlineNanos) throws IOException {
+            byte[] one = new byte[1];
+            int n = read(in, one, 0, 1, deadlineNanos);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        private SocketTimeoutException timedOut(IOException cause) {
+            SocketTimeoutException t = new SocketTimeoutException("Read timed out");
+            if (cause != null) {
+                t.initCause(cause);
+            }
+            return t;
+        }
+
         /** A read begins that must end by {@code deadlineNanos} ({@link System#nanoTime()}). */
         void begin(long deadlineNanos) {
             deadline = deadlineNanos;
@@ -74,7 +116,7 @@ final class ReadWatchdog {
             reading = false;
         }
 
-        /** True if a read outlived its deadline and the socket was closed for it. */
+        /** True if a read outlived its deadline and the socket's input was shut down for it. */
         boolean expired() {
             return expired;
         }
@@ -89,9 +131,13 @@ final class ReadWatchdog {
             reading = false;
             watches.remove(this);
             try {
-                socket.close(); // the blocked read ends with an exception
+                socket.shutdownInput(); // the blocked read sees the end of the stream; writes still go out
             } catch (IOException | RuntimeException e) {
-                // closed already, or closing failed: the read ends either way or has ended
+                try {
+                    socket.close(); // not connected, or shut already: the read ends with an exception
+                } catch (IOException | RuntimeException again) {
+                    // closed already: the read has ended
+                }
             }
         }
     }

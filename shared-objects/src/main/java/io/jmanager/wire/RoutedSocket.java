@@ -86,6 +86,9 @@ final class RoutedSocket extends Socket {
     /** True once RMI serves the connection: its reads are then timed out after the idle timeout. */
     private volatile boolean servingRmi;
     private final CallBudget budget;
+    /** The read timeout ({@link #setSoTimeout}); 0: none. */
+    private volatile int readTimeoutMillis;
+    private final ReadWatchdog.Watch watch = ReadWatchdog.shared().watch(this);
 
     RoutedSocket(Gate gate) {
         this.gate = gate;
@@ -110,14 +113,29 @@ final class RoutedSocket extends Socket {
     /**
      * While RMI serves the connection, its read timeout is at most the idle timeout (RMI asks for two hours):
      * a connection silent that long while the registry waits to read from it is closed.
+     *
+     * <p>The timeout is kept here and enforced by the {@link ReadWatchdog} on the reads after the handshake (the
+     * handshake has its own deadline), never given to the JDK socket: a read timeout there would switch the socket
+     * to non-blocking reads for good, at two more system calls per call.
      */
     @Override
     public void setSoTimeout(int timeout) throws java.net.SocketException {
+        if (isClosed()) {
+            throw new java.net.SocketException("Socket is closed");
+        }
         if (servingRmi) {
             int idle = gate.security().connections().idleTimeoutMillis();
             timeout = timeout <= 0 ? idle : Math.min(timeout, idle);
         }
-        super.setSoTimeout(timeout);
+        readTimeoutMillis = Math.max(0, timeout);
+    }
+
+    @Override
+    public int getSoTimeout() throws java.net.SocketException {
+        if (isClosed()) {
+            throw new java.net.SocketException("Socket is closed");
+        }
+        return readTimeoutMillis;
     }
 
     @Override
@@ -181,6 +199,7 @@ final class RoutedSocket extends Socket {
     @Override
     public void close() throws IOException {
         try {
+            watch.close();
             super.close();
         } finally {
             gate.handshakeEnded(this);
@@ -227,6 +246,33 @@ final class RoutedSocket extends Socket {
         }
     }
 
+    /** Reads from the authenticated stream within the read timeout ({@link #setSoTimeout}), if one is set. */
+    private final class TimedInputStream extends InputStream {
+        private final InputStream source;
+
+        TimedInputStream(InputStream source) {
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int timeout = readTimeoutMillis;
+            return timeout == 0 ? source.read() : watch.read(source, System.nanoTime() + timeout * 1_000_000L);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int timeout = readTimeoutMillis;
+            return timeout == 0 ? source.read(b, off, len)
+                    : watch.read(source, b, off, len, System.nanoTime() + timeout * 1_000_000L);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return source.available();
+        }
+    }
+
     /** Authenticates and routes once, on the first read. */
     private final class RoutingStream extends InputStream {
         private PushbackInputStream in;
@@ -266,7 +312,7 @@ final class RoutedSocket extends Socket {
                 ended = true;
                 return;
             }
-            in = new PushbackInputStream(source, Liveness.MAGIC.length);
+            in = new PushbackInputStream(new TimedInputStream(source), Liveness.MAGIC.length);
             int timeout = getSoTimeout();
             setSoTimeout(FIRST_BYTES_TIMEOUT_MILLIS);
             byte[] head = new byte[Liveness.MAGIC.length];

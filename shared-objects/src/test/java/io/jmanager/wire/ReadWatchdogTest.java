@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,14 +61,9 @@ class ReadWatchdogTest {
         return new Socket[] {reader, peer};
     }
 
-    /** Reads one byte under {@code watch} with {@code deadline}; returns the byte, or throws what the read threw. */
+    /** Reads one byte under {@code watch} with {@code deadline}: the byte, or {@link SocketTimeoutException}. */
     private static int watchedRead(ReadWatchdog.Watch watch, InputStream in, long deadline) throws IOException {
-        watch.begin(deadline);
-        try {
-            return in.read();
-        } finally {
-            watch.end();
-        }
+        return watch.read(in, deadline);
     }
 
     @Test
@@ -76,10 +72,13 @@ class ReadWatchdogTest {
         ReadWatchdog.Watch watch = watchdog.watch(p[0]);
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(200);
-        IOException e = assertThrows(IOException.class, () -> watchedRead(watch, p[0].getInputStream(), deadline));
+        IOException e = assertThrows(SocketTimeoutException.class,
+                () -> watchedRead(watch, p[0].getInputStream(), deadline));
         long ended = System.nanoTime();
         assertTrue(watch.expired(), "the watchdog says it ended the read: " + e);
-        assertTrue(p[0].isClosed(), "the timed-out read's socket is closed");
+        assertTrue(p[0].isInputShutdown(), "the timed-out read's socket has its input shut down");
+        p[0].getOutputStream().write(9); // its output still works: a registry can still answer
+        assertEquals(9, p[1].getInputStream().read());
         assertTrue(ended - deadline >= 0, "ended " + (deadline - ended) / 1_000_000 + " ms before its deadline");
         assertTrue(ended - deadline < SLACK_NANOS, "ended " + (ended - deadline) / 1_000_000 + " ms after it");
     }
