@@ -3,7 +3,7 @@
 manager and, when asked, Hazelcast and Redis, in one invocation and one CPU placement, with alternating windows.
 
     python3 bench/compare.py --out DIR [--quick] [--placement split|shared] [--rounds R] [--window S]
-                             [--groups p1,p4,p8,t16,t64,a1,a16] [--peers hazelcast,redis] [--in-flight N]
+                             [--groups p1,p4,p8,t4,t16,t64,a1,a16] [--peers hazelcast,redis] [--in-flight N]
                              [--wait-quiet S] [--plot FILE]
 
 DIR must hold jars/registry.jar, jars/worker.jar and classes/RmiFloor.class (compare.sh puts them there).
@@ -50,6 +50,9 @@ GROUPS = {
     'p8': ('8 client processes', 8, 1, 0, ['put'], ['rmi', 'jmanager', 'python']),
     # jm-unshared: jmanager's client with --unshared-calls (every synchronous call its own remote call), to show
     # what sharing batch calls between threads does (AsyncOptions.shareSynchronousCalls, on by default)
+    # the shape of Hazelcast's 4-thread client (one JVM, 4 threads, one connection): jmanager's threads share
+    # batch calls here, which its 4 client processes (p4) cannot
+    't4': ('4 threads in one JVM', 1, 4, 0, ['put', 'get'], ['rmi', 'jmanager', 'jm-unshared', 'hazelcast']),
     't16': ('16 threads in one JVM', 1, 16, 0, ['put'], ['rmi', 'jmanager', 'jm-unshared']),
     't64': ('64 threads in one JVM', 1, 64, 0, ['put'], ['rmi', 'jmanager', 'jm-unshared']),
     # not in the default list: 16 managers (sessions, connections) in one JVM, one thread each; plain RMI's
@@ -227,7 +230,7 @@ def main():
     ap.add_argument('--patience', type=int,
                     help='flat slices in a row that end a warm-up (default 2; --quick: 1)')
     ap.add_argument('--prime', type=float, default=0.3, help='unmeasured seconds just before each window (0.3)')
-    ap.add_argument('--groups', default='p1,p4,p8,t16,t64,a1,a16',
+    ap.add_argument('--groups', default='p1,p4,p8,t4,t16,t64,a1,a16',
                     help='which groups of rows, in order (also m16: 16 managers in one JVM)')
     ap.add_argument('--peers', default='', help='hazelcast,redis: the peers to run too (when installed)')
     ap.add_argument('--in-flight', type=int, default=16, help='operations in flight per thread in the async rows')

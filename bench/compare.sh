@@ -19,7 +19,7 @@
 # compare.py options (python3 bench/compare.py --help):
 #   --quick        smoke test of the script: 2 rounds of 1 s windows, short warm-ups (6-9 minutes; no result)
 #   --rounds R     rounds of alternating windows (default 5)       --window S  seconds per window (default 3)
-#   --groups LIST  p1,p4,p8,t16,t64,a1,a16 (default: all)          --in-flight N  async rows (default 16)
+#   --groups LIST  p1,p4,p8,t4,t16,t64,a1,a16 (default: all)          --in-flight N  async rows (default 16)
 #   --peers LIST   hazelcast,redis                                  --placement split|shared
 #   --wait-quiet S before each round, wait up to S s for an idle machine     --plot FILE
 # A full run (all groups, both peers) takes about 20 minutes.

@@ -17,7 +17,8 @@ import sys
 from collections import OrderedDict
 
 GROUP_LABELS = OrderedDict([
-    ('p1', '1 process'), ('p4', '4 processes'), ('p8', '8 processes'), ('t16', '16 threads, 1 JVM'),
+    ('p1', '1 process'), ('p4', '4 processes'), ('p8', '8 processes'), ('t4', '4 threads, 1 JVM'),
+    ('t16', '16 threads, 1 JVM'),
     ('t64', '64 threads, 1 JVM'), ('m16', '16 managers, 1 JVM'), ('a1', 'async, 1 thread'), ('a16', 'async, 16 threads, 1 JVM'),
 ])
 OP_LABELS = OrderedDict([
@@ -48,6 +49,8 @@ TARGETS = [
     ('a16', 'put', 'rmi', 3.0, 'async put, 16 threads: ≥ 3× plain RMI with 16 threads (issue 14)'),
     ('p4', 'put', 'hazelcast', 1.5, 'put, 4 processes: ≥ 1.5× Hazelcast with 4 threads (issue 14)'),
     ('p4', 'get', 'hazelcast', 1.5, 'get, 4 processes: ≥ 1.5× Hazelcast with 4 threads (issue 14)'),
+    ('t4', 'put', 'hazelcast', 1.5, 'put, 4 threads in one JVM: ≥ 1.5× Hazelcast with 4 threads (issue 14)'),
+    ('t4', 'get', 'hazelcast', 1.5, 'get, 4 threads in one JVM: ≥ 1.5× Hazelcast with 4 threads (issue 14)'),
 ]
 
 
