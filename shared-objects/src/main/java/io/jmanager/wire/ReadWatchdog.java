@@ -11,9 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Bounds blocking socket reads without {@code SO_TIMEOUT}. A JDK socket given a read timeout switches its file
  * descriptor to non-blocking mode for good, and from then on every read that finds no data yet costs a failed
- * read, a {@code poll} and a second read: four system calls per remote call instead of two (a write and a read),
- * measured as 2-3 µs of client CPU per call and, with eight client processes on one CPU, the gap between
- * jmanager and plain RMI (BENCHMARKS.md, "The client's read timeout"). So jmanager's sockets stay blocking; a
+ * read, a {@code poll} and a second read: four system calls per remote call instead of two (a write and a read;
+ * counted with {@code perf stat}), which showed as jmanager's extra client CPU against plain RMI when client
+ * processes share a CPU (BENCHMARKS.md, "Blocking reads"). So jmanager's sockets stay blocking; a
  * reader announces its deadline before it blocks ({@link Watch#begin}) and withdraws it after
  * ({@link Watch#end}), or reads through {@link Watch#read}; one daemon thread per JVM shuts down the input of a
  * socket whose read outlives its deadline, which ends the blocked read at once, and the reader reports a
@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * deadline while no read is in progress; a read whose deadline comes before the thread's next wake-up wakes it.
  * Unlike {@code SO_TIMEOUT}, a timed-out read ends the socket's input for good: it cannot be read from again
  * (RMI drops a connection whose read failed anyway), while what is written still goes out, so that the registry
- * can still answer a call cut off by its idle timeout. Under TLS the read ends with the TLS layer's error about
- * the cut input, and its output is unusable too. Thread-safe.
+ * can still answer a call cut off by its idle timeout (under TLS the TLS layer may take the cut input for a failed
+ * connection, and then no answer goes out). Thread-safe.
  */
 final class ReadWatchdog {
     private static final ReadWatchdog SHARED = new ReadWatchdog("jmanager-read-watchdog");
@@ -36,7 +36,7 @@ final class ReadWatchdog {
     /** The thread's next wake-up ({@link System#nanoTime()}) while it sleeps with a deadline. */
     private volatile long wakeAt;
 
-    ReadWatchdog(String threadName) {
+    private ReadWatchdog(String threadName) {
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -144,25 +144,35 @@ final class ReadWatchdog {
 
     private void run() {
         while (true) {
-            long earliest = scan(true);
-            boolean any = earliest != Long.MIN_VALUE;
-            if (any) {
-                wakeAt = earliest;
-                idle = false;
-            } else {
-                idle = true;
+            try {
+                watchOnce();
+            } catch (RuntimeException | Error e) {
+                // (nothing in a round throws; if something did, the JVM's read timeouts must not stop with it)
+                LockSupport.parkNanos(this, 10_000_000L);
             }
-            // a read that began during the scan either saw what was just published (and wakes this thread if its
-            // deadline is earlier) or is seen by this second look
-            long again = scan(false);
-            if (again != Long.MIN_VALUE && (!any || again - earliest < 0)) {
-                continue;
-            }
-            if (any) {
-                LockSupport.parkNanos(this, earliest - System.nanoTime());
-            } else {
-                LockSupport.park(this);
-            }
+        }
+    }
+
+    /** One round: ends the reads past their deadline, then sleeps until the next deadline or a new read's. */
+    private void watchOnce() {
+        long earliest = scan(true);
+        boolean any = earliest != Long.MIN_VALUE;
+        if (any) {
+            wakeAt = earliest;
+            idle = false;
+        } else {
+            idle = true;
+        }
+        // a read that began during the scan either saw what was just published (and wakes this thread if its
+        // deadline is earlier) or is seen by this second look
+        long again = scan(false);
+        if (again != Long.MIN_VALUE && (!any || again - earliest < 0)) {
+            return; // look again at once
+        }
+        if (any) {
+            LockSupport.parkNanos(this, earliest - System.nanoTime());
+        } else {
+            LockSupport.park(this);
         }
     }
 
