@@ -69,7 +69,7 @@ final class ReadWatchdog {
          * Reads from {@code in} (a stream over the watched socket) until {@code deadlineNanos}
          * ({@link System#nanoTime()}).
          *
-         * @throws SocketTimeoutException the deadline passed: the socket is closed
+         * @throws SocketTimeoutException the deadline passed: the socket's input is shut down
          */
         int read(InputStream in, byte[] b, int off, int len, long deadlineNanos) throws IOException {
             begin(deadlineNanos);
