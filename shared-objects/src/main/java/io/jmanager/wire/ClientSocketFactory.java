@@ -149,38 +149,24 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
      * read timeout instead of taking one each. {@link ClientTransport#HELD_OPEN} as the timeout lets reads outside
      * a call wait without one (a liveness connection, which only waits for its end).
      *
-     * <p>The timeout is kept here, never given to the JDK socket: a read timeout would switch the socket to
-     * non-blocking reads for good, at two more system calls per call. The {@link ReadWatchdog} enforces it instead;
-     * a read that outlives it ends the connection's input and throws {@link SocketTimeoutException}.
+     * <p>The {@link ReadWatchdog} enforces the timeout ({@link WatchedSocket}): a read that outlives it ends the
+     * connection's input and throws {@link SocketTimeoutException}.
      */
-    private static final class TimeoutCappedSocket extends Socket {
+    private static final class TimeoutCappedSocket extends WatchedSocket {
         private final String peer;
-        private final ReadWatchdog.Watch watch = ReadWatchdog.shared().watch(this);
         /** {@link #readDeadline} of a read that waits without a deadline. */
         private static final long UNBOUNDED = Long.MIN_VALUE;
-        /** Milliseconds; 0 while held open. */
-        private volatile int configured;
         private InputStream in;
 
         TimeoutCappedSocket(String peer) {
             this.peer = peer;
         }
 
+        /** The client's read timeout caps the requested one, and stands for 0 (none); {@code HELD_OPEN} keeps none. */
         @Override
-        public void setSoTimeout(int timeout) throws java.net.SocketException {
-            if (isClosed()) {
-                throw new java.net.SocketException("Socket is closed");
-            }
+        int keptTimeout(int timeout) {
             int cap = ClientTransport.readTimeoutMillis();
-            configured = timeout == ClientTransport.HELD_OPEN ? 0 : timeout == 0 || timeout > cap ? cap : timeout;
-        }
-
-        @Override
-        public int getSoTimeout() throws java.net.SocketException {
-            if (isClosed()) {
-                throw new java.net.SocketException("Socket is closed");
-            }
-            return configured;
+            return timeout == ClientTransport.HELD_OPEN ? 0 : timeout == 0 || timeout > cap ? cap : timeout;
         }
 
         @Override
@@ -191,18 +177,12 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
             return in;
         }
 
-        @Override
-        public void close() throws IOException {
-            watch.close();
-            super.close();
-        }
-
         /**
          * The deadline ({@link System#nanoTime()}) of a read that begins now: the configured timeout from now, or
          * the call's deadline if it comes first; {@link #UNBOUNDED} for a held-open socket outside a call.
          */
         private long readDeadline(long[] call) throws IOException {
-            int base = configured;
+            int base = readTimeoutMillis();
             long now = System.nanoTime();
             if (call == null) {
                 return base > 0 ? now + base * 1_000_000L : UNBOUNDED;
@@ -225,7 +205,7 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 long deadline = readDeadline(call);
                 int b;
                 try {
-                    b = deadline == UNBOUNDED ? in.read() : watch.read(in, deadline);
+                    b = deadline == UNBOUNDED ? in.read() : watch().read(in, deadline);
                 } catch (SocketTimeoutException e) {
                     throw timedOut(call, e);
                 }
@@ -241,7 +221,7 @@ public final class ClientSocketFactory implements RMIClientSocketFactory, Serial
                 long deadline = readDeadline(call);
                 int n;
                 try {
-                    n = deadline == UNBOUNDED ? in.read(b, off, len) : watch.read(in, b, off, len, deadline);
+                    n = deadline == UNBOUNDED ? in.read(b, off, len) : watch().read(in, b, off, len, deadline);
                 } catch (SocketTimeoutException e) {
                     throw timedOut(call, e);
                 }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLSocket;
 
@@ -27,7 +26,7 @@ import javax.net.ssl.SSLSocket;
  * registry's host too ("disallowed; origin unknown"), before reading their arguments. The registry binds its
  * names in-process, which needs no access check.
  */
-final class RoutedSocket extends Socket {
+final class RoutedSocket extends WatchedSocket {
     /** How long an authenticated connection may take to send its first four bytes. */
     private static final int FIRST_BYTES_TIMEOUT_MILLIS = 10_000;
     /** How long the rest of a refused call is read and dropped at most. */
@@ -86,9 +85,6 @@ final class RoutedSocket extends Socket {
     /** True once RMI serves the connection: its reads are then timed out after the idle timeout. */
     private volatile boolean servingRmi;
     private final CallBudget budget;
-    /** The read timeout ({@link #setSoTimeout}); 0: none. */
-    private volatile int readTimeoutMillis;
-    private final ReadWatchdog.Watch watch = ReadWatchdog.shared().watch(this);
 
     RoutedSocket(Gate gate) {
         this.gate = gate;
@@ -114,28 +110,16 @@ final class RoutedSocket extends Socket {
      * While RMI serves the connection, its read timeout is at most the idle timeout (RMI asks for two hours):
      * a connection silent that long while the registry waits to read from it is closed.
      *
-     * <p>The timeout is kept here and enforced by the {@link ReadWatchdog} on the reads after the handshake (the
-     * handshake has its own deadline), never given to the JDK socket: a read timeout there would switch the socket
-     * to non-blocking reads for good, at two more system calls per call.
+     * <p>The timeout is enforced by the {@link ReadWatchdog} ({@link WatchedSocket}) on the reads after the
+     * handshake (the handshake has its own deadline).
      */
     @Override
-    public void setSoTimeout(int timeout) throws java.net.SocketException {
-        if (isClosed()) {
-            throw new java.net.SocketException("Socket is closed");
-        }
+    int keptTimeout(int timeout) {
         if (servingRmi) {
             int idle = gate.security().connections().idleTimeoutMillis();
             timeout = timeout <= 0 ? idle : Math.min(timeout, idle);
         }
-        readTimeoutMillis = Math.max(0, timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws java.net.SocketException {
-        if (isClosed()) {
-            throw new java.net.SocketException("Socket is closed");
-        }
-        return readTimeoutMillis;
+        return Math.max(0, timeout);
     }
 
     @Override
@@ -199,7 +183,6 @@ final class RoutedSocket extends Socket {
     @Override
     public void close() throws IOException {
         try {
-            watch.close();
             super.close();
         } finally {
             gate.handshakeEnded(this);
@@ -256,15 +239,15 @@ final class RoutedSocket extends Socket {
 
         @Override
         public int read() throws IOException {
-            int timeout = readTimeoutMillis;
-            return timeout == 0 ? source.read() : watch.read(source, System.nanoTime() + timeout * 1_000_000L);
+            int timeout = readTimeoutMillis();
+            return timeout == 0 ? source.read() : watch().read(source, System.nanoTime() + timeout * 1_000_000L);
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int timeout = readTimeoutMillis;
+            int timeout = readTimeoutMillis();
             return timeout == 0 ? source.read(b, off, len)
-                    : watch.read(source, b, off, len, System.nanoTime() + timeout * 1_000_000L);
+                    : watch().read(source, b, off, len, System.nanoTime() + timeout * 1_000_000L);
         }
 
         @Override
