@@ -23,8 +23,8 @@ import java.util.SplittableRandom;
  * to linearize next are the operations called before the first remaining return (that return's operation must be
  * among them: it must be placed before its response); they are tried in the order the model suggests
  * ({@link Model#tryFirst}, e.g. a queue's concurrent offers in the order their items were delivered), then in time
- * order. A candidate is placed when the model's output matches the recorded one (any output for an uncertain
- * operation) and the pair (set of linearized operations, model state) was not explored before; its call and return
+ * order. A candidate is placed when the model's output matches the recorded one (for an uncertain operation:
+ * when the model finds the step possible, {@link Model#uncertainStepPossible}) and the pair (set of linearized operations, model state) was not explored before; its call and return
  * then leave the event list. When no candidate can be placed, the search backtracks the last choice and tries the
  * next candidate there. The history is linearizable when every operation is placed, not linearizable when
  * backtracking empties the stack. Operations invoked and completed at the same nanoTime as another's are treated as
@@ -211,7 +211,8 @@ public final class LinearizabilityChecker {
                 Event call = candidates[next];
                 Operation op = ops.get(call.id);
                 Model.Step<S> step = model.apply(state, op.input());
-                if ((op.uncertain() || model.outputMatches(step.output(), op.output()))
+                if ((op.uncertain() ? model.uncertainStepPossible(op.input(), step)
+                        : model.outputMatches(step.output(), op.output()))
                         && seen.add(new Configuration(f1 ^ z1[call.id], f2 ^ z2[call.id], step.next()))) {
                     stack.push(new Frame<>(candidates, next, state));
                     state = step.next();

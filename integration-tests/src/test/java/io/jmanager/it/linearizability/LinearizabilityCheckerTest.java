@@ -1,6 +1,7 @@
 package io.jmanager.it.linearizability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -443,6 +444,47 @@ class LinearizabilityCheckerTest {
         List<Operation> lost = new ArrayList<>(taken);
         lost.removeIf(o -> o.uncertain() && o.input() instanceof QueueModel.Poll);
         assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), lost);
+    }
+
+    /**
+     * A poll of unknown outcome invoked before everything, and an acknowledged item that only it can have taken,
+     * while two producers' offers overlap pairwise and no poll answers until a final drain (the shape of the
+     * recorded history above when the consumers find the queue empty throughout). Were the uncertain poll allowed to
+     * take an item that the drain delivers, the search would learn it only at the drain, after every order of the
+     * overlapping offers in between: 2^37 of them.
+     */
+    @Test
+    void anUncertainPollTakesOnlyAnItemNoOtherPollDelivered() {
+        int pairs = 40;
+        List<Operation> h = new ArrayList<>();
+        h.add(Operation.uncertain("q", "u", POLL, 0));
+        for (int i = 0; i < pairs; i++) {
+            h.add(Operation.ok("q", "a", new QueueModel.Offer("a" + i), null, 10L * i + 1, 10L * i + 5));
+            h.add(Operation.ok("q", "b", new QueueModel.Offer("b" + i), null, 10L * i + 2, 10L * i + 6));
+        }
+        long t = 10L * pairs + 10;
+        for (int i = 0; i < pairs; i++) {
+            for (String item : List.of("a" + i, "b" + i)) {
+                if (!item.equals("b2")) {
+                    h.add(op("q", POLL, item, t, t + 1));
+                    t += 2;
+                }
+            }
+        }
+        h.add(op("q", POLL, null, t, t + 1));
+        assertVerdict(Verdict.LINEARIZABLE, new QueueModel(), h);
+        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), h.subList(1, h.size()), "b2");
+
+        List<Operation> kept = new QueueModel().equivalent(h);
+        Operation uncertain = kept.stream().filter(Operation::uncertain).findFirst().orElseThrow();
+        assertEquals(new QueueModel.UncertainPoll(java.util.Set.of("b2")), uncertain.input());
+        QueueModel model = new QueueModel();
+        assertTrue(model.uncertainStepPossible(uncertain.input(), model.apply(List.of("b2", "a3"),
+                uncertain.input())));
+        assertFalse(model.uncertainStepPossible(uncertain.input(), model.apply(List.of("a0", "b2"),
+                uncertain.input())), "an item a certain poll delivered");
+        assertFalse(model.uncertainStepPossible(uncertain.input(), model.apply(List.of(), uncertain.input())),
+                "an empty queue: no effect, the same as leaving it out");
     }
 
     @Test

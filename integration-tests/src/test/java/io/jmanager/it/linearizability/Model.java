@@ -71,6 +71,19 @@ public interface Model<S> {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether an operation of unknown outcome can have taken effect as {@code step} (its next state and output): the
+     * search places it there only if so. A model may refuse steps the rest of the history rules out, since leaving
+     * an uncertain operation out of a linearization is always allowed (it may never have taken effect); e.g. a queue
+     * poll of unknown outcome cannot have removed an item that a certain poll delivered. True by default.
+     *
+     * @param input the uncertain operation's input
+     * @param step what the input does in the state where the search would place it
+     */
+    default boolean uncertainStepPossible(Object input, Step<S> step) {
+        return true;
+    }
+
     /** Whether {@code actual} is the output this model gave ({@code expected}); equality by default. */
     default boolean outputMatches(Object expected, Object actual) {
         return java.util.Objects.equals(expected, actual);

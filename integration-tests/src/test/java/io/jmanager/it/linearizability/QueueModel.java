@@ -12,7 +12,8 @@ import java.util.Optional;
  * answers it, or answers null when the queue is empty. States are immutable lists (head first).
  *
  * <p>When every item is offered once, {@link #equivalent} drops the uncertain operations that change no answer
- * (each one multiplies what the search must explore), and {@link #refute} finds without searching the violations a
+ * (each one multiplies what the search must explore) and restricts the uncertain polls it keeps to the items they
+ * can have taken ({@link UncertainPoll}), and {@link #refute} finds without searching the violations a
  * queue history shows on its face: an item delivered twice, delivered before it was offered, or never offered; two
  * items delivered in the opposite order of offers that did not overlap (FIFO); acknowledged items gone from a queue
  * found empty, more of them than uncertain polls could have taken.
@@ -34,6 +35,21 @@ public record QueueModel() implements Model<List<Object>> {
         }
     }
 
+    /**
+     * A poll of unknown outcome as {@link #equivalent} keeps it: if it took effect, it removed one of {@code items},
+     * the acknowledged items no certain poll delivered ({@link #uncertainStepPossible} refuses any other step).
+     */
+    public record UncertainPoll(java.util.Set<Object> items) {
+        public UncertainPoll {
+            items = java.util.Set.copyOf(items);
+        }
+
+        @Override
+        public String toString() {
+            return "poll()";
+        }
+    }
+
     @Override
     public List<Object> initial() {
         return List.of();
@@ -47,7 +63,7 @@ public record QueueModel() implements Model<List<Object>> {
             next.add(o.item());
             return new Step<>(List.copyOf(next), null);
         }
-        if (input instanceof Poll) {
+        if (input instanceof Poll || input instanceof UncertainPoll) {
             if (state.isEmpty()) {
                 return new Step<>(state, null);
             }
@@ -69,7 +85,12 @@ public record QueueModel() implements Model<List<Object>> {
      *   too, and the k' earliest can take effect at the same points instead (an uncertain poll completes at
      *   infinity: only its invocation bounds when it takes effect).</li>
      * </ul>
-     * So each history is linearizable if and only if the other is.
+     * The uncertain polls kept become {@link UncertainPoll}s of those k items: one that took effect either found the
+     * queue empty, which changes nothing (so it can be taken to have had no effect), or removed an item no certain
+     * poll delivered (items are unique), which only an acknowledged offer can have offered here. So each history is
+     * linearizable if and only if the other is; and the search no longer lets an uncertain poll take an item that a
+     * certain poll delivers later, which it would learn only when that poll comes, possibly thousands of placements
+     * and many orderings of concurrent offers later.
      */
     @Override
     public List<Operation> equivalent(List<Operation> ops) {
@@ -83,23 +104,40 @@ public record QueueModel() implements Model<List<Object>> {
                 delivered.add(op.output());
             }
         }
-        long undelivered = ops.stream().filter(op -> !op.uncertain() && op.input() instanceof Offer o
-                && !delivered.contains(o.item())).count();
+        java.util.Set<Object> undelivered = new java.util.HashSet<>();
+        for (Operation op : ops) {
+            if (!op.uncertain() && op.input() instanceof Offer o && !delivered.contains(o.item())) {
+                undelivered.add(o.item());
+            }
+        }
         java.util.Set<Operation> earliestPolls = java.util.Collections.newSetFromMap(
                 new java.util.IdentityHashMap<>());
         ops.stream().filter(op -> op.uncertain() && op.input() instanceof Poll)
-                .sorted(Comparator.comparingLong(Operation::invokeNanos)).limit(undelivered)
+                .sorted(Comparator.comparingLong(Operation::invokeNanos)).limit(undelivered.size())
                 .forEach(earliestPolls::add);
-        return ops.stream().filter(op -> !op.uncertain()
-                || (op.input() instanceof Offer o ? delivered.contains(o.item()) : earliestPolls.contains(op)))
-                .toList();
+        UncertainPoll restricted = new UncertainPoll(undelivered);
+        List<Operation> equivalent = new ArrayList<>();
+        for (Operation op : ops) {
+            if (!op.uncertain() || op.input() instanceof Offer o && delivered.contains(o.item())) {
+                equivalent.add(op);
+            } else if (earliestPolls.contains(op)) {
+                equivalent.add(Operation.uncertain(op.key(), op.client(), restricted, op.invokeNanos()));
+            }
+        }
+        return equivalent;
+    }
+
+    /** An {@link UncertainPoll} can have taken effect only by removing one of its items. */
+    @Override
+    public boolean uncertainStepPossible(Object input, Step<List<Object>> step) {
+        return !(input instanceof UncertainPoll p) || step.output() != null && p.items().contains(step.output());
     }
 
     /**
      * Offers in the order their items were delivered (an item delivered first was most likely enqueued first;
      * undelivered items last), polls at their invocation (so a poll that found the queue empty is tried before the
-     * offers concurrent with it), uncertain polls last: one is needed only where an undelivered item stands at the
-     * head, which the search finds by backtracking there.
+     * offers concurrent with it), uncertain polls last, also after the offers of undelivered items: one is needed
+     * only where an undelivered item stands at the head, which the search finds by backtracking there.
      */
     @Override
     public java.util.function.ToLongFunction<Operation> tryFirst(List<Operation> ops) {
@@ -109,7 +147,7 @@ public record QueueModel() implements Model<List<Object>> {
                 deliveredAt.merge(op.output(), op.invokeNanos(), Math::min);
             }
         }
-        return op -> op.input() instanceof Offer o ? deliveredAt.getOrDefault(o.item(), Long.MAX_VALUE)
+        return op -> op.input() instanceof Offer o ? deliveredAt.getOrDefault(o.item(), Long.MAX_VALUE - 1)
                 : op.uncertain() ? Long.MAX_VALUE : op.invokeNanos();
     }
 
@@ -162,7 +200,8 @@ public record QueueModel() implements Model<List<Object>> {
         List<Object> lost = offers.entrySet().stream().filter(e -> !e.getValue().uncertain()
                 && e.getValue().completeNanos() < lastEmptyInvoked && !deliveries.containsKey(e.getKey()))
                 .map(Map.Entry::getKey).toList();
-        long uncertainPolls = ops.stream().filter(op -> op.uncertain() && op.input() instanceof Poll).count();
+        long uncertainPolls = ops.stream().filter(op -> op.uncertain()
+                && (op.input() instanceof Poll || op.input() instanceof UncertainPoll)).count();
         if (lost.size() > uncertainPolls) {
             return Optional.of(lost.size() + " acknowledged item(s) " + lost.subList(0, Math.min(5, lost.size()))
                     + " never delivered although a poll invoked at " + lastEmptyInvoked + " found the queue empty"
