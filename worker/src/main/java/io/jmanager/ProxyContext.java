@@ -13,7 +13,8 @@ import java.util.function.Function;
 /**
  * What every proxy holds: the manager (session, codec, waits), the object's handle, and call helpers (see
  * {@link Calls}). After a registry restart the handle is resolved again by name on the new registry before the
- * next call. Thread-safe.
+ * next call, synchronous or asynchronous (a registry that kept nothing then has the object again, empty, as the
+ * manager's get-or-create makes it). Thread-safe.
  */
 final class ProxyContext {
     final Manager manager;
@@ -135,6 +136,11 @@ final class ProxyContext {
      */
     <T> CompletableFuture<T> async(BatchOp op, byte[] a, byte[] b, long x, long y, long z,
                                    Function<Outcome, T> result) {
+        try {
+            refreshIfStale(); // after a restart, as before a synchronous call: the object by name on the new registry
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return manager.batcher().submit(new BatchCodec.Call(name(), op, a, b, x, y, z), result);
     }
 
@@ -149,6 +155,7 @@ final class ProxyContext {
         if (!manager.sharesSynchronousCalls()) {
             return call(direct);
         }
+        refreshIfStale(); // a call that goes in a batch names the object: it must exist on a restarted registry too
         return manager.batcher().call(new BatchCodec.Call(name(), op, a, b, x, y, z), result, () -> call(direct));
     }
 

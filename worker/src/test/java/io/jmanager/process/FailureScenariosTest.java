@@ -292,6 +292,48 @@ class FailureScenariosTest {
         lock.unlock();
     }
 
+    /** What an asynchronous put ended with: its value, or its exception's class. */
+    private static String asyncOutcome(SharedDict<String, Integer> d, String key, int value) {
+        try {
+            return "value " + d.putAsync(key, value).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause().getClass().getSimpleName();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Asynchronous operations across a registry killed and restarted on the same port behave as synchronous ones:
+     * unavailable during the outage, the session found lost once, then the worker goes on with the object made
+     * again on the restarted registry (which kept nothing), without a synchronous call first.
+     */
+    @Test
+    void scenario8b_asynchronousOperationsAcrossARegistryKilledAndRestarted() throws Exception {
+        RegistryProcess first = RegistryProcess.start("--lease", Long.toString(LEASE_MILLIS));
+        int port = first.port();
+        Manager worker = Manager.connect(first.url());
+        RegistryProcess second = null;
+        try {
+            SharedDict<String, Integer> d = worker.dict("async-counts");
+            assertEquals("value null", asyncOutcome(d, "a", 1));
+            assertEquals("value 1", asyncOutcome(d, "a", 2));
+            first.kill();
+            assertEquals("RegistryUnavailableException", asyncOutcome(d, "a", 3));
+            second = RegistryProcess.startOn(port, "--lease", Long.toString(LEASE_MILLIS));
+            assertEquals("SessionExpiredException", asyncOutcome(d, "a", 4));
+            assertEquals("value null", asyncOutcome(d, "a", 5), "the restarted registry kept nothing");
+            assertEquals("value 5", asyncOutcome(d, "a", 6), "and the worker goes on");
+            assertEquals(6, d.get("a"));
+        } finally {
+            worker.close();
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
     @Test
     void scenario8_registryKilledAndRestartedOnTheSamePort() throws Exception {
         RegistryProcess first = RegistryProcess.start("--lease", Long.toString(LEASE_MILLIS));
