@@ -24,8 +24,9 @@ STYLE = {'rmi': ('plain Java RMI (floor)', '#7f7f7f', 's'), 'jmanager': ('jmanag
          'python': ('Python SyncManager', '#ff7f0e', '^'), 'hazelcast': ('Hazelcast 5.7 (threads)', '#2ca02c', 'D'),
          'redis': ('Redis (redis-benchmark)', '#d62728', 'v')}
 PROCESS_GROUPS = [('p1', 1), ('p4', 4), ('p8', 8)]
-WIDE_GROUPS = ['t16', 't64', 'm16', 'a1', 'a16']
-WIDE_LABELS = {'t16': '16 threads\n1 JVM', 't64': '64 threads\n1 JVM', 'm16': '16 managers\n1 JVM',
+WIDE_GROUPS = ['t4', 't16', 't64', 'm16', 'a1', 'a16']
+WIDE_LABELS = {'t4': '4 threads\n1 JVM', 't16': '16 threads\n1 JVM', 't64': '64 threads\n1 JVM',
+               'm16': '16 managers\n1 JVM',
                'a1': 'async\n1 thread',
                'a16': 'async\n16 threads'}
 
