@@ -137,11 +137,23 @@ final class ProxyContext {
     <T> CompletableFuture<T> async(BatchOp op, byte[] a, byte[] b, long x, long y, long z,
                                    Function<Outcome, T> result) {
         try {
-            refreshIfStale(); // after a restart, as before a synchronous call: the object by name on the new registry
+            refreshForBatches();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         return manager.batcher().submit(new BatchCodec.Call(name(), op, a, b, x, y, z), result);
+    }
+
+    /**
+     * Before an operation that goes in a batch call, which names its object: after a single registry restarted (a
+     * new session), the object is resolved by name there first, as before a synchronous call, so that a registry
+     * that kept nothing has it again. A registry group's objects are replicated: its new leader has them, and a
+     * batch waits for that leader in its lane instead of in the issuing thread.
+     */
+    private void refreshForBatches() {
+        if (!manager.connection().isGroup()) {
+            refreshIfStale();
+        }
     }
 
     /**
@@ -155,7 +167,7 @@ final class ProxyContext {
         if (!manager.sharesSynchronousCalls()) {
             return call(direct);
         }
-        refreshIfStale(); // a call that goes in a batch names the object: it must exist on a restarted registry too
+        refreshForBatches();
         return manager.batcher().call(new BatchCodec.Call(name(), op, a, b, x, y, z), result, () -> call(direct));
     }
 
