@@ -303,6 +303,32 @@ class FailureScenariosTest {
         }
     }
 
+    /** A scenario across a registry killed (SIGKILL) and started again on the same port. */
+    private interface RestartScenario {
+        /**
+         * @param kill    kills the registry process
+         * @param restart starts a new registry process on its port (after {@code kill})
+         */
+        void run(Manager worker, Runnable kill, Runnable restart) throws Exception;
+    }
+
+    /** Runs {@code scenario} with a registry process and a worker connected to it; closes both registries. */
+    private static void acrossARestart(RestartScenario scenario) throws Exception {
+        RegistryProcess first = RegistryProcess.start("--lease", Long.toString(LEASE_MILLIS));
+        RegistryProcess[] second = new RegistryProcess[1];
+        Manager worker = Manager.connect(first.url());
+        try {
+            scenario.run(worker, first::kill,
+                    () -> second[0] = RegistryProcess.startOn(first.port(), "--lease", Long.toString(LEASE_MILLIS)));
+        } finally {
+            worker.close();
+            first.close();
+            if (second[0] != null) {
+                second[0].close();
+            }
+        }
+    }
+
     /**
      * Asynchronous operations across a registry killed and restarted on the same port behave as synchronous ones:
      * unavailable during the outage, the session found lost once, then the worker goes on with the object made
@@ -310,46 +336,32 @@ class FailureScenariosTest {
      */
     @Test
     void scenario8b_asynchronousOperationsAcrossARegistryKilledAndRestarted() throws Exception {
-        RegistryProcess first = RegistryProcess.start("--lease", Long.toString(LEASE_MILLIS));
-        int port = first.port();
-        Manager worker = Manager.connect(first.url());
-        RegistryProcess second = null;
-        try {
+        acrossARestart((worker, kill, restart) -> {
             SharedDict<String, Integer> d = worker.dict("async-counts");
             assertEquals("value null", asyncOutcome(d, "a", 1));
             assertEquals("value 1", asyncOutcome(d, "a", 2));
-            first.kill();
+            kill.run();
             assertEquals("RegistryUnavailableException", asyncOutcome(d, "a", 3));
-            second = RegistryProcess.startOn(port, "--lease", Long.toString(LEASE_MILLIS));
+            restart.run();
             assertEquals("SessionExpiredException", asyncOutcome(d, "a", 4));
             assertEquals("value null", asyncOutcome(d, "a", 5), "the restarted registry kept nothing");
             assertEquals("value 5", asyncOutcome(d, "a", 6), "and the worker goes on");
             assertEquals(6, d.get("a"));
-        } finally {
-            worker.close();
-            first.close();
-            if (second != null) {
-                second.close();
-            }
-        }
+        });
     }
 
     @Test
     void scenario8_registryKilledAndRestartedOnTheSamePort() throws Exception {
-        RegistryProcess first = RegistryProcess.start("--lease", Long.toString(LEASE_MILLIS));
-        int port = first.port();
-        Manager worker = Manager.connect(first.url());
-        RegistryProcess second = null;
-        try {
+        acrossARestart((worker, kill, restart) -> {
             SharedDict<String, Integer> d = worker.dict("counts");
             d.put("a", 1);
             SharedLock lock = worker.lock("restart-lock");
             lock.lock();
             long oldSession = worker.sessionId();
-            first.kill();
+            kill.run();
             assertThrows(RegistryUnavailableException.class, () -> d.get("a"),
                     "calls during the outage fail clearly after bounded retries");
-            second = RegistryProcess.startOn(port, "--lease", Long.toString(LEASE_MILLIS));
+            restart.run();
             SessionExpiredException lost = assertThrows(SessionExpiredException.class, () -> d.get("a"));
             assertTrue(lost.getMessage().contains("restarted"), lost.getMessage());
             assertTrue(worker.sessionId() != oldSession || worker.registryEpoch() != 0);
@@ -359,12 +371,6 @@ class FailureScenariosTest {
             assertThrows(SessionExpiredException.class, lock::unlock, "the lock held before the restart is lost");
             assertTrue(lock.tryLock(), "and can be taken again in the new session");
             lock.unlock();
-        } finally {
-            worker.close();
-            first.close();
-            if (second != null) {
-                second.close();
-            }
-        }
+        });
     }
 }
