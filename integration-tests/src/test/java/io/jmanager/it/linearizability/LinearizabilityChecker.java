@@ -24,9 +24,10 @@ import java.util.SplittableRandom;
  * among them: it must be placed before its response); they are tried in the order the model suggests
  * ({@link Model#tryFirst}, e.g. a queue's concurrent offers in the order their items were delivered), then in time
  * order. A candidate is placed when the model's output matches the recorded one (for an uncertain operation:
- * when the model finds the step possible, {@link Model#uncertainStepPossible}) and the pair (set of linearized operations, model state) was not explored before; its call and return
- * then leave the event list. When no candidate can be placed, the search backtracks the last choice and tries the
- * next candidate there. The history is linearizable when every operation is placed, not linearizable when
+ * when the model finds the step possible, {@link Model#uncertainStepPossible}) and the pair (set of linearized
+ * operations, model state) was not explored before; its call and return then leave the event list. When no
+ * candidate can be placed, the search backtracks the last choice and tries the next candidate there. The history
+ * is linearizable when every operation is placed, not linearizable when
  * backtracking empties the stack. Operations invoked and completed at the same nanoTime as another's are treated as
  * concurrent with it (calls sort before returns), which can only accept more histories, never reject a
  * linearizable one. Before searching, the model may shrink the history to an equivalent one
