@@ -76,6 +76,12 @@ class ReadWatchdogTest {
                 () -> watchedRead(watch, p[0].getInputStream(), deadline));
         long ended = System.nanoTime();
         assertTrue(watch.expired(), "the watchdog says it ended the read: " + e);
+        // Socket sets its isInputShutdown() flag after the shutdown itself returns, on the watchdog's thread, and
+        // the shutdown is what ended the read here: the flag may follow a moment later
+        long flagBy = System.nanoTime() + SLACK_NANOS;
+        while (!p[0].isInputShutdown() && System.nanoTime() - flagBy < 0) {
+            Thread.onSpinWait();
+        }
         assertTrue(p[0].isInputShutdown(), "the timed-out read's socket has its input shut down");
         p[0].getOutputStream().write(9); // its output still works: a registry can still answer
         assertEquals(9, p[1].getInputStream().read());
