@@ -845,6 +845,10 @@ final class MvStoreDurability implements Durability {
      */
     void checkpoint() {
         synchronized (checkpointLock) {
+            if (opening && !logKeysInOrder()) {
+                applyWholeLog();
+                return;
+            }
             Long last;
             consistency.readLock().lock();
             try {
@@ -892,6 +896,59 @@ final class MvStoreDurability implements Durability {
     }
 
     private static final int CHECKPOINT_SLICE = 256;
+
+    /** Whether the log's pages hold its keys in strictly increasing order, as an undamaged log's do. */
+    private boolean logKeysInOrder() {
+        long previous = Long.MIN_VALUE;
+        boolean first = true;
+        for (org.h2.mvstore.Cursor<Long, byte[]> it = log.cursor(null); it.hasNext(); ) {
+            long key = it.next();
+            if (!first && key <= previous) {
+                return false;
+            }
+            first = false;
+            previous = key;
+        }
+        return true;
+    }
+
+    /**
+     * The checkpoint of a start whose log's keys are out of order ({@link #logKeysInOrder}), when nothing else
+     * writes: reads every entry the log's pages hold, whatever their
+     * keys say, checks and applies them in key order and empties the log. Unlike the slices of a running checkpoint
+     * it does not trust the keys: a flipped bit in a log page can leave a key out of order or equal to another, and a
+     * cursor bounded by the last key, or a removal by key, then misses entries (a skipped damaged one stayed in the
+     * log, was copied into the repaired file and refused that file's next start).
+     */
+    private void applyWholeLog() {
+        consistency.readLock().lock();
+        try {
+            // a list, not a map: a damaged key may repeat another one, and each entry must be checked
+            List<Map.Entry<Long, byte[]>> entries = new ArrayList<>();
+            for (org.h2.mvstore.Cursor<Long, byte[]> it = log.cursor(null); it.hasNext(); ) {
+                long key = it.next();
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(key, it.getValue()));
+            }
+            if (entries.isEmpty()) {
+                return;
+            }
+            entries.sort(Map.Entry.comparingByKey()); // stable: equal keys keep the pages' order
+            RecordSummaries.Slice changed = summaries.new Slice();
+            for (Map.Entry<Long, byte[]> e : entries) {
+                byte[] entry = Checksums.openLog(e.getKey(), e.getValue());
+                if (entry == null) {
+                    damagedLogEntry(e.getKey(), e.getValue());
+                } else {
+                    applyEntry(e.getKey(), entry, changed);
+                }
+            }
+            changed.write();
+            writeRecordTotals();
+            log.clear();
+        } finally {
+            consistency.readLock().unlock();
+        }
+    }
 
     private void applyEntry(long logKey, byte[] entry, RecordSummaries.Slice changed) {
         try {
@@ -1513,13 +1570,19 @@ final class MvStoreDurability implements Durability {
                     store.closeImmediately(); // never started: nothing of this run is written
                 } else {
                     if (failure == null) {
-                        checkpoint(); // a clean stop leaves the log applied: the next start reads the maps only
+                        try {
+                            checkpoint(); // a clean stop leaves the log applied: the next start reads the maps only
+                        } catch (RuntimeException | AssertionError e) {
+                            // the log stays as committed: the next start applies it, or reports its damage
+                        }
                     }
                     store.close();
                 }
             }
         } catch (RuntimeException | AssertionError e) {
-            // the store is closed (or failed) either way; the last commit is on disk
+            if (!store.isClosed()) {
+                store.closeImmediately(); // the file and its lock are released whatever failed; the last commit is
+            }                             // on disk
         }
         closeQuietly(witness);
     }
