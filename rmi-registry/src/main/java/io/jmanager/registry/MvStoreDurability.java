@@ -914,11 +914,11 @@ final class MvStoreDurability implements Durability {
 
     /**
      * The checkpoint of a start whose log's keys are out of order ({@link #logKeysInOrder}), when nothing else
-     * writes: reads every entry the log's pages hold, whatever their
-     * keys say, checks and applies them in key order and empties the log. Unlike the slices of a running checkpoint
-     * it does not trust the keys: a flipped bit in a log page can leave a key out of order or equal to another, and a
-     * cursor bounded by the last key, or a removal by key, then misses entries (a skipped damaged one stayed in the
-     * log, was copied into the repaired file and refused that file's next start).
+     * writes: reads every entry the log's pages hold, whatever their keys say, checks and applies them in key order
+     * and empties the log. Unlike the slices of a running checkpoint it does not trust the keys: a flipped bit in a
+     * log page can leave a key out of order or equal to another, and a cursor bounded by the last key, or a removal
+     * by key, then misses entries (a skipped damaged one stayed in the log, was copied into the repaired file and
+     * refused that file's next start).
      */
     private void applyWholeLog() {
         consistency.readLock().lock();
