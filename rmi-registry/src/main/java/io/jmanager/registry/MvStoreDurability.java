@@ -871,12 +871,7 @@ final class MvStoreDurability implements Durability {
                         if (key > last) {
                             break;
                         }
-                        byte[] entry = Checksums.openLog(key, it.getValue());
-                        if (entry == null) {
-                            damagedLogEntry(key, it.getValue());
-                        } else {
-                            applyEntry(key, entry, changed);
-                        }
+                        applyLogEntry(key, it.getValue(), changed);
                         applied.add(key);
                     }
                     changed.write();
@@ -935,18 +930,23 @@ final class MvStoreDurability implements Durability {
             entries.sort(Map.Entry.comparingByKey()); // stable: equal keys keep the pages' order
             RecordSummaries.Slice changed = summaries.new Slice();
             for (Map.Entry<Long, byte[]> e : entries) {
-                byte[] entry = Checksums.openLog(e.getKey(), e.getValue());
-                if (entry == null) {
-                    damagedLogEntry(e.getKey(), e.getValue());
-                } else {
-                    applyEntry(e.getKey(), entry, changed);
-                }
+                applyLogEntry(e.getKey(), e.getValue(), changed);
             }
             changed.write();
             writeRecordTotals();
             log.clear();
         } finally {
             consistency.readLock().unlock();
+        }
+    }
+
+    /** Checks a sealed log entry against its checksum and applies it, or reports (or skips) it as damaged. */
+    private void applyLogEntry(long logKey, byte[] sealed, RecordSummaries.Slice changed) {
+        byte[] entry = Checksums.openLog(logKey, sealed);
+        if (entry == null) {
+            damagedLogEntry(logKey, sealed);
+        } else {
+            applyEntry(logKey, entry, changed);
         }
     }
 
