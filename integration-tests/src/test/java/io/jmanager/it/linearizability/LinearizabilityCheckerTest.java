@@ -487,6 +487,36 @@ class LinearizabilityCheckerTest {
                 "an empty queue: no effect, the same as leaving it out");
     }
 
+    /**
+     * The same shape with a slow offer concurrent with everything and delivered last: the item only the uncertain
+     * poll can have taken must be tried before it (FIFO puts it before every item offered after its own offer
+     * completed), or the search learns of the slow item's place only at the drain, after 2^39 orders of the pairs.
+     */
+    @Test
+    void anUndeliveredItemIsTriedBeforeASlowOfferDeliveredAfterItsSuccessors() {
+        int pairs = 40;
+        List<Operation> h = new ArrayList<>();
+        h.add(Operation.uncertain("q", "u", POLL, 0));
+        h.add(Operation.ok("q", "s", new QueueModel.Offer("slow"), null, 1, 10L * pairs));
+        for (int i = 0; i < pairs; i++) {
+            h.add(Operation.ok("q", "a", new QueueModel.Offer("a" + i), null, 10L * i + 1, 10L * i + 5));
+            h.add(Operation.ok("q", "b", new QueueModel.Offer("b" + i), null, 10L * i + 2, 10L * i + 6));
+        }
+        long t = 10L * pairs + 10;
+        for (int i = 0; i < pairs; i++) {
+            for (String item : List.of("b" + i, "a" + i)) {
+                if (!item.equals("a0")) {
+                    h.add(op("q", POLL, item, t, t + 1));
+                    t += 2;
+                }
+            }
+        }
+        h.add(op("q", POLL, "slow", t, t + 1));
+        h.add(op("q", POLL, null, t + 2, t + 3));
+        assertVerdict(Verdict.LINEARIZABLE, new QueueModel(), h);
+        assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), h.subList(1, h.size()), "a0");
+    }
+
     @Test
     void realQueueHistoryIsLinearizableAndPlantedDoubleDeliveryAndReorderingAreCaught()
             throws InterruptedException {

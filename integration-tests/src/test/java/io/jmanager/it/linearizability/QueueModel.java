@@ -50,6 +50,11 @@ public record QueueModel() implements Model<List<Object>> {
         }
     }
 
+    /** A {@link Poll}, or the {@link UncertainPoll} {@link #equivalent} made of one. */
+    private static boolean isPoll(Object input) {
+        return input instanceof Poll || input instanceof UncertainPoll;
+    }
+
     @Override
     public List<Object> initial() {
         return List.of();
@@ -63,7 +68,7 @@ public record QueueModel() implements Model<List<Object>> {
             next.add(o.item());
             return new Step<>(List.copyOf(next), null);
         }
-        if (input instanceof Poll || input instanceof UncertainPoll) {
+        if (isPoll(input)) {
             if (state.isEmpty()) {
                 return new Step<>(state, null);
             }
@@ -134,10 +139,13 @@ public record QueueModel() implements Model<List<Object>> {
     }
 
     /**
-     * Offers in the order their items were delivered (an item delivered first was most likely enqueued first;
-     * undelivered items last), polls at their invocation (so a poll that found the queue empty is tried before the
-     * offers concurrent with it), uncertain polls last, also after the offers of undelivered items: one is needed
-     * only where an undelivered item stands at the head, which the search finds by backtracking there.
+     * Offers in the order their items were delivered (an item delivered first was most likely enqueued first), an
+     * undelivered item just before the first delivery of the items offered after its offer completed (FIFO: it was
+     * enqueued before them; with none, after every delivered item), polls at their invocation (so a poll that found
+     * the queue empty is tried before the offers concurrent with it), uncertain polls last, also after the offers of
+     * undelivered items: one is needed only where an undelivered item stands at the head, which the search finds by
+     * backtracking there. (Trying an undelivered item simply last put it behind a long-running offer concurrent with
+     * it that was delivered much later, and the search found out only at the final drain.)
      */
     @Override
     public java.util.function.ToLongFunction<Operation> tryFirst(List<Operation> ops) {
@@ -147,8 +155,32 @@ public record QueueModel() implements Model<List<Object>> {
                 deliveredAt.merge(op.output(), op.invokeNanos(), Math::min);
             }
         }
-        return op -> op.input() instanceof Offer o ? deliveredAt.getOrDefault(o.item(), Long.MAX_VALUE - 1)
-                : op.uncertain() ? Long.MAX_VALUE : op.invokeNanos();
+        // the delivered items' offers by invocation, with the earliest delivery among each one and those after it
+        List<Operation> delivered = ops.stream().filter(op -> op.input() instanceof Offer o
+                && deliveredAt.containsKey(o.item())).sorted(Comparator.comparingLong(Operation::invokeNanos)).toList();
+        long[] invoked = new long[delivered.size()];
+        long[] firstDeliveryFrom = new long[delivered.size() + 1];
+        firstDeliveryFrom[delivered.size()] = Long.MAX_VALUE - 1;
+        for (int i = delivered.size() - 1; i >= 0; i--) {
+            invoked[i] = delivered.get(i).invokeNanos();
+            long at = deliveredAt.get(((Offer) delivered.get(i).input()).item());
+            firstDeliveryFrom[i] = Math.min(at - 1, firstDeliveryFrom[i + 1]);
+        }
+        return op -> {
+            if (op.input() instanceof Offer o) {
+                Long at = deliveredAt.get(o.item());
+                if (at != null) {
+                    return at;
+                }
+                int after = java.util.Arrays.binarySearch(invoked, op.completeNanos());
+                after = after < 0 ? -after - 1 : after + 1; // the first offer invoked after this one completed
+                while (after < invoked.length && invoked[after] <= op.completeNanos()) {
+                    after++; // equal invocation times
+                }
+                return firstDeliveryFrom[after];
+            }
+            return op.uncertain() ? Long.MAX_VALUE : op.invokeNanos();
+        };
     }
 
     /**
@@ -200,8 +232,7 @@ public record QueueModel() implements Model<List<Object>> {
         List<Object> lost = offers.entrySet().stream().filter(e -> !e.getValue().uncertain()
                 && e.getValue().completeNanos() < lastEmptyInvoked && !deliveries.containsKey(e.getKey()))
                 .map(Map.Entry::getKey).toList();
-        long uncertainPolls = ops.stream().filter(op -> op.uncertain()
-                && (op.input() instanceof Poll || op.input() instanceof UncertainPoll)).count();
+        long uncertainPolls = ops.stream().filter(op -> op.uncertain() && isPoll(op.input())).count();
         if (lost.size() > uncertainPolls) {
             return Optional.of(lost.size() + " acknowledged item(s) " + lost.subList(0, Math.min(5, lost.size()))
                     + " never delivered although a poll invoked at " + lastEmptyInvoked + " found the queue empty"
