@@ -446,6 +446,38 @@ class LinearizabilityCheckerTest {
         assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), lost);
     }
 
+    private static final int PAIRS = 40;
+
+    /**
+     * A poll of unknown outcome at time 0, {@code offeredFirst}, then {@value #PAIRS} pairs of offers a_i, b_i that
+     * overlap each other only, then a drain that delivers each pair ({@code drainedFirst} of the two first), all but
+     * {@code taken}, then {@code drainedLast}, then finds the queue empty: {@code taken} is the item only the
+     * uncertain poll can have taken.
+     */
+    private static List<Operation> pairsWithAnItemTakenByAnUncertainPoll(List<Operation> offeredFirst,
+            String drainedFirst, String taken, List<String> drainedLast) {
+        List<Operation> h = new ArrayList<>();
+        h.add(Operation.uncertain("q", "u", POLL, 0));
+        h.addAll(offeredFirst);
+        for (int i = 0; i < PAIRS; i++) {
+            h.add(Operation.ok("q", "a", new QueueModel.Offer("a" + i), null, 10L * i + 1, 10L * i + 5));
+            h.add(Operation.ok("q", "b", new QueueModel.Offer("b" + i), null, 10L * i + 2, 10L * i + 6));
+        }
+        List<String> drained = new ArrayList<>();
+        for (int i = 0; i < PAIRS; i++) {
+            drained.addAll(drainedFirst.equals("a") ? List.of("a" + i, "b" + i) : List.of("b" + i, "a" + i));
+        }
+        drained.remove(taken);
+        drained.addAll(drainedLast);
+        long t = 10L * PAIRS + 10;
+        for (String item : drained) {
+            h.add(op("q", POLL, item, t, t + 1));
+            t += 2;
+        }
+        h.add(op("q", POLL, null, t, t + 1));
+        return h;
+    }
+
     /**
      * A poll of unknown outcome invoked before everything, and an acknowledged item that only it can have taken,
      * while two producers' offers overlap pairwise and no poll answers until a final drain (the shape of the
@@ -455,23 +487,7 @@ class LinearizabilityCheckerTest {
      */
     @Test
     void anUncertainPollTakesOnlyAnItemNoOtherPollDelivered() {
-        int pairs = 40;
-        List<Operation> h = new ArrayList<>();
-        h.add(Operation.uncertain("q", "u", POLL, 0));
-        for (int i = 0; i < pairs; i++) {
-            h.add(Operation.ok("q", "a", new QueueModel.Offer("a" + i), null, 10L * i + 1, 10L * i + 5));
-            h.add(Operation.ok("q", "b", new QueueModel.Offer("b" + i), null, 10L * i + 2, 10L * i + 6));
-        }
-        long t = 10L * pairs + 10;
-        for (int i = 0; i < pairs; i++) {
-            for (String item : List.of("a" + i, "b" + i)) {
-                if (!item.equals("b2")) {
-                    h.add(op("q", POLL, item, t, t + 1));
-                    t += 2;
-                }
-            }
-        }
-        h.add(op("q", POLL, null, t, t + 1));
+        List<Operation> h = pairsWithAnItemTakenByAnUncertainPoll(List.of(), "a", "b2", List.of());
         assertVerdict(Verdict.LINEARIZABLE, new QueueModel(), h);
         assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), h.subList(1, h.size()), "b2");
 
@@ -494,25 +510,9 @@ class LinearizabilityCheckerTest {
      */
     @Test
     void anUndeliveredItemIsTriedBeforeASlowOfferDeliveredAfterItsSuccessors() {
-        int pairs = 40;
-        List<Operation> h = new ArrayList<>();
-        h.add(Operation.uncertain("q", "u", POLL, 0));
-        h.add(Operation.ok("q", "s", new QueueModel.Offer("slow"), null, 1, 10L * pairs));
-        for (int i = 0; i < pairs; i++) {
-            h.add(Operation.ok("q", "a", new QueueModel.Offer("a" + i), null, 10L * i + 1, 10L * i + 5));
-            h.add(Operation.ok("q", "b", new QueueModel.Offer("b" + i), null, 10L * i + 2, 10L * i + 6));
-        }
-        long t = 10L * pairs + 10;
-        for (int i = 0; i < pairs; i++) {
-            for (String item : List.of("b" + i, "a" + i)) {
-                if (!item.equals("a0")) {
-                    h.add(op("q", POLL, item, t, t + 1));
-                    t += 2;
-                }
-            }
-        }
-        h.add(op("q", POLL, "slow", t, t + 1));
-        h.add(op("q", POLL, null, t + 2, t + 3));
+        List<Operation> h = pairsWithAnItemTakenByAnUncertainPoll(
+                List.of(Operation.ok("q", "s", new QueueModel.Offer("slow"), null, 1, 10L * PAIRS)), "b", "a0",
+                List.of("slow"));
         assertVerdict(Verdict.LINEARIZABLE, new QueueModel(), h);
         assertVerdict(Verdict.NOT_LINEARIZABLE, new QueueModel(), h.subList(1, h.size()), "a0");
     }
