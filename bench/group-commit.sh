@@ -6,29 +6,36 @@
 #   on:  the default (-Djmanager.group.appendsInFlight=1: one appended entry awaits its commit, the mutations that
 #        finish meanwhile share the next log entry)
 #   off: -Djmanager.group.appendsInFlight=1000000 (every mutation its own log entry, as before the group commit)
+# Or any cases given with --case (then only those, in that order; the ratios are of the first case to each other).
 # Prints one line per case and client count, and the median ratio on/off per client count.
 #
-# usage: bench/group-commit.sh [--rounds N] [--warmup S] [--duration S] [--member-options OPTS] [--out DIR]
+# usage: bench/group-commit.sh [--rounds N] [--warmup S] [--duration S] [--member-options OPTS]
+#                              [--case NAME=OPTS]... [--out DIR]
 #   --rounds N    rounds of both cases (default 2)
 #   --warmup S    seconds of 4-client puts before measuring each group (default 120: the JIT of three members
 #                 sharing one CPU takes that long to settle)
 #   --duration S  measured seconds per client count (default 15)
 #   --member-options OPTS  more JVM options for every member, e.g. "-XX:TieredStopAtLevel=1" (C1 only: the
 #                 members settle within a minute and a group's rate depends less on what C2 compiled when)
+#   --case NAME=OPTS  a case of its own: the members' JVM options besides --member-options, e.g.
+#                 --case gather=-Djmanager.group.gatherMicros=500 --case none=-Djmanager.group.gatherMicros=0
 #   --out DIR     where the members' logs and results.txt go (default bench/target/group-commit-<time>)
 # env: JAVA (java)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=2 WARM=120 DURATION=15 OUT="" MEMBER_OPTIONS=""
+CASES=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;
         --warmup) WARM="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --member-options) MEMBER_OPTIONS="$2"; shift 2 ;;
+        --case) [[ "$2" == *=* ]] || { echo "group-commit.sh: --case wants NAME=OPTIONS" >&2; exit 2; }
+                CASES+=("$2"); shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "group-commit.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -74,10 +81,11 @@ bench() { # CLIENTS SECONDS WARMUP
 
 echo "# group-commit.sh $(date -u +%FT%TZ): members on CPU 0, clients on CPU 1; $ROUNDS rounds, ${WARM} s warm-up," \
     "${DURATION} s windows; member options '$MEMBER_OPTIONS'; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/results.txt"
+[ ${#CASES[@]} -gt 0 ] || CASES=("on=-Djmanager.group.appendsInFlight=1" "off=-Djmanager.group.appendsInFlight=1000000")
 for round in $(seq 1 "$ROUNDS"); do
-    for case in on off; do
-        options="$MEMBER_OPTIONS -Djmanager.group.appendsInFlight=1"
-        [ "$case" = off ] && options="$MEMBER_OPTIONS -Djmanager.group.appendsInFlight=1000000"
+    for spec in "${CASES[@]}"; do
+        case="${spec%%=*}"
+        options="$MEMBER_OPTIONS ${spec#*=}"
         start_group "$OUT/round$round-$case" "$options"
         bench 4 "$WARM" 0 > /dev/null
         for clients in 4 1; do
@@ -89,18 +97,23 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 python3 - "$OUT/results.txt" <<'EOF'
 import re, statistics, sys
-rates = {}
+rates, cases = {}, []
 for line in open(sys.argv[1]):
-    m = re.match(r'round (\d+) (on|off) clients=(\d+):.*throughput: ([\d,]+) ops/s', line)
+    m = re.match(r'round (\d+) (\S+) clients=(\d+):.*throughput: ([\d,]+) ops/s', line)
     if m:
+        if m.group(2) not in cases:
+            cases.append(m.group(2))
         rates.setdefault((int(m.group(3)), m.group(2)), []).append(int(m.group(4).replace(',', '')))
 with open(sys.argv[1], 'a') as out:
     for clients in sorted({c for c, _ in rates}, reverse=True):
-        on, off = rates.get((clients, 'on'), []), rates.get((clients, 'off'), [])
-        if on and off:
-            line = (f"clients={clients}: on median {statistics.median(on):,.0f} ops/s {on}, off median "
-                    f"{statistics.median(off):,.0f} ops/s {off}: on/off {statistics.median(on) / statistics.median(off):.2f}x")
-            print(line)
-            out.write(line + "\n")
+        first = rates.get((clients, cases[0]), [])
+        for other in cases[1:]:
+            them = rates.get((clients, other), [])
+            if first and them:
+                line = (f"clients={clients}: {cases[0]} median {statistics.median(first):,.0f} ops/s {first}, {other}"
+                        f" median {statistics.median(them):,.0f} ops/s {them}: {cases[0]}/{other}"
+                        f" {statistics.median(first) / statistics.median(them):.2f}x")
+                print(line)
+                out.write(line + "\n")
 EOF
 echo "# output: $OUT"

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +47,12 @@ final class ReplicatedDurability implements Durability {
      * coalescing off, for comparisons (bench/group-commit.sh).
      */
     static final int APPENDS_IN_FLIGHT = Math.max(1, Integer.getInteger("jmanager.group.appendsInFlight", 1));
+    /**
+     * How long waiting entries may be gathered for the writers of the last round ({@link EntryCoalescer}, its
+     * "gathering"): {@code -Djmanager.group.gatherMicros=N}, default 1000 µs (about a quarter of a round on a
+     * loaded member; 300 µs was too short for the writers to come back, BENCHMARKS.md); 0 turns gathering off.
+     */
+    static final long GATHER_MICROS = Math.max(0, Long.getLong("jmanager.group.gatherMicros", 1000));
     /** The most bytes of record entries coalesced into one Raft log entry. */
     static final int COALESCED_BYTES_MAX = 1 << 20;
 
@@ -59,7 +65,7 @@ final class ReplicatedDurability implements Durability {
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong nextObjectId;
-    private final ExecutorService drainer;
+    private final ScheduledExecutorService drainer;
     private final EntryCoalescer appends;
     private volatile String failure;
 
@@ -84,13 +90,19 @@ final class ReplicatedDurability implements Durability {
             }
         }
         this.nextObjectId = new AtomicLong(next);
-        this.drainer = Executors.newSingleThreadExecutor(r -> {
+        this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jmanager-group-appends-term-" + term);
             t.setDaemon(true);
             return t;
         });
         this.appends = new EntryCoalescer(entry -> member.submit(term, entry), drainer, APPENDS_IN_FLIGHT,
-                COALESCED_BYTES_MAX);
+                COALESCED_BYTES_MAX, TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS), (nanos, task) -> {
+                    try {
+                        drainer.schedule(task, nanos, TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // stopped appending: the waiting entries were failed
+                    }
+                });
     }
 
     @Override

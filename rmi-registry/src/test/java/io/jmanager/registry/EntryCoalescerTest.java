@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,10 @@ class EntryCoalescerTest {
     /** The appends made, each with the future the test completes. */
     private final List<byte[]> appended = Collections.synchronizedList(new ArrayList<>());
     private final List<CompletableFuture<Void>> commits = Collections.synchronizedList(new ArrayList<>());
-    private final ExecutorService drainer = Executors.newSingleThreadExecutor();
+    private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor();
+    /** The gathering deadlines the coalescer asked for, run by the test ({@link #manualTimer}). */
+    private final List<Runnable> timerTasks = Collections.synchronizedList(new ArrayList<>());
+    private final EntryCoalescer.Timer manualTimer = (nanos, task) -> timerTasks.add(task);
 
     @AfterEach
     void stop() {
@@ -114,6 +117,81 @@ class EntryCoalescerTest {
         assertEquals(3, appended.size(), "idle again: appended at once");
     }
 
+    /** Submits {@code entry} from a thread of its own, a submitter the coalescer has not seen before. */
+    private static CompletableFuture<Void> submitFromNewThread(EntryCoalescer c, byte[] entry) throws Exception {
+        List<CompletableFuture<Void>> result = new ArrayList<>();
+        Thread t = new Thread(() -> result.add(c.submit(entry)));
+        t.start();
+        t.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(1, result.size(), "the submit returned");
+        return result.get(0);
+    }
+
+    @Test
+    void withGatheringALoneWriterIsAppendedAtOnceEveryTime() throws Exception {
+        EntryCoalescer c = new EntryCoalescer(this::log, drainer, 1, 1 << 20, 1_000_000_000L, manualTimer);
+        for (int i = 0; i < 5; i++) {
+            c.submit(put(i));
+            assertEquals(2 * i + 1, appended.size(), "one writer: nobody to wait for");
+            c.submit(put(100 + i));
+            assertEquals(1, c.waiting(), "the log is busy: the writer's next entry waits");
+            commits.get(2 * i).complete(null);
+            awaitAppends(2 * i + 2);
+            commits.get(2 * i + 1).complete(null);
+            settle();
+        }
+        assertEquals(List.of(), timerTasks, "no gathering was started");
+    }
+
+    /**
+     * Three writers: one entry in flight, two waiting when it commits. The next log entry waits for the third
+     * writer (it took part in the round), and goes the moment it arrives, with all three, in submission order.
+     */
+    @Test
+    void afterARoundOfSeveralWritersTheNextEntryWaitsForAsManyThenGoesAtOnce() throws Exception {
+        EntryCoalescer c = new EntryCoalescer(this::log, drainer, 1, 1 << 20, 1_000_000_000L, manualTimer);
+        c.submit(put(1));
+        submitFromNewThread(c, put(2));
+        submitFromNewThread(c, put(3));
+        assertEquals(1, appended.size());
+        commits.get(0).complete(null);
+        settle();
+        assertEquals(1, appended.size(), "two of the round's three writers wait: the third is expected back");
+        assertEquals(1, timerTasks.size(), "the gathering has a deadline");
+        c.submit(put(4));
+        assertEquals(2, appended.size(), "the third writer came back: appended at once, on its thread");
+        assertEquals(List.of(2L, 3L, 4L), keys(appended.get(1)));
+
+        timerTasks.get(0).run(); // the deadline of a gathering that ended: nothing to do
+        settle();
+        assertEquals(2, appended.size());
+    }
+
+    @Test
+    void aGatheringEndsWhenItsTimeIsUpAndCountsWritersNotEntries() throws Exception {
+        EntryCoalescer c = new EntryCoalescer(this::log, drainer, 1, 1 << 20, 1_000_000_000L, manualTimer);
+        c.submit(put(1));
+        CompletableFuture<Void> second = submitFromNewThread(c, put(2));
+        commits.get(0).complete(null);
+        settle();
+        assertEquals(1, timerTasks.size(), "the second writer waits for the first");
+        submitFromNewThread(c, put(3));
+        assertEquals(2, appended.size(), "two distinct writers wait now, as many as the round had");
+        assertEquals(List.of(2L, 3L), keys(appended.get(1)));
+        commits.get(1).complete(null);
+        second.get(10, TimeUnit.SECONDS);
+        settle();
+
+        // the round had two writers; only one comes back, with two entries: it waits for the time to be up
+        c.submit(put(5));
+        c.submit(put(6));
+        assertEquals(2, appended.size(), "one writer, two entries: still one writer short");
+        assertEquals(2, timerTasks.size());
+        drainer.submit(timerTasks.get(1)).get(10, TimeUnit.SECONDS);
+        assertEquals(3, appended.size(), "the time is up: what waits goes");
+        assertEquals(List.of(5L, 6L), keys(appended.get(2)));
+    }
+
     @Test
     void aBatchHoldsAtMostMaxBatchBytesButALargerEntryGoesAlone() throws Exception {
         int one = put(1).length;
@@ -191,7 +269,8 @@ class EntryCoalescerTest {
     /**
      * Many threads submit under one lock (as callers do under an object's mutex) while another thread commits
      * appends in random order of timing: the log holds every entry exactly once, in the order submitted, and every
-     * caller's future completes only after the append that carried its entry was committed.
+     * caller's future completes only after the append that carried its entry was committed; with gathering on
+     * (every other round, 200 µs) as well as off.
      */
     @Test
     void underConcurrentLoadTheLogKeepsSubmissionOrderAndEveryEntryCompletesWithItsAppend() throws Exception {
@@ -212,7 +291,8 @@ class EntryCoalescerTest {
                 }
                 toCommit.add(f);
                 return f;
-            }, drainer, 1 + round % 3, 1 << 20);
+            }, drainer, 1 + round % 3, 1 << 20, round % 2 == 0 ? 0 : 200_000L,
+                    (nanos, task) -> drainer.schedule(task, nanos, TimeUnit.NANOSECONDS));
             Thread committer = new Thread(() -> {
                 try {
                     while (true) {
