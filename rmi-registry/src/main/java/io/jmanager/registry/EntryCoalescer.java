@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * last round (those in the last committed log entry and those waiting when it committed), or {@code gatherNanos}
  * after the first of them began to wait, whichever comes first. A lone caller never waits (it alone took part), so
  * a light load appends at once as before; the wait is paid only by a round with fewer callers than the last one.
- * Like PostgreSQL's {@code commit_delay} with {@code commit_siblings}, bounded and only when others are active.
+ * Like PostgreSQL's {@code commit_delay} with {@code commit_siblings} and the single registry's group commit
+ * ({@code MvStoreDurability.gather}): bounded, and only when others are active.
  *
  * <p>Thread-safe. Waiting entries are appended on {@code drainer}, which hears of every completed append (never
  * on the thread that completed it, which may be the log's own, holding its locks), or by the submit that completes
