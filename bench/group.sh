@@ -2,15 +2,17 @@
 # Registry group benchmark (issue 12), in one invocation and one CPU placement (every registry process on CPU 0,
 # the client JVM on CPU 1): a 3-member group on this machine (three registry.jar processes, each with its own
 # --data-dir, Raft over loopback) against a single durable registry (--data-dir, --fsync always) and a single
-# in-memory registry. Each system is first warmed up with puts (see warm below); then, for 1 and 4 clients
-# (client managers in one JVM, one thread each), `worker.jar bench` runs put, get and incr, then lock (an
-# operation a system refuses is reported as refused) against each system in turn; prints ops/s, latency
-# percentiles and the group's ratio to each single registry, and checks the target: group put >= 50% of the
-# single durable registry's at 4 clients.
-# Writes results.jsonl (one bench JSON object per system, client count and operation, with "system" added),
-# summary.md and the registries' logs to the output folder.
+# in-memory registry. Each system is first warmed up with puts (see warm below); then, in each of --rounds rounds,
+# for 1 and 4 clients (client managers in one JVM, one thread each), `worker.jar bench` runs put, get and incr,
+# then lock (an operation a system refuses is reported as refused) against each system in turn, so that the
+# systems' windows alternate and a drift of the machine hits all three; prints each figure's median over the
+# rounds with its spread, latency percentiles (of the median round) and the group's ratio to each single registry,
+# and checks the target: group put >= 50% of the single durable registry's at 4 clients (ratio of medians).
+# Writes results.jsonl (one bench JSON object per round, system, client count and operation, with "system" and
+# "round" added), summary.md and the registries' logs to the output folder.
 #
-# usage: bench/group.sh [--duration S] [--warmup S] [--clients LIST] [--out DIR]
+# usage: bench/group.sh [--rounds N] [--duration S] [--warmup S] [--clients LIST] [--out DIR]
+#   --rounds N     rounds of alternating windows (default 3)
 #   --duration S   measured seconds per operation (default 5)
 #   --warmup S     warm-up seconds before the first operation of each run (default 3; 1 s before the others),
 #                  after each system was warmed up with puts until its rate stopped rising (60 to 180 s)
@@ -20,14 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=5 WARMUP=3 CLIENTS=1,4 OUT=""
+DURATION=5 WARMUP=3 CLIENTS=1,4 OUT="" ROUNDS=3
 while [ $# -gt 0 ]; do
     case "$1" in
+        --rounds) ROUNDS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
         --clients) CLIENTS="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "group.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -80,23 +83,24 @@ declare -A URL=([memory]="rmi://127.0.0.1:$P_MEM" [durable]="rmi://127.0.0.1:$P_
 SYSTEMS="memory durable group"
 {
     echo "# group.sh $(date -u +%Y-%m-%dT%H:%M:%SZ): $(nproc) CPUs, registries on CPU 0, clients on CPU 1;"
-    echo "# ${DURATION}s windows, ${WARMUP}s warm-up; clients $CLIENTS (managers in one JVM, 1 thread each);"
+    echo "# $ROUNDS rounds of ${DURATION}s windows, ${WARMUP}s warm-up; clients $CLIENTS (managers in one JVM, 1 thread each);"
     echo "# group: 3 members on loopback ($GROUP), $LEADER leads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/results.txt"
 
-# bench SYSTEM CLIENTS OPS : runs worker.jar bench on CPU 1, appends its JSON lines (with "system") to results.jsonl
+# bench ROUND SYSTEM CLIENTS OPS : runs worker.jar bench on CPU 1, appends its JSON lines (with "system" and
+# "round") to results.jsonl
 bench() {
-    local sys="$1" clients="$2" ops="$3" raw
+    local round="$1" sys="$2" clients="$3" ops="$4" raw
     if ! raw=$(taskset -c 1 "$JAVA" -jar "$WORKER" bench -u "${URL[$sys]}" --op "$ops" --clients "$clients" \
             --threads 1 --duration "$DURATION" --warmup "$WARMUP" --op-warmup 1 --json 2> "$OUT/bench-err.txt"); then
         local why
         why=$(grep -m1 -o 'does not replicate [a-z]* objects yet\|[A-Za-z]*Exception[^\n]*' "$OUT/bench-err.txt" \
             | head -1 | cut -c1-160)
-        echo "{\"system\":\"$sys\",\"op\":\"$ops\",\"clients\":$clients,\"refused\":\"${why:-see bench-err}\"}" \
+        echo "{\"system\":\"$sys\",\"round\":$round,\"op\":\"$ops\",\"clients\":$clients,\"refused\":\"${why:-see bench-err}\"}" \
             >> "$OUT/results.jsonl"
         return 0
     fi
-    echo "$raw" | grep '^{' | sed "s/^{/{\"system\":\"$sys\",/" >> "$OUT/results.jsonl"
+    echo "$raw" | grep '^{' | sed "s/^{/{\"system\":\"$sys\",\"round\":$round,/" >> "$OUT/results.jsonl"
 }
 
 # warm SYSTEM : puts from 4 clients in 5 s windows for at least 60 s and until the rate stops rising (three
@@ -119,41 +123,76 @@ warm() {
 for sys in $SYSTEMS; do
     warm "$sys"
 done
-for c in ${CLIENTS//,/ }; do
-    for sys in $SYSTEMS; do
-        echo "  $sys, $c client(s): put,get,incr then lock" >&2
-        bench "$sys" "$c" put,get,incr
-        bench "$sys" "$c" lock
+for round in $(seq 1 "$ROUNDS"); do
+    for c in ${CLIENTS//,/ }; do
+        for sys in $SYSTEMS; do
+            echo "  round $round: $sys, $c client(s): put,get,incr then lock" >&2
+            bench "$round" "$sys" "$c" put,get,incr
+            bench "$round" "$sys" "$c" lock
+        done
     done
 done
 
 python3 - "$OUT" <<'PY' | tee "$OUT/summary.md" | tee -a "$OUT/results.txt"
-import json, sys
+import json, statistics, sys
 out = sys.argv[1]
 rows = [json.loads(l) for l in open(f"{out}/results.jsonl") if l.strip()]
-res = {(r["system"], r["clients"], r["op"]): r for r in rows}
+windows = {}
+for r in rows:
+    windows.setdefault((r["system"], r["clients"], r["op"]), []).append(r)
 clients = sorted({r["clients"] for r in rows})
+rounds = max((r.get("round", 1) for r in rows), default=1)
+
+
+def measured(key):
+    return [w for w in windows.get(key, []) if "refused" not in w]
+
+
+def median_ops(key):
+    ws = measured(key)
+    return statistics.median(w["opsPerSec"] for w in ws) if ws else None
+
+
+def median_window(key):
+    """The window whose rate is the median (the lower middle one of an even count): its latency percentiles."""
+    ws = sorted(measured(key), key=lambda w: w["opsPerSec"])
+    return ws[(len(ws) - 1) // 2] if ws else None
+
+
+def fmt(key):
+    if not windows.get(key):
+        return "-"
+    if not measured(key):
+        return "refused"
+    rates = [w["opsPerSec"] for w in measured(key)]
+    spread = f" ({min(rates):,.0f}–{max(rates):,.0f})" if len(rates) > 1 else ""
+    return f"{median_ops(key):,.0f}{spread}"
+
+
+print(f"medians of {rounds} round(s) of alternating windows (min–max); latency of the median window")
+print()
 print("| op | clients | in-memory ops/s | durable ops/s | group ops/s | group / durable | group / in-memory"
       " | group p50 / p99 / p99.9 (µs) | durable p50 / p99 (µs) |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-def ops(r):
-    return None if r is None or "refused" in r else r["opsPerSec"]
 for op in ["put", "get", "incr", "lock"]:
     for c in clients:
-        m, d, g = (res.get((s, c, op)) for s in ("memory", "durable", "group"))
-        def fmt(r):
-            if r is None:
-                return "-"
-            return "refused" if "refused" in r else f"{r['opsPerSec']:,.0f}"
-        gd = f"{ops(g) / ops(d):.2f}x" if ops(g) and ops(d) else "-"
-        gm = f"{ops(g) / ops(m):.2f}x" if ops(g) and ops(m) else "-"
-        gl = f"{g['p50Us']:.0f} / {g['p99Us']:.0f} / {g['p999Us']:.0f}" if ops(g) else (g or {}).get("refused", "-")
-        dl = f"{d['p50Us']:.0f} / {d['p99Us']:.0f}" if ops(d) else "-"
+        m, d, g = ("memory", c, op), ("durable", c, op), ("group", c, op)
+        gd = f"{median_ops(g) / median_ops(d):.2f}x" if median_ops(g) and median_ops(d) else "-"
+        gm = f"{median_ops(g) / median_ops(m):.2f}x" if median_ops(g) and median_ops(m) else "-"
+        gw, dw = median_window(g), median_window(d)
+        refusal = next((w["refused"] for w in windows.get(g, []) if "refused" in w), "-")
+        gl = f"{gw['p50Us']:.0f} / {gw['p99Us']:.0f} / {gw['p999Us']:.0f}" if gw else refusal
+        dl = f"{dw['p50Us']:.0f} / {dw['p99Us']:.0f}" if dw else "-"
         print(f"| {op} | {c} | {fmt(m)} | {fmt(d)} | {fmt(g)} | {gd} | {gm} | {gl} | {dl} |")
-g4, d4 = res.get(("group", 4, "put")), res.get(("durable", 4, "put"))
-if ops(g4) and ops(d4):
-    ratio = ops(g4) / ops(d4)
-    print(f"\ngroup put at 4 clients = {ratio:.2f}x the single durable registry's (target >= 0.50: "
-          f"{'met' if ratio >= 0.5 else 'MISSED'})")
+g4, d4 = median_ops(("group", 4, "put")), median_ops(("durable", 4, "put"))
+if g4 and d4:
+    ratio = g4 / d4
+    by_round = {}
+    for w in measured(("group", 4, "put")) + measured(("durable", 4, "put")):
+        by_round.setdefault(w.get("round", 1), {})[w["system"]] = w["opsPerSec"]
+    per_round = [f"{r['group'] / r['durable']:.2f}x" for _, r in sorted(by_round.items())
+                 if "group" in r and "durable" in r]
+    print(f"\ngroup put at 4 clients = {ratio:.2f}x the single durable registry's (ratio of medians; per round "
+          f"{', '.join(per_round)}; target >= 0.50: {'met' if ratio >= 0.5 else 'MISSED'})")
 PY
 echo "# output: $OUT" >&2
