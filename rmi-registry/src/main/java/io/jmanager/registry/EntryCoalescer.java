@@ -45,7 +45,10 @@ import java.util.function.Supplier;
 final class EntryCoalescer {
     /** Runs a task on the drainer after a delay. */
     interface Timer {
-        /** Runs {@code task} about {@code nanos} from now; may drop it once the coalescer is closed. */
+        /**
+         * Runs {@code task} about {@code nanos} from now; may refuse it with {@link RejectedExecutionException} once
+         * the drainer is shut down (the coalescer is closed then).
+         */
         void after(long nanos, Runnable task);
     }
 
@@ -59,8 +62,6 @@ final class EntryCoalescer {
     private final long gatherNanos;
     private final Timer timer;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    /** The distinct threads whose entries wait. */
-    private final Set<Long> waitingSubmitters = new HashSet<>();
     /** How many distinct submitters took part in the last round: the next entry waits for as many. */
     private int expected = 1;
     /** Whether the waiting entries are being gathered ({@link #gatherDue} set, its timer task scheduled). */
@@ -118,7 +119,6 @@ final class EntryCoalescer {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         waiting.add(new Waiting(recordEntry, done, submitter));
-        waitingSubmitters.add(submitter);
         drain(); // appends now if the log has room and the gathering is complete
         return done;
     }
@@ -133,7 +133,6 @@ final class EntryCoalescer {
             refusal = why;
             failed = new ArrayList<>(waiting);
             waiting.clear();
-            waitingSubmitters.clear();
         }
         completeAll(failed, why.get());
     }
@@ -172,8 +171,8 @@ final class EntryCoalescer {
         synchronized (this) {
             inFlight--;
             if (failure == null) {
-                Set<Long> round = new HashSet<>(submitters);
-                round.addAll(waitingSubmitters);
+                Set<Long> round = waitingSubmitters();
+                round.addAll(submitters);
                 expected = round.size();
             }
             if (failure != null && refusal == null) {
@@ -183,7 +182,6 @@ final class EntryCoalescer {
                 refusal = () -> cause;
                 failed = new ArrayList<>(waiting);
                 waiting.clear();
-                waitingSubmitters.clear();
             }
             drain();
         }
@@ -211,8 +209,6 @@ final class EntryCoalescer {
                 submitters.add(w.submitter());
                 bytes += w.entry().length;
             }
-            waitingSubmitters.clear();
-            waiting.forEach(w -> waitingSubmitters.add(w.submitter()));
             byte[] entry = batch.size() == 1 ? batch.get(0).entry()
                     : RecordLog.concatenate(batch.stream().map(Waiting::entry).toList());
             appendNow(entry, submitters).whenComplete((ok, e) -> completeAll(batch, e));
@@ -224,7 +220,7 @@ final class EntryCoalescer {
      * timer) when they first should, ends it once as many wait as took part or its time is up. Holds the lock.
      */
     private boolean stillGathering() {
-        if (gatherNanos == 0 || waitingSubmitters.size() >= expected) {
+        if (gatherNanos == 0 || waitingSubmitters().size() >= expected) {
             gathering = false;
             return false;
         }
@@ -232,7 +228,11 @@ final class EntryCoalescer {
             gathering = true;
             gatherDue = System.nanoTime() + gatherNanos;
             long n = ++gatherings;
-            timer.after(gatherNanos, () -> gatherDue(n));
+            try {
+                timer.after(gatherNanos, () -> gatherDue(n));
+            } catch (RejectedExecutionException e) {
+                // closed: the waiting entries were failed, nothing more is appended
+            }
             return true;
         }
         if (System.nanoTime() - gatherDue < 0) {
@@ -240,6 +240,13 @@ final class EntryCoalescer {
         }
         gathering = false;
         return false;
+    }
+
+    /** The distinct threads whose entries wait (a new set). Holds the lock. */
+    private Set<Long> waitingSubmitters() {
+        Set<Long> submitters = new HashSet<>();
+        waiting.forEach(w -> submitters.add(w.submitter()));
+        return submitters;
     }
 
     /** Completes every entry of {@code entries} as their log entry's append did ({@code failure} null: committed). */

@@ -96,13 +96,8 @@ final class ReplicatedDurability implements Durability {
             return t;
         });
         this.appends = new EntryCoalescer(entry -> member.submit(term, entry), drainer, APPENDS_IN_FLIGHT,
-                COALESCED_BYTES_MAX, TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS), (nanos, task) -> {
-                    try {
-                        drainer.schedule(task, nanos, TimeUnit.NANOSECONDS);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        // stopped appending: the waiting entries were failed
-                    }
-                });
+                COALESCED_BYTES_MAX, TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS),
+                (nanos, task) -> drainer.schedule(task, nanos, TimeUnit.NANOSECONDS));
     }
 
     @Override
